@@ -1,0 +1,100 @@
+package io.moerec.ingest.domain;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A user's preference features as of an event time, produced by the feature logic and published to
+ * {@code user-features} (keyed by user). Arrays are indexed by {@link Genre#ordinal()} and
+ * {@link EventType#ordinal()}; callers must not mutate them (they are shared, not copied, to keep the
+ * hot path free of allocation). Equality is by content.
+ *
+ * @param userId           whose features
+ * @param asOf             the latest event time applied (decay reference point), epoch ms
+ * @param featureVersion   version of the feature logic that computed this
+ * @param genreAffinity    raw time-decayed engagement per genre, decayed to {@code asOf}
+ * @param activity         time-decayed event count at {@code asOf}
+ * @param firstEventTime   event time of the user's first applied event (tenure)
+ * @param recentWatches    recently watched movie ids, most recent first, bounded
+ * @param eventCounts      lifetime event counts per {@link EventType}
+ * @param triggerEventId   the event whose application produced this update
+ * @param triggerEventTime that event's time, for event-to-recommendation latency
+ */
+public record UserPreferenceFeatures(
+        String userId,
+        long asOf,
+        int featureVersion,
+        double[] genreAffinity,
+        double activity,
+        long firstEventTime,
+        long[] recentWatches,
+        long[] eventCounts,
+        String triggerEventId,
+        long triggerEventTime) {
+
+    public UserPreferenceFeatures {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(triggerEventId, "triggerEventId");
+        if (genreAffinity.length != Genre.COUNT) {
+            throw new IllegalArgumentException("genreAffinity needs " + Genre.COUNT + " entries, got " + genreAffinity.length);
+        }
+        if (eventCounts.length != EventType.COUNT) {
+            throw new IllegalArgumentException("eventCounts needs " + EventType.COUNT + " entries, got " + eventCounts.length);
+        }
+        Objects.requireNonNull(recentWatches, "recentWatches");
+    }
+
+    /**
+     * Affinities normalised to a distribution: negative affinities (net skips) count as zero, the rest
+     * are divided by their sum; all zeros when the user has no positive affinity yet.
+     */
+    public double[] genreAffinityNormalised() {
+        double[] out = new double[genreAffinity.length];
+        double sum = 0;
+        for (double a : genreAffinity) {
+            if (a > 0) {
+                sum += a;
+            }
+        }
+        if (sum > 0) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = genreAffinity[i] > 0 ? genreAffinity[i] / sum : 0.0;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof UserPreferenceFeatures f)) {
+            return false;
+        }
+        return asOf == f.asOf && featureVersion == f.featureVersion
+                && Double.compare(activity, f.activity) == 0
+                && firstEventTime == f.firstEventTime && triggerEventTime == f.triggerEventTime
+                && userId.equals(f.userId) && triggerEventId.equals(f.triggerEventId)
+                && Arrays.equals(genreAffinity, f.genreAffinity)
+                && Arrays.equals(recentWatches, f.recentWatches)
+                && Arrays.equals(eventCounts, f.eventCounts);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Objects.hash(userId, asOf, featureVersion, activity, firstEventTime, triggerEventId, triggerEventTime);
+        h = 31 * h + Arrays.hashCode(genreAffinity);
+        h = 31 * h + Arrays.hashCode(recentWatches);
+        return 31 * h + Arrays.hashCode(eventCounts);
+    }
+
+    @Override
+    public String toString() {
+        return "UserPreferenceFeatures[userId=" + userId + ", asOf=" + asOf + ", featureVersion=" + featureVersion
+                + ", genreAffinity=" + Arrays.toString(genreAffinity) + ", activity=" + activity
+                + ", firstEventTime=" + firstEventTime + ", recentWatches=" + Arrays.toString(recentWatches)
+                + ", eventCounts=" + Arrays.toString(eventCounts) + ", triggerEventId=" + triggerEventId
+                + ", triggerEventTime=" + triggerEventTime + "]";
+    }
+}

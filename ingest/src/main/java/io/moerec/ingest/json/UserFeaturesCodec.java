@@ -1,0 +1,92 @@
+package io.moerec.ingest.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.moerec.ingest.domain.EventType;
+import io.moerec.ingest.domain.Genre;
+import io.moerec.ingest.domain.UserPreferenceFeatures;
+import java.io.IOException;
+
+/**
+ * JSON codec of {@link UserPreferenceFeatures}, schema {@code schemas/user-features.schema.json}.
+ * Per-genre and per-type values are objects keyed by wire name so that consumers in other languages
+ * need not know the vocabulary order. As an output record it tolerates unknown top-level fields
+ * (newer writers may add some); the vocabulary inside must match exactly.
+ */
+public final class UserFeaturesCodec implements JsonCodec<UserPreferenceFeatures> {
+
+    /** Features carry bounded lists; this limit only guards against garbage. */
+    public static final int MAX_BYTES = 256 * 1024;
+
+    @Override
+    public byte[] encode(UserPreferenceFeatures f) {
+        return JsonWriter.write(1024, g -> {
+            g.writeStringField("userId", f.userId());
+            g.writeNumberField("asOf", f.asOf());
+            g.writeNumberField("featureVersion", f.featureVersion());
+            g.writeNumberField("genreVocabularyVersion", Genre.VOCABULARY_VERSION);
+            writeGenres(g, "genreAffinity", f.genreAffinity());
+            writeGenres(g, "genreAffinityNormalised", f.genreAffinityNormalised());
+            g.writeNumberField("activity", f.activity());
+            g.writeNumberField("firstEventTime", f.firstEventTime());
+            g.writeArrayFieldStart("recentWatches");
+            for (long id : f.recentWatches()) {
+                g.writeNumber(id);
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("eventCounts");
+            for (EventType t : EventType.values()) {
+                g.writeNumberField(t.name(), f.eventCounts()[t.ordinal()]);
+            }
+            g.writeEndObject();
+            g.writeStringField("triggerEventId", f.triggerEventId());
+            g.writeNumberField("triggerEventTime", f.triggerEventTime());
+        });
+    }
+
+    private static void writeGenres(JsonGenerator g, String field, double[] values) throws IOException {
+        g.writeObjectFieldStart(field);
+        for (Genre genre : Genre.values()) {
+            g.writeNumberField(genre.wireName(), values[genre.ordinal()]);
+        }
+        g.writeEndObject();
+    }
+
+    @Override
+    public UserPreferenceFeatures decode(byte[] bytes) throws InvalidRecordException {
+        StrictJson.Fields f = StrictJson.parseObject(bytes, MAX_BYTES);
+        JsonWriter.checkSchemaVersion(f);
+        long vocab = f.longValue("genreVocabularyVersion");
+        if (vocab != Genre.VOCABULARY_VERSION) {
+            throw new InvalidRecordException(RejectReason.UNSUPPORTED_SCHEMA_VERSION,
+                    "field 'genreVocabularyVersion' is " + vocab + ", this reader knows " + Genre.VOCABULARY_VERSION);
+        }
+        String userId = f.string("userId");
+        EventRules.checkId("userId", userId);
+        double[] affinity = new double[Genre.COUNT];
+        StrictJson.Fields a = f.object("genreAffinity", true);
+        for (Genre genre : Genre.values()) {
+            affinity[genre.ordinal()] = a.doubleValue(genre.wireName());
+        }
+        a.rejectUnknown();
+        f.object("genreAffinityNormalised", false); // derived from genreAffinity; read for its type only
+        long[] counts = new long[EventType.COUNT];
+        StrictJson.Fields c = f.object("eventCounts", true);
+        for (EventType t : EventType.values()) {
+            counts[t.ordinal()] = c.longValue(t.name());
+        }
+        c.rejectUnknown();
+        JsonNode recent = f.array("recentWatches", true);
+        long[] watches = new long[recent.size()];
+        for (int i = 0; i < watches.length; i++) {
+            JsonNode n = recent.get(i);
+            if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+                throw new InvalidRecordException(RejectReason.WRONG_TYPE, "field 'recentWatches' must hold integers");
+            }
+            watches[i] = n.longValue();
+        }
+        return new UserPreferenceFeatures(userId, f.longValue("asOf"), (int) f.longValue("featureVersion"), affinity,
+                f.doubleValue("activity"), f.longValue("firstEventTime"), watches, counts,
+                f.string("triggerEventId"), f.longValue("triggerEventTime"));
+    }
+}

@@ -1,0 +1,79 @@
+package io.moerec.ingest.json;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.moerec.ingest.domain.EventType;
+import io.moerec.ingest.domain.Genre;
+import io.moerec.ingest.domain.GenreSet;
+import io.moerec.ingest.domain.Movie;
+import io.moerec.ingest.domain.RecommendationList;
+import io.moerec.ingest.domain.RecommendationList.ExpertWeight;
+import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
+import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.domain.ViewingEvent;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class CodecRoundTripTest {
+
+    static final long T = 1_700_000_000_000L;
+
+    static Stream<ViewingEvent> events() {
+        return Stream.of(
+                ViewingEvent.play("e1", "u1", 1, T),
+                ViewingEvent.complete("e2", "user:42@tenant-a", 9_000_000_000L, T + 1),
+                ViewingEvent.skip("e3", "u1", 3, T + 2),
+                ViewingEvent.rate("e4", "u1", 4, T + 3, 0.5),
+                ViewingEvent.rate("e5", "u1", 4, T + 3, 5.0),
+                ViewingEvent.progress("e6", "u1", 5, T + 4, 0, 5400),
+                new ViewingEvent("e7", "u1", 6, EventType.PLAY, T, 10, 7200, null));
+    }
+
+    @ParameterizedTest
+    @MethodSource("events")
+    void viewingEventRoundTrips(ViewingEvent e) throws Exception {
+        ViewingEventCodec codec = new ViewingEventCodec();
+        byte[] bytes = codec.encode(e);
+        assertEquals(e, codec.decode(bytes));
+        assertArrayEquals(bytes, codec.encode(codec.decode(bytes)), "encoding is canonical");
+    }
+
+    @Test
+    void movieRoundTrips() throws Exception {
+        MovieCodec codec = new MovieCodec();
+        for (Movie m : List.of(
+                new Movie(1, "Toy Story (1995)", 1995, GenreSet.of(Genre.ADVENTURE, Genre.ANIMATION, Genre.CHILDREN)),
+                new Movie(2, "Amélie, \"Le fabuleux destin\" (2001)", 2001, GenreSet.of(Genre.COMEDY, Genre.ROMANCE)),
+                new Movie(3, "Untitled", null, GenreSet.EMPTY))) {
+            assertEquals(m, codec.decode(codec.encode(m)));
+        }
+    }
+
+    @Test
+    void featuresRoundTripBitForBit() throws Exception {
+        double[] affinity = new double[Genre.COUNT];
+        for (int i = 0; i < affinity.length; i++) {
+            affinity[i] = Math.sin(i) / 3.0 + Math.ulp(1.0) * i;
+        }
+        UserPreferenceFeatures f = new UserPreferenceFeatures("u1", T, 1, affinity, 12.345678901234567, T - 10_000,
+                new long[] {5, 4, 3}, new long[] {1, 2, 3, 4, 5}, "e9", T - 5);
+        UserFeaturesCodec codec = new UserFeaturesCodec();
+        UserPreferenceFeatures back = codec.decode(codec.encode(f));
+        assertEquals(f, back);
+        assertArrayEquals(f.genreAffinityNormalised(), back.genreAffinityNormalised());
+    }
+
+    @Test
+    void recommendationListRoundTrips() throws Exception {
+        RecommendationList r = new RecommendationList("u1", T + 100, "moe-20261123-abc", "balanced",
+                List.of(new RecommendedItem(10, 0.91, List.of(new ExpertWeight(Genre.DRAMA, 0.7), new ExpertWeight(Genre.WAR, 0.3))),
+                        new RecommendedItem(11, 0.5, List.of(new ExpertWeight(Genre.SCI_FI, 1.0)))),
+                "e9", T);
+        RecommendationListCodec codec = new RecommendationListCodec();
+        assertEquals(r, codec.decode(codec.encode(r)));
+    }
+}
