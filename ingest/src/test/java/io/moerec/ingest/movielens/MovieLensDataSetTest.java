@@ -277,7 +277,8 @@ class MovieLensDataSetTest {
         MovieLensDataSet ds = MovieLensFormat.ML_LATEST.open(dir);
         List<Parsed<ViewingEvent>> events = drain(ds.events());
         assertEquals(3, events.size());
-        Parsed.Rejected<ViewingEvent> header = assertInstanceOf(Parsed.Rejected.class, events.get(0));
+        Parsed.Rejected<ViewingEvent> header = rejected(events).get(0);
+        assertEquals(header, events.get(0), "the rejected header comes first");
         assertEquals(1, header.position());
         assertTrue(header.detail().contains("expected the header 'userId,movieId,rating,timestamp'"), header.detail());
         // A byte-order mark before the header is accepted.
