@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -86,6 +87,12 @@ public final class PlantedStructure {
     public OptionalInt clusterOf(String userId) {
         OptionalInt i = userIndex(userId);
         return i.isPresent() && i.getAsInt() < userCluster.length ? OptionalInt.of(userCluster[i.getAsInt()]) : OptionalInt.empty();
+    }
+
+    /** The planted genres of a user's cluster, empty when the id is not one of this data set's users. */
+    public Optional<GenreSet> plantedGenresOf(String userId) {
+        OptionalInt c = clusterOf(userId);
+        return c.isPresent() ? Optional.of(clusters.get(c.getAsInt()).plantedGenres()) : Optional.empty();
     }
 
     /** Number of users in each cluster. */

@@ -93,7 +93,7 @@ final class MovieLensText {
                 }
                 if (i < n && line.charAt(i) != ',') {
                     throw new InvalidRecordException(RejectReason.UNPARSEABLE_LINE,
-                            "unexpected character after the closing quote at column " + i + ": a field ends at the quote");
+                            "unexpected character after the closing quote at column " + (i + 1) + ": a field ends at the quote");
                 }
             } else {
                 while (i < n && line.charAt(i) != ',') {

@@ -143,6 +143,7 @@ class SyntheticDataGeneratorTest {
             assertTrue(size == 2 || size == 3, c.toString());
         }
         assertEquals(read.clusterOfUser(41), read.clusterOf("u42").orElseThrow());
+        assertEquals(read.cluster(read.clusterOfUser(41)).plantedGenres(), read.plantedGenresOf("u42").orElseThrow());
         assertTrue(read.clusterOf("u0").isEmpty());
         assertTrue(read.clusterOf("u" + (SMALL.users() + 1)).isEmpty());
     }

@@ -332,6 +332,39 @@ class MovieLensDataSetTest {
         }
     }
 
+    /** Valid ratings (two events each) + rejected lines = lines read, header and blank lines excluded. */
+    @Test
+    void everyLineReadIsAccountedFor() throws Exception {
+        for (MovieLensFormat f : MovieLensFormat.values()) {
+            Path dir = fixture(f.cliName());
+            List<Parsed<ViewingEvent>> events = drain(f.open(dir).events());
+            long lines = dataLines(dir.resolve(f.ratingsFile()), f.ratingsHeader().isPresent());
+            assertEquals(lines, values(events).size() / 2 + rejected(events).size(), f.cliName());
+            List<Parsed<Movie>> movies = drain(f.open(dir).movies());
+            assertEquals(dataLines(dir.resolve(f.moviesFile()), f.moviesHeader().isPresent()), movies.size(), f.cliName());
+        }
+    }
+
+    private static long dataLines(Path file, boolean header) throws Exception {
+        String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        long n = text.lines().filter(l -> !l.isBlank()).count();
+        return header ? n - 1 : n;
+    }
+
+    @Test
+    void anOversizeLineIsRejectedWithItsFirstBytes(@TempDir Path dir) throws Exception {
+        String huge = "1::1::5::978300760" + "9".repeat(100_000);
+        Files.writeString(dir.resolve("ratings.dat"), "1::2::4::978300760\n" + huge + "\n");
+        Files.writeString(dir.resolve("movies.dat"), "");
+        List<Parsed<ViewingEvent>> events = drain(MovieLensFormat.ML_1M.open(dir).events());
+        assertEquals(3, events.size());
+        Parsed.Rejected<ViewingEvent> r = rejected(events).get(0);
+        assertEquals(RejectReason.OVERSIZE, r.reason());
+        assertEquals(2, r.position());
+        assertEquals(LineReader.MAX_LINE_BYTES, r.original().length);
+        assertTrue(r.detail().contains(Integer.toString(huge.length())), r.detail());
+    }
+
     @Test
     void detectsEachLayout() {
         assertEquals(MovieLensFormat.ML_100K, MovieLensFormat.detect(fixture("ml-100k")).orElseThrow());
