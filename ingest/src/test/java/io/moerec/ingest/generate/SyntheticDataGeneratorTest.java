@@ -73,6 +73,20 @@ class SyntheticDataGeneratorTest {
         }
     }
 
+    /**
+     * Pins the bytes of a small run, so that a JDK upgrade or a refactoring that silently changes the
+     * output fails here. After a deliberate change of behaviour, bump GENERATOR_VERSION and update
+     * the hashes.
+     */
+    @Test
+    void outputIsPinned(@TempDir Path dir) throws Exception {
+        new SyntheticDataGenerator(GeneratorConfig.builder().seed(2026).users(40).movies(60).targetEvents(2_000)
+                .tasteClusters(3).build()).generate(dir);
+        assertEquals(1, SyntheticDataGenerator.GENERATOR_VERSION);
+        assertEquals("abc99d40eaf01c0429f1c45cd01fa6ce05bbc266b7f8a95b2549f955f9d40461", sha256(dir.resolve("events.jsonl")));
+        assertEquals("0241ee042cbba6be3290751b1114d01092c7e4dceb7cabf7156c482a352d0f4e", sha256(dir.resolve("movies.jsonl")));
+    }
+
     @Test
     void writesAValidDataSetWithItsPlantedStructure(@TempDir Path dir) throws Exception {
         SyntheticDataGenerator gen = new SyntheticDataGenerator(SMALL);
