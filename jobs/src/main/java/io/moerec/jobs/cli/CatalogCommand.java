@@ -77,7 +77,8 @@ final class CatalogCommand implements Runnable {
             try (Producer<byte[], byte[]> producer = ReplayProducers.create(bootstrap)) {
                 summary = new CatalogLoader(producer, target, dlqTopic).load(dataSet);
             }
-            spec.commandLine().getOut().println("loaded the catalog of " + dataSet.description() + " to " + topic + ": " + summary);
+            spec.commandLine().getOut().println("loaded the catalog of " + dataSet.description() + " to " + topic + ": "
+                    + ProgressPrinter.summary(summary, "movies"));
             spec.commandLine().getOut().flush();
             return 0;
         }

@@ -2,6 +2,7 @@ package io.moerec.jobs.cli;
 
 import io.moerec.ingest.replay.ReplayProgress;
 import io.moerec.ingest.replay.ReplayProgressListener;
+import io.moerec.ingest.replay.ReplaySummary;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -56,6 +57,20 @@ final class ProgressPrinter implements ReplayProgressListener {
         sb.append(String.format(Locale.ROOT, "%,d read, %,d sent, %,d rejected, %,.0f events/s",
                 p.read(), p.sent(), p.rejected(), p.recordsPerSecond()));
         p.eta().ifPresent(eta -> sb.append(", ETA ").append(format(eta)));
+        return sb.toString();
+    }
+
+    /** The end-of-run line: sent, rejected by reason, seconds, rate. */
+    static String summary(ReplaySummary s, String unit) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "sent %,d, rejected %,d", s.sent(), s.rejectedTotal()));
+        if (!s.rejected().isEmpty()) {
+            sb.append(" (");
+            s.rejected().forEach((reason, n) -> sb.append(reason).append(' ').append(n).append(", "));
+            sb.setLength(sb.length() - 2);
+            sb.append(')');
+        }
+        sb.append(String.format(Locale.ROOT, ", %,d lines read, %.1f s, %,.0f %s/s",
+                s.read(), s.elapsed().toNanos() / 1e9, s.recordsPerSecond(), unit));
         return sb.toString();
     }
 

@@ -88,7 +88,7 @@ final class ReplayCommand implements Callable<Integer> {
         } finally {
             progress.done();
         }
-        out.println("replayed " + dataSet.description() + " to " + topic + ": " + summary);
+        out.println("replayed " + dataSet.description() + " to " + topic + ": " + ProgressPrinter.summary(summary, "events"));
         out.flush();
         return 0;
     }
