@@ -7,15 +7,10 @@ import io.moerec.ingest.replay.ReplaySummary;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.broker.TopicSetup;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,9 +64,7 @@ final class CatalogCommand implements Runnable {
             DataSet dataSet = DataSetOpener.open(path, format);
             Topic<Long, Movie> target = Topics.MOVIES.withName(topic);
             if (createTopics) {
-                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                    TopicSetup.ensureTopics(admin, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(dlqTopic)), Duration.ofSeconds(30));
-                }
+                KafkaTopics.ensure(bootstrap, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(dlqTopic)));
             }
             ReplaySummary summary;
             try (Producer<byte[], byte[]> producer = ReplayProducers.create(bootstrap)) {

@@ -8,16 +8,12 @@ import io.moerec.ingest.replay.Replayer;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.broker.TopicSetup;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,9 +68,7 @@ final class ReplayCommand implements Callable<Integer> {
         DataSet dataSet = DataSetOpener.open(path, format);
         Topic<String, ViewingEvent> target = Topics.VIEWING_EVENTS.withName(topic);
         if (createTopics) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                TopicSetup.ensureTopics(admin, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(dlqTopic)), Duration.ofSeconds(30));
-            }
+            KafkaTopics.ensure(bootstrap, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(dlqTopic)));
         }
         boolean terminal = System.console() != null;
         PrintWriter out = spec.commandLine().getOut();
