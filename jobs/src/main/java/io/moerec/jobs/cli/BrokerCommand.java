@@ -64,7 +64,12 @@ final class BrokerCommand implements Callable<Integer> {
                 broker.startupTime().toMillis(), broker.dataDir(), dataDir == null ? ", deleted on exit" : "");
         out.println("Press Ctrl-C to stop.");
         out.flush();
-        stopped.await();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            broker.close(); // idempotent: the shutdown hook will find it closed
+            throw e;
+        }
         return 0;
     }
 }

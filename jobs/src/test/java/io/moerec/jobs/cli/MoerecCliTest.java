@@ -81,4 +81,28 @@ class MoerecCliTest {
         new ProgressPrinter(new PrintWriter(w), false).onProgress(p);
         assertEquals(List.of("replay:  50% 500 read, 490 sent, 5 rejected, 500 events/s, ETA 0:01"), w.toString().lines().toList());
     }
+
+    @Test
+    void onATerminalTheLineIsRedrawnInPlaceAndEndedOnce() {
+        var p = new io.moerec.ingest.replay.ReplayProgress(10, 10, 0, java.time.Duration.ofSeconds(1), -1);
+        StringWriter w = new StringWriter();
+        ProgressPrinter printer = new ProgressPrinter(new PrintWriter(w), true);
+        printer.onProgress(p);
+        printer.onProgress(p);
+        printer.done();
+        printer.done();
+        String s = w.toString();
+        assertEquals(2, s.chars().filter(c -> c == '\r').count());
+        assertTrue(s.endsWith(System.lineSeparator()) && s.indexOf('\n') == s.length() - 1, s);
+        assertTrue(!s.contains("ETA") && !s.contains("%"), "no ETA or bar when the size is unknown: " + s);
+    }
+
+    @Test
+    void theSummaryNamesCountsReasonsTimeAndRate() {
+        var s = new io.moerec.ingest.replay.ReplaySummary("x", 1003, 1000,
+                java.util.Map.of(io.moerec.ingest.json.RejectReason.MALFORMED_JSON, 2L, io.moerec.ingest.json.RejectReason.OVERSIZE, 1L),
+                java.time.Duration.ofMillis(500));
+        assertEquals("sent 1,000, rejected 3 (OVERSIZE 1, MALFORMED_JSON 2), 1,003 lines read, 0.5 s, 2,006 events/s",
+                ProgressPrinter.summary(s, "events"));
+    }
 }
