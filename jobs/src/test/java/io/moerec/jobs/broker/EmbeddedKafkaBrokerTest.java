@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -41,10 +43,15 @@ class EmbeddedKafkaBrokerTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(data).start()) {
             broker.createMoerecTopics();
             try (KafkaProducer<String, String> producer = producer(broker)) {
+                List<Future<RecordMetadata>> acks = new ArrayList<>();
                 for (int i = 0; i < 100; i++) {
                     String v = "record-" + i;
-                    producer.send(new ProducerRecord<>("viewing-events", "u" + (i % 7), v)).get(10, TimeUnit.SECONDS);
+                    acks.add(producer.send(new ProducerRecord<>("viewing-events", "u" + (i % 7), v)));
                     sent.add(v);
+                }
+                producer.flush();
+                for (Future<RecordMetadata> ack : acks) {
+                    ack.get(10, TimeUnit.SECONDS); // acknowledged before the broker goes down
                 }
             }
         }
