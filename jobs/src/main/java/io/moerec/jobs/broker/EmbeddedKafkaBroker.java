@@ -1,0 +1,427 @@
+package io.moerec.jobs.broker;
+
+import io.moerec.ingest.topic.Topic;
+import io.moerec.ingest.topic.Topics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Apache Kafka broker in KRaft mode (one process acting as broker and controller)
+ * listening on 127.0.0.1, started in this JVM from the Kafka jars. {@link #start()} returns only
+ * once the broker answers an admin request, or fails within the start deadline with a message that
+ * names the port and data directory; {@link #close()} shuts it down cleanly and waits for it. The
+ * data directory is kept when one was given (so a restart on it sees the same topics and records),
+ * otherwise it is a temporary directory deleted on close. Instances are not shared between threads
+ * during start and close; the accessors are thread-safe.
+ *
+ * <p>Why in-process rather than a child JVM: it starts in about half the time (no second JVM warm-up
+ * on a 2-core machine), a start failure arrives as an exception with its cause instead of a log to
+ * scrape, and nothing can outlive the owner (a child JVM survives a {@code kill -9} of its parent and
+ * keeps the port and the data directory locked). The costs, accepted: the broker shares heap and CPU
+ * with its host, and its Scala jars are on the host's classpath, which is why only {@code jobs} and
+ * tests (through the {@code jobs} test-jar) depend on it, and why the Flink job and the Kafka Streams
+ * app, which run in JVMs of their own anyway (RocksDB clash), never host it.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+    private static final int NODE_ID = 1;
+    private static final String HOST = "127.0.0.1";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** Retries when a port picked as free was taken by someone else before the broker bound it. */
+    private static final int FREE_PORT_ATTEMPTS = 3;
+
+    private final KafkaRaftServer server;
+    private final int port;
+    private final int controllerPort;
+    private final Path dataDir;
+    private final boolean deleteDataDirOnClose;
+    private final Duration startupTime;
+    private volatile boolean closed;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, int controllerPort, Path dataDir,
+                                boolean deleteDataDirOnClose, Duration startupTime) {
+        this.server = server;
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.dataDir = dataDir;
+        this.deleteDataDirOnClose = deleteDataDirOnClose;
+        this.startupTime = startupTime;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A broker on a free port with a temporary data directory and the default deadline. */
+    public static EmbeddedKafkaBroker start() {
+        return builder().start();
+    }
+
+    /** {@code 127.0.0.1:port}, for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return HOST + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Wall time from the start request until the broker answered its first admin request. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** Client properties that reach this broker; callers add their own settings. */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return props;
+    }
+
+    /** A new admin client for this broker; the caller closes it. */
+    public Admin admin() {
+        return Admin.create(clientProperties());
+    }
+
+    /** Creates these topics (name, partitions, config) unless they exist; see {@link TopicSetup}. */
+    public void createTopics(Collection<? extends Topic<?, ?>> topics) {
+        try (Admin admin = admin()) {
+            TopicSetup.ensureTopics(admin, topics, Duration.ofSeconds(30));
+        }
+    }
+
+    /** Creates every topic of {@link Topics#all()}. */
+    public void createMoerecTopics() {
+        createTopics(Topics.all());
+    }
+
+    /**
+     * Stops the broker and waits until its threads have finished; then deletes the data directory
+     * if it was a temporary one. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long t0 = System.nanoTime();
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+            LOG.info("Kafka broker on {} stopped in {} ms", bootstrapServers(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        } finally {
+            if (deleteDataDirOnClose) {
+                deleteRecursively(dataDir);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedKafkaBroker[" + bootstrapServers() + ", controller " + HOST + ":" + controllerPort
+                + ", data " + dataDir + "]";
+    }
+
+    /**
+     * Settings of an {@link EmbeddedKafkaBroker}, validated when {@link #start()} is called. Defaults:
+     * a free port, a temporary data directory, a 60 s start deadline.
+     */
+    public static final class Builder {
+        private int port;
+        private Path dataDir;
+        private Duration startTimeout = Duration.ofSeconds(60);
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The client port; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** A data directory that is kept on close and reused on the next start; {@code null} = temporary. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Builder startTimeout(Duration startTimeout) {
+            if (startTimeout.isNegative() || startTimeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive, got " + startTimeout);
+            }
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /** Overrides or adds one broker setting (e.g. {@code log.retention.ms}). */
+        public Builder config(String key, String value) {
+            overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Formats the data directory if it is new, starts the broker and waits until it serves
+         * requests.
+         *
+         * @throws IllegalStateException if it does not come up within the start deadline or fails
+         */
+        public EmbeddedKafkaBroker start() {
+            boolean temporary = dataDir == null;
+            Path dir;
+            try {
+                dir = temporary ? Files.createTempDirectory("moerec-kafka-") : Files.createDirectories(dataDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the broker's data directory " + dataDir, e);
+            }
+            try {
+                int attempts = port == 0 ? FREE_PORT_ATTEMPTS : 1;
+                for (int attempt = 1; ; attempt++) {
+                    int clientPort = port == 0 ? freePort() : port;
+                    int ctrlPort = freePort();
+                    try {
+                        return startOnce(clientPort, ctrlPort, dir, temporary);
+                    } catch (PortTakenException e) {
+                        if (attempt >= attempts) {
+                            throw new IllegalStateException("Kafka broker cannot listen on " + HOST + ":" + clientPort
+                                    + " or controller port " + ctrlPort + ": address in use", e.getCause());
+                        }
+                        LOG.info("port {} or {} was taken meanwhile, trying other free ports", clientPort, ctrlPort);
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (temporary) {
+                    deleteRecursively(dir);
+                }
+                throw e;
+            }
+        }
+
+        private EmbeddedKafkaBroker startOnce(int clientPort, int ctrlPort, Path dir, boolean temporary) {
+            long t0 = System.nanoTime();
+            Map<String, String> props = brokerProperties(clientPort, ctrlPort, dir);
+            props.putAll(overrides);
+            KafkaConfig config = new KafkaConfig(props, false);
+            formatIfNew(config, dir);
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            // startup() blocks until the broker is unfenced, and can block for ever when the
+            // controller cannot form a quorum: run it on its own thread so the deadline holds.
+            ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "moerec-kafka-start");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                Future<?> started = starter.submit(server::startup);
+                long deadline = t0 + startTimeout.toNanos();
+                started.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                awaitServing(HOST + ":" + clientPort, deadline);
+                EmbeddedKafkaBroker ready = new EmbeddedKafkaBroker(server, clientPort, ctrlPort, dir, temporary,
+                        Duration.ofNanos(System.nanoTime() - t0));
+                LOG.info("Kafka broker up at {} in {} ms (data {})", ready.bootstrapServers(),
+                        ready.startupTime().toMillis(), dir);
+                return ready;
+            } catch (ExecutionException e) {
+                stopQuietly(server);
+                if (hasCause(e, BindException.class) && port == 0) {
+                    throw new PortTakenException(e.getCause());
+                }
+                throw new IllegalStateException("Kafka broker on " + HOST + ":" + clientPort + " (data " + dir
+                        + ") failed to start: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                stopQuietly(server);
+                throw new IllegalStateException("Kafka broker on " + HOST + ":" + clientPort + " (data " + dir
+                        + ") did not start within " + startTimeout.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopQuietly(server);
+                throw new IllegalStateException("interrupted while starting the Kafka broker", e);
+            } catch (RuntimeException e) {
+                stopQuietly(server);
+                throw e;
+            } finally {
+                starter.shutdownNow();
+            }
+        }
+
+        /** Small settings for one node on a shared laptop-sized machine; see the comments for why. */
+        private static Map<String, String> brokerProperties(int clientPort, int ctrlPort, Path dir) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("process.roles", "broker,controller");
+            p.put("node.id", Integer.toString(NODE_ID));
+            // A static one-voter quorum: the controller port may change between restarts on the same
+            // data directory, which a dynamic (KIP-853) quorum would record in its log.
+            p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + ctrlPort);
+            p.put("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + ctrlPort);
+            p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
+            p.put("controller.listener.names", CONTROLLER_LISTENER);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("log.dirs", dir.toAbsolutePath().toString());
+            // One replica of everything, including the internal topics.
+            p.put("default.replication.factor", "1");
+            p.put("min.insync.replicas", "1");
+            p.put("offsets.topic.replication.factor", "1");
+            p.put("transaction.state.log.replication.factor", "1");
+            p.put("transaction.state.log.min.isr", "1");
+            p.put("share.coordinator.state.topic.replication.factor", "1");
+            p.put("share.coordinator.state.topic.min.isr", "1");
+            // Fewer internal partitions: 50 offsets partitions cost seconds to create on 2 cores.
+            p.put("offsets.topic.num.partitions", "4");
+            p.put("transaction.state.log.num.partitions", "4");
+            // Exactly-once sinks (Flink's KafkaSink defaults to 1 h) must not be refused.
+            p.put("transaction.max.timeout.ms", Long.toString(Duration.ofHours(1).toMillis()));
+            // Tests and demos want their consumers assigned now, not after 3 s.
+            p.put("group.initial.rebalance.delay.ms", "0");
+            // The cleaner's 128 MB default would take most of a small host heap; a catalog needs little.
+            p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+            p.put("log.cleaner.threads", "1");
+            // Topics are created from their descriptors; a mistyped name must fail, not appear.
+            p.put("auto.create.topics.enable", "false");
+            p.put("num.network.threads", "2");
+            p.put("num.io.threads", "4");
+            p.put("num.recovery.threads.per.data.dir", "1");
+            return p;
+        }
+
+        private static void formatIfNew(KafkaConfig config, Path dir) {
+            if (Files.exists(dir.resolve("meta.properties"))) {
+                LOG.info("reusing formatted Kafka data directory {}", dir);
+                return;
+            }
+            try {
+                new Formatter()
+                        .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
+                        .setNodeId(NODE_ID)
+                        .setClusterId(Uuid.randomUuid().toString())
+                        .addDirectory(dir.toAbsolutePath().toString())
+                        .setMetadataLogDirectory(config.metadataLogDir())
+                        .setControllerListenerName(CONTROLLER_LISTENER)
+                        .setReleaseVersion(MetadataVersion.latestProduction())
+                        .setHasDynamicQuorum(false)
+                        .run();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot format Kafka data directory " + dir + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** The broker is started when an admin request succeeds, not merely when its sockets are bound. */
+        private static void awaitServing(String bootstrap, long deadlineNanos)
+                throws InterruptedException, TimeoutException {
+            Map<String, Object> props = new LinkedHashMap<>();
+            props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+            props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+            try (Admin admin = Admin.create(props)) {
+                Exception last = null;
+                while (System.nanoTime() < deadlineNanos) {
+                    try {
+                        if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                            return;
+                        }
+                    } catch (ExecutionException | TimeoutException e) {
+                        last = e;
+                    }
+                }
+                TimeoutException t = new TimeoutException("broker did not answer describeCluster");
+                if (last != null) {
+                    t.initCause(last);
+                }
+                throw t;
+            }
+        }
+    }
+
+    private static void stopQuietly(KafkaRaftServer server) {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException e) {
+            // The start already failed with the exception that matters; this one is secondary.
+            LOG.warn("while stopping a broker that failed to start", e);
+        }
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("could not delete the broker's temporary data directory {}", dir, e);
+        }
+    }
+
+    /** Signals that an automatically chosen port was taken between choosing and binding it. */
+    private static final class PortTakenException extends RuntimeException {
+        PortTakenException(Throwable cause) {
+            super(cause);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.moerec.jobs.cli;
+
+import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.ingest.replay.ReplayOptions;
+import io.moerec.ingest.replay.ReplayProducers;
+import io.moerec.ingest.replay.ReplaySummary;
+import io.moerec.ingest.replay.Replayer;
+import io.moerec.ingest.source.DataSet;
+import io.moerec.ingest.topic.Topic;
+import io.moerec.ingest.topic.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.Producer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code moerec replay}: publishes a data set's events, see {@link Replayer}. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Publishes a data set's viewing events to Kafka (key = user id) in the data set's order, "
+                + "as fast as possible or time-scaled; invalid lines go to the dead-letter topic with their "
+                + "original bytes and reason. Ends with a summary: sent, rejected by reason, seconds, events/s.")
+final class ReplayCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE|DIR", description = "A data set directory, or its events file.")
+    Path path;
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--topic", paramLabel = "NAME", description = "Target topic (default: ${DEFAULT-VALUE}).")
+    String topic = Topics.VIEWING_EVENTS.name();
+
+    @Option(names = "--dlq-topic", paramLabel = "NAME", description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
+    String dlqTopic = Topics.VIEWING_EVENTS_DLQ.name();
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Layout of the data set; detected when omitted. Known: jsonl.")
+    Optional<String> format = Optional.empty();
+
+    @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Create the target and dead-letter topics if missing (default: ${DEFAULT-VALUE}).")
+    boolean createTopics;
+
+    private double speed = Double.POSITIVE_INFINITY;
+
+    @Option(names = "--speed", paramLabel = "X",
+            description = "Event time per real time: 60 = one hour of events per minute (default: as fast as possible).")
+    void setSpeed(double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--speed': must be a positive number, got " + value);
+        }
+        this.speed = value;
+    }
+
+    @Override
+    public Integer call() {
+        DataSet dataSet = DataSetOpener.open(path, format);
+        Topic<String, ViewingEvent> target = Topics.VIEWING_EVENTS.withName(topic);
+        if (createTopics) {
+            KafkaTopics.ensure(bootstrap, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(dlqTopic)));
+        }
+        boolean terminal = System.console() != null;
+        PrintWriter out = spec.commandLine().getOut();
+        ReplayOptions options = ReplayOptions.defaults().withTopic(target).withDlqTopic(dlqTopic).withSpeed(speed)
+                .withProgressInterval(terminal ? Duration.ofMillis(250) : Duration.ofSeconds(5))
+                .withExpectedRecords(DataSetOpener.countEventLines(path).orElse(-1));
+        ProgressPrinter progress = new ProgressPrinter(out, terminal);
+        ReplaySummary summary;
+        try (Producer<byte[], byte[]> producer = ReplayProducers.create(bootstrap)) {
+            summary = new Replayer(producer, options).replay(dataSet, progress);
+        } finally {
+            progress.done();
+        }
+        out.println("replayed " + dataSet.description() + " to " + topic + ": " + ProgressPrinter.summary(summary, "events"));
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,121 @@
+package io.moerec.jobs.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moerec.ingest.topic.Topic;
+import io.moerec.ingest.topic.Topics;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedKafkaBrokerTest {
+
+    @Test
+    void dataDirectorySurvivesRestart(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("kafka");
+        List<String> sent = new ArrayList<>();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(data).start()) {
+            broker.createMoerecTopics();
+            try (KafkaProducer<String, String> producer = producer(broker)) {
+                List<Future<RecordMetadata>> acks = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    String v = "record-" + i;
+                    acks.add(producer.send(new ProducerRecord<>("viewing-events", "u" + (i % 7), v)));
+                    sent.add(v);
+                }
+                producer.flush();
+                for (Future<RecordMetadata> ack : acks) {
+                    ack.get(10, TimeUnit.SECONDS); // acknowledged before the broker goes down
+                }
+            }
+        }
+        assertTrue(Files.exists(data.resolve("meta.properties")), "data dir kept after close");
+
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(data).start()) {
+            try (Admin admin = broker.admin()) {
+                Map<String, TopicDescription> topics = admin.describeTopics(
+                        Topics.all().stream().map(Topic::name).collect(Collectors.toList())).allTopicNames().get(30, TimeUnit.SECONDS);
+                for (Topic<?, ?> t : Topics.all()) {
+                    assertEquals(t.partitions(), topics.get(t.name()).partitions().size(), t.name());
+                }
+            }
+            List<String> read = consumeAll(broker, "viewing-events", sent.size());
+            assertEquals(Set.copyOf(sent), Set.copyOf(read));
+            assertEquals(sent.size(), read.size());
+        }
+    }
+
+    @Test
+    void temporaryDataDirectoryIsDeletedOnClose() {
+        Path data;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            data = broker.dataDir();
+            assertTrue(Files.isDirectory(data));
+            assertTrue(broker.bootstrapServers().startsWith("127.0.0.1:"));
+        }
+        assertTrue(Files.notExists(data), data + " deleted");
+    }
+
+    @Test
+    void aTakenPortFailsWithAMessageNamingIt() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> EmbeddedKafkaBroker.builder().port(port).startTimeout(Duration.ofSeconds(30)).start().close());
+            assertTrue(e.getMessage().contains(":" + port), e.getMessage());
+        }
+    }
+
+    static KafkaProducer<String, String> producer(EmbeddedKafkaBroker broker) {
+        Map<String, Object> props = broker.clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    /** Reads a topic from the beginning until {@code expected} values arrived or 30 s passed. */
+    static List<String> consumeAll(EmbeddedKafkaBroker broker, String topic, int expected) {
+        Map<String, Object> props = broker.clientProperties();
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<String> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,108 @@
+package io.moerec.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class MoerecCliTest {
+
+    /** Exit code, standard output and standard error of one run. */
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = MoerecCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--help|broker,replay,catalog",
+            "broker --help|--port,--data-dir,create-topics",
+            "replay --help|--bootstrap,--topic,--speed,--dlq-topic,--format,FILE|DIR",
+            "catalog --help|load",
+            "catalog load --help|--bootstrap,--topic,--dlq-topic,--format"})
+    void helpExitsZeroAndNamesTheOptions(String args, String mentions) {
+        Run r = run(args.split(" "));
+        assertEquals(0, r.exit(), r.err());
+        for (String m : mentions.split(",")) {
+            assertTrue(r.out().contains(m), "help of '" + args + "' mentions " + m + ":\n" + r.out());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "replay data --bootstrap localhost:9092 --speed -1|--speed",
+            "replay data --bootstrap localhost:9092 --speed 0|--speed",
+            "replay data --bootstrap localhost:9092 --speed fast|--speed",
+            "replay data|--bootstrap",
+            "broker --port 70000|--port",
+            "broker --port -3|--port",
+            "broker --port x|--port",
+            "catalog load|DIR",
+            "replay data --bootstrap b --nope|--nope"})
+    void aBadFlagStopsWithItsName(String args, String flag) {
+        Run r = run(args.split(" "));
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains(flag), "message names " + flag + ":\n" + r.err());
+    }
+
+    @Test
+    void aPathThatIsNoDataSetFailsNamingIt(@TempDir Path dir) {
+        Run r = run("replay", dir.toString(), "--bootstrap", "127.0.0.1:1", "--no-create-topics");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.err().contains(dir.toString()) && r.err().contains("events.jsonl"), r.err());
+        Run f = run("replay", dir.toString(), "--bootstrap", "127.0.0.1:1", "--format", "ml-100k");
+        assertTrue(f.err().contains("--format ml-100k"), f.err());
+    }
+
+    @Test
+    void theProgressLineShowsRateAndEta() {
+        var p = new io.moerec.ingest.replay.ReplayProgress(500, 490, 5, java.time.Duration.ofSeconds(1), 1000);
+        String bar = ProgressPrinter.line(p, true);
+        assertTrue(bar.startsWith("[###############...............]  50%"), bar);
+        assertTrue(bar.contains("500 events/s") && bar.contains("ETA 0:01"), bar);
+        StringWriter w = new StringWriter();
+        new ProgressPrinter(new PrintWriter(w), false).onProgress(p);
+        assertEquals(List.of("replay:  50% 500 read, 490 sent, 5 rejected, 500 events/s, ETA 0:01"), w.toString().lines().toList());
+    }
+
+    @Test
+    void onATerminalTheLineIsRedrawnInPlaceAndEndedOnce() {
+        var p = new io.moerec.ingest.replay.ReplayProgress(10, 10, 0, java.time.Duration.ofSeconds(1), -1);
+        StringWriter w = new StringWriter();
+        ProgressPrinter printer = new ProgressPrinter(new PrintWriter(w), true);
+        printer.onProgress(p);
+        printer.onProgress(p);
+        printer.done();
+        printer.done();
+        String s = w.toString();
+        assertEquals(2, s.chars().filter(c -> c == '\r').count());
+        assertTrue(s.endsWith(System.lineSeparator()) && s.indexOf('\n') == s.length() - 1, s);
+        assertTrue(!s.contains("ETA") && !s.contains("%"), "no ETA or bar when the size is unknown: " + s);
+    }
+
+    @Test
+    void theSummaryNamesCountsReasonsTimeAndRate() {
+        var s = new io.moerec.ingest.replay.ReplaySummary("x", 1003, 1000,
+                java.util.Map.of(io.moerec.ingest.json.RejectReason.MALFORMED_JSON, 2L, io.moerec.ingest.json.RejectReason.OVERSIZE, 1L),
+                java.time.Duration.ofMillis(500));
+        assertEquals("sent 1,000, rejected 3 (OVERSIZE 1, MALFORMED_JSON 2), 1,003 lines read, 0.5 s, 2,006 events/s",
+                ProgressPrinter.summary(s, "events"));
+    }
+}
