@@ -52,7 +52,7 @@ final class CatalogCommand implements Runnable {
         @Option(names = "--dlq-topic", paramLabel = "NAME", description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
         String dlqTopic = Topics.VIEWING_EVENTS_DLQ.name();
 
-        @Option(names = "--format", paramLabel = "FORMAT", description = "Layout of the data set; detected when omitted. Known: jsonl.")
+        @Option(names = "--format", paramLabel = "FORMAT", description = "Layout of the data set, detected when omitted: jsonl, ml-100k, ml-1m or ml-latest.")
         Optional<String> format = Optional.empty();
 
         @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -1,24 +1,21 @@
 package io.moerec.jobs.cli;
 
 import io.moerec.ingest.source.DataSet;
+import io.moerec.ingest.source.DataSets;
 import io.moerec.ingest.source.JsonLinesDataSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The one place where the CLI turns a path (and an optional {@code --format}) into a {@link DataSet}.
- * Today it knows the project's JSON-lines layout; {@link #open} is the single line to point at the
- * general factory once the MovieLens loaders exist.
+ * The one place where the CLI turns a path (and an optional {@code --format}) into a {@link DataSet}:
+ * any layout {@link DataSets#open} knows, and a JSON-lines events file standing for its directory.
  */
 final class DataSetOpener {
-
-    static final String JSON_LINES = "jsonl";
 
     private DataSetOpener() {
     }
@@ -27,19 +24,7 @@ final class DataSetOpener {
      * @throws IllegalArgumentException naming the path or the format when neither fits
      */
     static DataSet open(Path path, Optional<String> format) {
-        return openJsonLines(path, format); // later: return io.moerec.ingest.source.DataSets.open(path, format);
-    }
-
-    static DataSet openJsonLines(Path path, Optional<String> format) {
-        if (format.isPresent() && !format.get().toLowerCase(Locale.ROOT).equals(JSON_LINES)) {
-            throw new IllegalArgumentException("--format " + format.get() + " is not supported yet; supported: " + JSON_LINES);
-        }
-        Path dir = jsonLinesDir(path);
-        if (!JsonLinesDataSet.isLayout(dir)) {
-            throw new IllegalArgumentException(path + " is not a data set: expected a directory with "
-                    + JsonLinesDataSet.EVENTS_FILE + " (and " + JsonLinesDataSet.MOVIES_FILE + "), or that events file");
-        }
-        return new JsonLinesDataSet(dir);
+        return DataSets.open(jsonLinesDir(path), format);
     }
 
     /** A directory as is; the events file stands for its directory. */

@@ -32,7 +32,9 @@ class MoerecCliTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--help|broker,replay,catalog",
+            "--help|demo,generate,broker,replay,catalog",
+            "demo --help|--movielens,--events,--users,--seed,--speed,--port,--work-dir",
+            "generate --help|DIR,--seed,--users,--movies,--events,--clusters,--start,--span-days",
             "broker --help|--port,--data-dir,create-topics",
             "replay --help|--bootstrap,--topic,--speed,--dlq-topic,--format,FILE|DIR",
             "catalog --help|load",
@@ -55,6 +57,10 @@ class MoerecCliTest {
             "broker --port -3|--port",
             "broker --port x|--port",
             "catalog load|DIR",
+            "generate out --users 0|users",
+            "generate out --events x|--events",
+            "demo --port 70000|--port",
+            "demo --speed -2|--speed",
             "replay data --bootstrap b --nope|--nope"})
     void aBadFlagStopsWithItsName(String args, String flag) {
         Run r = run(args.split(" "));
@@ -68,7 +74,7 @@ class MoerecCliTest {
         assertNotEquals(0, r.exit());
         assertTrue(r.err().contains(dir.toString()) && r.err().contains("events.jsonl"), r.err());
         Run f = run("replay", dir.toString(), "--bootstrap", "127.0.0.1:1", "--format", "ml-100k");
-        assertTrue(f.err().contains("--format ml-100k"), f.err());
+        assertTrue(f.err().contains("ml-100k") && f.err().contains("u.data"), f.err());
     }
 
     @Test
