@@ -117,6 +117,14 @@ public final class PreferenceFeatureLogic implements Serializable {
      * @param movieOrNull the event's catalog entry, or {@code null} when unknown (no affinity change)
      */
     public UserPreferenceState apply(UserPreferenceState state, ViewingEvent event, Movie movieOrNull) {
+        return applyGenres(state, event, movieOrNull == null ? null : movieOrNull.genres());
+    }
+
+    /**
+     * As {@link #apply(UserPreferenceState, ViewingEvent, Movie)}, given only the movie's genres
+     * ({@code null} when the movie is unknown): what the Flink job keeps of the catalog.
+     */
+    public UserPreferenceState applyGenres(UserPreferenceState state, ViewingEvent event, GenreSet genresOrNull) {
         long t = event.eventTime();
         UserPreferenceState s = state == null || isExpired(state, t) ? new UserPreferenceState() : state;
         double ageFactor; // decay of this event's contribution to the state's reference time
@@ -139,7 +147,7 @@ public final class PreferenceFeatureLogic implements Serializable {
         s.activity += ageFactor;
         s.eventCounts[event.type().ordinal()]++;
 
-        GenreSet genres = movieOrNull == null ? GenreSet.EMPTY : movieOrNull.genres();
+        GenreSet genres = genresOrNull == null ? GenreSet.EMPTY : genresOrNull;
         int n = genres.size();
         if (event.type() == EventType.RATE) {
             double rating = event.rating() == null ? config.ratingPriorMean() : event.rating();
@@ -238,6 +246,12 @@ public final class PreferenceFeatureLogic implements Serializable {
      * updates of the state do not change features already handed out.
      */
     public UserPreferenceFeatures features(UserPreferenceState s, ViewingEvent trigger) {
+        return features(s, trigger.userId(), trigger.eventId(), trigger.eventTime());
+    }
+
+    /** As {@link #features(UserPreferenceState, ViewingEvent)}, given the trigger's identity only. */
+    public UserPreferenceFeatures features(UserPreferenceState s, String userId, String triggerEventId,
+                                           long triggerEventTime) {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("no event has been applied to this state");
         }
@@ -246,9 +260,9 @@ public final class PreferenceFeatureLogic implements Serializable {
         for (int g = 0; g < Genre.COUNT; g++) {
             affinity[g] = s.engagement[g] + config.ratePerStarWeight() * (s.ratingSum[g] - mean * s.ratingMass[g]);
         }
-        return new UserPreferenceFeatures(trigger.userId(), s.asOf, FEATURE_VERSION, affinity, s.activity,
-                s.firstEventTime, s.recentMovieIds.clone(), s.eventCounts.clone(), trigger.eventId(),
-                trigger.eventTime());
+        return new UserPreferenceFeatures(userId, s.asOf, FEATURE_VERSION, affinity, s.activity,
+                s.firstEventTime, s.recentMovieIds.clone(), s.eventCounts.clone(), triggerEventId,
+                triggerEventTime);
     }
 
     /**
