@@ -10,6 +10,7 @@ import io.moerec.features.UserPreferenceState;
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.GenreSet;
 import io.moerec.ingest.domain.Movie;
+import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
 import java.io.IOException;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -48,6 +49,14 @@ class UserPreferenceStateSerializationTest {
         UserPreferenceState back = ser.deserialize(new DataInputDeserializer(bytes));
         assertEquals(s, back);
         return bytes.length;
+    }
+
+    @Test
+    void everyTypeOnTheWireOrInStateIsAPojo() {
+        for (Class<?> c : new Class<?>[] {ViewingEvent.class, UserPreferenceFeatures.class, RawRecord.class,
+                RejectedRecord.class, CatalogUpdate.class, EmissionState.class, UserPreferenceState.class}) {
+            assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(c), c.getName());
+        }
     }
 
     @Test
