@@ -1,6 +1,8 @@
 package io.moerec.jobs.features;
 
 import io.moerec.features.FeatureConfig;
+import io.moerec.features.PreferenceFeatureLogic;
+import io.moerec.features.UserPreferenceState;
 import io.moerec.features.flink.FeaturesPipeline;
 import io.moerec.features.flink.FeaturesPipelineConfig;
 import io.moerec.features.flink.FlinkSettings;
@@ -12,21 +14,25 @@ import io.moerec.ingest.json.MovieCodec;
 import io.moerec.ingest.json.ViewingEventCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -34,12 +40,14 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,7 +63,7 @@ import picocli.CommandLine.Spec;
 /**
  * Measures events/s through the whole features job (decode, watermarks, broadcast catalog, keyed
  * RocksDB state, checkpoints) for a generated log, at each requested parallelism, several runs
- * each, and reports medians and the RocksDB checkpoint bytes per user. Without
+ * each, and reports medians and the serialized state bytes per user. Without
  * {@code --bootstrap-servers} the log comes from in-memory generator sources and goes to discarding
  * sinks (the job's own cost). With it, each run first produces the log to fresh topics and reads it
  * back with a plain consumer (the raw broker throughput of the same run), then runs the job with
@@ -100,7 +108,7 @@ public final class FeaturesBenchmark implements Callable<Integer> {
     }
 
     record Run(int parallelism, double jobEventsPerSecond, double producerEventsPerSecond,
-               double consumerEventsPerSecond, double stateBytesPerUser) {
+               double consumerEventsPerSecond) {
     }
 
     @Override
@@ -121,10 +129,10 @@ public final class FeaturesBenchmark implements Callable<Integer> {
             for (int i = 0; i < runs; i++) {
                 Run r = bootstrapServers == null ? inMemoryRun(log, config, p) : kafkaRun(log, config, p);
                 results.add(r);
-                out.printf("  p=%d run %d: job %.0f events/s%s, RocksDB checkpoint %.0f bytes/user%n", p, i + 1,
+                out.printf("  p=%d run %d: job %.0f events/s%s%n", p, i + 1,
                         r.jobEventsPerSecond(), r.producerEventsPerSecond() > 0
                                 ? String.format(", producer %.0f/s, consumer %.0f/s", r.producerEventsPerSecond(), r.consumerEventsPerSecond())
-                                : "", r.stateBytesPerUser());
+                                : "");
                 out.flush();
             }
             double job = median(results, Run::jobEventsPerSecond);
@@ -134,9 +142,10 @@ public final class FeaturesBenchmark implements Callable<Integer> {
                 double consumer = median(results, Run::consumerEventsPerSecond);
                 out.printf(", producer %.0f/s, consumer %.0f/s, job/consumer %.2f", producer, consumer, job / consumer);
             }
-            out.printf(", RocksDB checkpoint %.0f bytes/user%n", median(results, Run::stateBytesPerUser));
+            out.println();
             out.flush();
         }
+        stateBytes(log, config, out);
         return 0;
     }
 
@@ -150,7 +159,7 @@ public final class FeaturesBenchmark implements Callable<Integer> {
                     new DiscardingSink<UserPreferenceFeatures>(), new DiscardingSink<ViewingEvent>(),
                     new DiscardingSink<>()).build(env);
             JobExecutionResult result = env.execute("features-benchmark-p" + p);
-            return new Run(p, rate(log.events, result), 0, 0, directoryBytes(checkpoints) / (double) distinctUsers(log));
+            return new Run(p, rate(log.events, result), 0, 0);
         } finally {
             deleteRecursively(checkpoints);
         }
@@ -172,18 +181,27 @@ public final class FeaturesBenchmark implements Callable<Integer> {
         ViewingEventCodec eventCodec = new ViewingEventCodec();
         MovieCodec movieCodec = new MovieCodec();
         long t0 = System.nanoTime();
+        AtomicReference<Exception> sendFailure = new AtomicReference<>();
+        Callback onFailure = (metadata, e) -> {
+            if (e != null) {
+                sendFailure.compareAndSet(null, e);
+            }
+        };
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             for (long id = 1; id <= log.movies; id++) {
                 RawRecord m = log.rawMovie(id, movieCodec, moviesTopic);
-                producer.send(new ProducerRecord<>(moviesTopic, m.getKey(), m.getValue()));
+                producer.send(new ProducerRecord<>(moviesTopic, m.getKey(), m.getValue()), onFailure);
             }
-            for (long i = 0; i < log.events; i++) {
+            for (long i = 0; i < log.events && sendFailure.get() == null; i++) {
                 RawRecord e = log.rawEvent(i, eventCodec, eventsTopic);
-                producer.send(new ProducerRecord<>(eventsTopic, e.getKey(), e.getValue()));
+                producer.send(new ProducerRecord<>(eventsTopic, e.getKey(), e.getValue()), onFailure);
             }
+        }
+        if (sendFailure.get() != null) {
+            throw new IllegalStateException("producing the log to " + eventsTopic + " failed", sendFailure.get());
         }
         double producerRate = log.events / ((System.nanoTime() - t0) / 1e9);
         double consumerRate = log.events / consumeAll(eventsTopic, log.events);
@@ -199,8 +217,7 @@ public final class FeaturesBenchmark implements Callable<Integer> {
                     KafkaConnectors.lateSink(bootstrapServers, lateTopic, group, 900_000),
                     KafkaConnectors.deadLetterSink(bootstrapServers, dlqTopic, group, 900_000)).build(env);
             JobExecutionResult result = env.execute("features-benchmark-kafka-p" + p);
-            return new Run(p, rate(log.events, result), producerRate, consumerRate,
-                    directoryBytes(checkpoints) / (double) distinctUsers(log));
+            return new Run(p, rate(log.events, result), producerRate, consumerRate);
         } finally {
             deleteRecursively(checkpoints);
         }
@@ -218,9 +235,13 @@ public final class FeaturesBenchmark implements Callable<Integer> {
                     .map(pi -> new TopicPartition(topic, pi.partition())).toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (n < expected && System.nanoTime() < deadline) {
-                n += consumer.poll(Duration.ofMillis(500)).count();
+            long lastProgress = System.nanoTime();
+            while (n < expected && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(60)) {
+                int got = consumer.poll(Duration.ofMillis(500)).count();
+                if (got > 0) {
+                    n += got;
+                    lastProgress = System.nanoTime();
+                }
             }
         }
         if (n < expected) {
@@ -231,8 +252,7 @@ public final class FeaturesBenchmark implements Callable<Integer> {
 
     private StreamExecutionEnvironment environment(Path checkpoints, int p) {
         Configuration conf = FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(checkpointIntervalMs), checkpoints.toUri().toString());
-        // Only the latest checkpoint is kept, so that the directory holds exactly one copy of the state.
-        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 1);
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 1); // a benchmark needs no history
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(p);
         return env;
@@ -240,12 +260,6 @@ public final class FeaturesBenchmark implements Callable<Integer> {
 
     private static Source<RawRecord, ?, ?> generator(GeneratorFunction<Long, RawRecord> f, long count) {
         return new DataGeneratorSource<>(f, count, TypeInformation.of(RawRecord.class));
-    }
-
-    /** Users that actually occur (a small log may not reach every id). */
-    private static long distinctUsers(SyntheticViewingLog log) {
-        return log.events >= 20L * log.users ? log.users
-                : java.util.stream.LongStream.range(0, log.events).mapToObj(i -> log.event(i).userId()).distinct().count();
     }
 
     private static double rate(long events, JobExecutionResult result) {
@@ -263,19 +277,35 @@ public final class FeaturesBenchmark implements Callable<Integer> {
     }
 
     /**
-     * Bytes of the one retained (final) checkpoint: RocksDB SST files (compressed) of the keyed
-     * state, plus the small broadcast catalog and metadata.
+     * The users' final states after the log, replayed with the one feature logic and serialized with
+     * the job's own state serializer (Flink POJO): the value bytes per user that RocksDB stores
+     * (before its block compression; the key, the user id, comes on top). Checkpoint directories are
+     * no measure here: a bounded job's final checkpoint holds no state of finished tasks.
      */
-    private static long directoryBytes(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
+    private static void stateBytes(SyntheticViewingLog log, FeaturesPipelineConfig config, PrintWriter out) throws IOException {
+        PreferenceFeatureLogic logic = new PreferenceFeatureLogic(config.features());
+        Map<String, UserPreferenceState> states = new HashMap<>();
+        for (long i = 0; i < log.events; i++) {
+            ViewingEvent e = log.event(i);
+            states.put(e.userId(), logic.apply(states.get(e.userId()), e, log.movie(e.movieId())));
         }
+        TypeSerializer<UserPreferenceState> serializer = TypeInformation.of(UserPreferenceState.class)
+                .createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer buffer = new DataOutputSerializer(4096);
+        long[] sizes = new long[states.size()];
+        int k = 0;
+        long keyBytes = 0;
+        for (Map.Entry<String, UserPreferenceState> e : states.entrySet()) {
+            buffer.clear();
+            serializer.serialize(e.getValue(), buffer);
+            sizes[k++] = buffer.length();
+            keyBytes += e.getKey().length();
+        }
+        Arrays.sort(sizes);
+        out.printf("state per user (%d users, serialized value): mean %.0f bytes, median %d, max %d; user id keys %.1f bytes%n",
+                sizes.length, Arrays.stream(sizes).average().orElse(0), sizes[sizes.length / 2], sizes[sizes.length - 1],
+                keyBytes / (double) sizes.length);
+        out.flush();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
