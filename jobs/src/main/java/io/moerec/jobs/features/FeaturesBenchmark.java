@@ -65,8 +65,9 @@ import picocli.CommandLine.Spec;
  * RocksDB state, checkpoints) for a generated log, at each requested parallelism, several runs
  * each, and reports medians and the serialized state bytes per user. Without
  * {@code --bootstrap-servers} the log comes from in-memory generator sources and goes to discarding
- * sinks (the job's own cost). With it, each run first produces the log to fresh topics and reads it
- * back with a plain consumer (the raw broker throughput of the same run), then runs the job with
+ * sinks (the job's own cost). With it, the log is produced once to fresh topics (timed: the plain
+ * producer's rate), each run reads it back with a plain consumer (the raw broker throughput of that
+ * run) and then runs the job, from the same topics, with
  * bounded Kafka sources and exactly-once Kafka sinks; the job's rate as a fraction of the broker's
  * is the figure to watch. Rates use the job's net runtime (without MiniCluster start-up).
  * Allowed lateness is set to a year: parallel generator slices interleave users' events far out of
@@ -165,18 +166,20 @@ public final class FeaturesBenchmark implements Callable<Integer> {
         }
     }
 
-    private Run kafkaRun(SyntheticViewingLog log, FeaturesPipelineConfig config, int p) throws Exception {
+    /** The log's topics on the broker, produced once; {@code producerRate} is that production's rate. */
+    record KafkaLog(String eventsTopic, String moviesTopic, double producerRate) {
+    }
+
+    private KafkaLog kafkaLog;
+
+    /** Produces the catalog and the log once to fresh topics, timing the plain producer. */
+    private KafkaLog produceLog(SyntheticViewingLog log) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String eventsTopic = "bench-viewing-events-" + suffix;
         String moviesTopic = "bench-movies-" + suffix;
-        String featuresTopic = "bench-user-features-" + suffix;
-        String lateTopic = "bench-late-" + suffix;
-        String dlqTopic = "bench-dlq-" + suffix;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(eventsTopic, 4, (short) 1),
-                    new NewTopic(moviesTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                    new NewTopic(featuresTopic, 4, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                    new NewTopic(lateTopic, 1, (short) 1), new NewTopic(dlqTopic, 1, (short) 1))).all().get();
+                    new NewTopic(moviesTopic, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
         }
         ViewingEventCodec eventCodec = new ViewingEventCodec();
         MovieCodec movieCodec = new MovieCodec();
@@ -203,7 +206,25 @@ public final class FeaturesBenchmark implements Callable<Integer> {
         if (sendFailure.get() != null) {
             throw new IllegalStateException("producing the log to " + eventsTopic + " failed", sendFailure.get());
         }
-        double producerRate = log.events / ((System.nanoTime() - t0) / 1e9);
+        return new KafkaLog(eventsTopic, moviesTopic, log.events / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    private Run kafkaRun(SyntheticViewingLog log, FeaturesPipelineConfig config, int p) throws Exception {
+        if (kafkaLog == null) {
+            kafkaLog = produceLog(log);
+        }
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String featuresTopic = "bench-user-features-" + suffix;
+        String lateTopic = "bench-late-" + suffix;
+        String dlqTopic = "bench-dlq-" + suffix;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            admin.createTopics(List.of(
+                    new NewTopic(featuresTopic, 4, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                    new NewTopic(lateTopic, 1, (short) 1), new NewTopic(dlqTopic, 1, (short) 1))).all().get();
+        }
+        String eventsTopic = kafkaLog.eventsTopic();
+        String moviesTopic = kafkaLog.moviesTopic();
+        double producerRate = kafkaLog.producerRate();
         double consumerRate = log.events / consumeAll(eventsTopic, log.events);
 
         Path checkpoints = Files.createTempDirectory("moerec-bench-");
