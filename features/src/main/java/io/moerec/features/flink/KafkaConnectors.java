@@ -1,0 +1,157 @@
+package io.moerec.features.flink;
+
+import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.ingest.json.RejectReason;
+import io.moerec.ingest.json.UserFeaturesCodec;
+import io.moerec.ingest.json.ViewingEventCodec;
+import io.moerec.ingest.topic.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The production sources and sinks of {@link FeaturesPipeline}: Kafka sources of raw records
+ * ({@code read_committed}, so that aborted transactions of upstream writers are never read) and
+ * exactly-once Kafka sinks writing the ingest codecs' bytes. Each sink has its own transactional id
+ * prefix ({@code prefix + "-features"}, {@code "-late"}, {@code "-dlq"}): two sinks sharing one would
+ * fence each other's producers.
+ */
+public final class KafkaConnectors {
+
+    /** The {@code moerec.stage} header of dead letters written by this job. */
+    public static final String DLQ_STAGE = "features-job";
+
+    private KafkaConnectors() {
+    }
+
+    /**
+     * A source of raw records of one topic.
+     *
+     * @param start   where a fresh job starts (a restored job resumes from its checkpoint)
+     * @param bounded stop at the offsets that are the latest when the job starts (benchmarks, tests)
+     */
+    public static KafkaSource<RawRecord> rawSource(String bootstrapServers, String topic, String groupId,
+                                                   OffsetsInitializer start, boolean bounded) {
+        KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(groupId)
+                .setStartingOffsets(start)
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .setClientIdPrefix(groupId + "-" + topic);
+        if (bounded) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    /** Exactly-once sink of features to {@code topic}, keyed by user id, value = {@link UserFeaturesCodec}. */
+    public static KafkaSink<UserPreferenceFeatures> featuresSink(String bootstrapServers, String topic,
+                                                               String transactionalIdPrefix, long transactionTimeoutMs) {
+        return exactlyOnce(bootstrapServers, transactionalIdPrefix + "-features", transactionTimeoutMs,
+                new FeaturesSerializer(topic));
+    }
+
+    /** Exactly-once sink of late events to {@code topic}, keyed by user id, value = {@link ViewingEventCodec}. */
+    public static KafkaSink<ViewingEvent> lateSink(String bootstrapServers, String topic,
+                                                   String transactionalIdPrefix, long transactionTimeoutMs) {
+        return exactlyOnce(bootstrapServers, transactionalIdPrefix + "-late", transactionTimeoutMs,
+                new LateEventSerializer(topic));
+    }
+
+    /** Exactly-once sink of dead letters: original key and value, reason headers ({@link DeadLetters}). */
+    public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, String topic,
+                                                          String transactionalIdPrefix, long transactionTimeoutMs) {
+        return exactlyOnce(bootstrapServers, transactionalIdPrefix + "-dlq", transactionTimeoutMs,
+                new DeadLetterSerializer(topic));
+    }
+
+    private static <T> KafkaSink<T> exactlyOnce(String bootstrapServers, String transactionalIdPrefix,
+                                                long transactionTimeoutMs, KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                // The connector's default (1 h) exceeds the broker's default maximum (15 min).
+                .setProperty("transaction.timeout.ms", Long.toString(transactionTimeoutMs))
+                .setRecordSerializer(serializer)
+                .build();
+    }
+
+    static final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
+            out.collect(new RawRecord(record.key(), record.value(), record.topic(), record.partition(), record.offset()));
+        }
+
+        @Override
+        public TypeInformation<RawRecord> getProducedType() {
+            return TypeInformation.of(RawRecord.class);
+        }
+    }
+
+    static final class FeaturesSerializer implements KafkaRecordSerializationSchema<UserPreferenceFeatures> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+        private transient UserFeaturesCodec codec;
+
+        FeaturesSerializer(String topic) {
+            this.topic = Objects.requireNonNull(topic, "topic");
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(UserPreferenceFeatures f, KafkaSinkContext context, Long timestamp) {
+            if (codec == null) {
+                codec = new UserFeaturesCodec();
+            }
+            return new ProducerRecord<>(topic, null, timestamp, f.userId().getBytes(StandardCharsets.UTF_8), codec.encode(f));
+        }
+    }
+
+    static final class LateEventSerializer implements KafkaRecordSerializationSchema<ViewingEvent> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+        private transient ViewingEventCodec codec;
+
+        LateEventSerializer(String topic) {
+            this.topic = Objects.requireNonNull(topic, "topic");
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(ViewingEvent e, KafkaSinkContext context, Long timestamp) {
+            if (codec == null) {
+                codec = new ViewingEventCodec();
+            }
+            return new ProducerRecord<>(topic, null, timestamp, e.userId().getBytes(StandardCharsets.UTF_8), codec.encode(e));
+        }
+    }
+
+    static final class DeadLetterSerializer implements KafkaRecordSerializationSchema<RejectedRecord> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+
+        DeadLetterSerializer(String topic) {
+            this.topic = Objects.requireNonNull(topic, "topic");
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(RejectedRecord r, KafkaSinkContext context, Long timestamp) {
+            return DeadLetters.record(topic, r.getKey(), r.getValue(), RejectReason.valueOf(r.getReason()),
+                    r.getDetail(), r.getSource(), r.getPosition(), DLQ_STAGE);
+        }
+    }
+}

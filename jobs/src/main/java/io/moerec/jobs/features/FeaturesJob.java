@@ -1,0 +1,75 @@
+package io.moerec.jobs.features;
+
+import io.moerec.features.flink.FeaturesPipeline;
+import io.moerec.features.flink.KafkaConnectors;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Entry point of the Flink preference-features job: parses and validates the configuration
+ * ({@link FeaturesJobConfig}), wires the Kafka sources and exactly-once sinks and hands them to
+ * {@link FeaturesPipeline}. Runs on a local MiniCluster when started directly, or on a cluster when
+ * submitted ({@code flink run}); the same configuration keys apply.
+ * <pre>
+ * FeaturesJob --config features.properties -s bootstrap.servers=localhost:9092 -s parallelism=2
+ * </pre>
+ */
+@Command(name = "features-job", mixinStandardHelpOptions = true,
+        description = "The Flink job that keeps users' preference features (viewing-events + movies -> user-features).")
+public final class FeaturesJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
+
+    @Option(names = "--config", description = "a properties file of configuration keys")
+    Path configFile;
+
+    @Option(names = {"-s", "--set"}, description = "key=value, overrides the file (repeatable)")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        FeaturesJob cli = new FeaturesJob();
+        CommandLine cmd = new CommandLine(cli);
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = cmd.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            cmd.getErr().println(e.getMessage());
+            cmd.usage(cmd.getErr());
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return;
+        }
+        FeaturesJobConfig config = FeaturesJobConfig.fromMap(FeaturesJobConfig.load(cli.configFile, cli.settings));
+        LOG.info("starting the features job: {}", config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+        env.setParallelism(config.parallelism());
+        pipeline(config).build(env);
+        env.execute("moerec-features");
+    }
+
+    /** The pipeline wired to Kafka as {@code config} says. */
+    public static FeaturesPipeline pipeline(FeaturesJobConfig config) {
+        OffsetsInitializer start = config.start().equals("latest") ? OffsetsInitializer.latest() : OffsetsInitializer.earliest();
+        String servers = config.bootstrapServers();
+        return new FeaturesPipeline(config.pipeline(),
+                KafkaConnectors.rawSource(servers, config.eventsTopic(), config.groupId(), start, false),
+                // The catalog is always read whole: it is compacted and the broadcast state needs every movie.
+                KafkaConnectors.rawSource(servers, config.moviesTopic(), config.groupId() + "-catalog",
+                        OffsetsInitializer.earliest(), false),
+                KafkaConnectors.featuresSink(servers, config.featuresTopic(), config.transactionalIdPrefix(),
+                        config.transactionTimeoutMs()),
+                KafkaConnectors.lateSink(servers, config.lateTopic(), config.transactionalIdPrefix(),
+                        config.transactionTimeoutMs()),
+                KafkaConnectors.deadLetterSink(servers, config.dlqTopic(), config.transactionalIdPrefix(),
+                        config.transactionTimeoutMs()));
+    }
+}

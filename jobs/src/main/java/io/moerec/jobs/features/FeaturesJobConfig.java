@@ -1,0 +1,179 @@
+package io.moerec.jobs.features;
+
+import io.moerec.features.flink.FeaturesPipelineConfig;
+import io.moerec.features.flink.FlinkSettings;
+import io.moerec.ingest.topic.Topics;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Everything the features job needs to start, validated when built: a bad or missing value fails at
+ * start-up with its key in the message. Keys (defaults in {@link #defaults()}):
+ * {@value #BOOTSTRAP_SERVERS} (required), {@code topic.*}, {@value #GROUP_ID}, {@value #PARALLELISM},
+ * {@value #CHECKPOINT_INTERVAL_MS}, {@value #CHECKPOINT_DIR}, {@value #TRANSACTIONAL_ID_PREFIX},
+ * {@value #TRANSACTION_TIMEOUT_MS}, {@value #START}, plus the pipeline's {@code stream.*} and the
+ * feature logic's {@code features.*} keys ({@link FeaturesPipelineConfig}).
+ */
+public record FeaturesJobConfig(
+        String bootstrapServers,
+        String eventsTopic,
+        String moviesTopic,
+        String featuresTopic,
+        String lateTopic,
+        String dlqTopic,
+        String groupId,
+        int parallelism,
+        long checkpointIntervalMs,
+        String checkpointDir,
+        String transactionalIdPrefix,
+        long transactionTimeoutMs,
+        String start,
+        FeaturesPipelineConfig pipeline) {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String TOPIC_EVENTS = "topic.viewing-events";
+    public static final String TOPIC_MOVIES = "topic.movies";
+    public static final String TOPIC_FEATURES = "topic.user-features";
+    public static final String TOPIC_LATE = "topic.viewing-events-late";
+    public static final String TOPIC_DLQ = "topic.viewing-events-dlq";
+    public static final String GROUP_ID = "group.id";
+    public static final String PARALLELISM = "parallelism";
+    public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval-ms";
+    public static final String CHECKPOINT_DIR = "checkpoint.dir";
+    public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
+    public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout-ms";
+    public static final String START = "start";
+
+    /** The broker's default {@code transaction.max.timeout.ms}: a longer producer timeout is refused. */
+    public static final long MAX_TRANSACTION_TIMEOUT_MS = 15 * 60 * 1000L;
+
+    public FeaturesJobConfig {
+        require(BOOTSTRAP_SERVERS, bootstrapServers);
+        require(TOPIC_EVENTS, eventsTopic);
+        require(TOPIC_MOVIES, moviesTopic);
+        require(TOPIC_FEATURES, featuresTopic);
+        require(TOPIC_LATE, lateTopic);
+        require(TOPIC_DLQ, dlqTopic);
+        require(GROUP_ID, groupId);
+        require(CHECKPOINT_DIR, checkpointDir);
+        require(TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
+        Objects.requireNonNull(pipeline, "pipeline");
+        if (parallelism < 1 || parallelism > 1024) {
+            throw new IllegalArgumentException(PARALLELISM + " must be in [1, 1024], got " + parallelism);
+        }
+        if (checkpointIntervalMs < 100) {
+            throw new IllegalArgumentException(CHECKPOINT_INTERVAL_MS + " must be at least 100, got " + checkpointIntervalMs);
+        }
+        if (!checkpointDir.contains(":/")) {
+            throw new IllegalArgumentException(CHECKPOINT_DIR + " must be a URI such as file:///var/lib/moerec/checkpoints, got "
+                    + checkpointDir);
+        }
+        if (transactionTimeoutMs > MAX_TRANSACTION_TIMEOUT_MS) {
+            throw new IllegalArgumentException(TRANSACTION_TIMEOUT_MS + " must be at most " + MAX_TRANSACTION_TIMEOUT_MS
+                    + " (the broker's default transaction.max.timeout.ms), got " + transactionTimeoutMs);
+        }
+        // A transaction stays open for a whole checkpoint interval; it must not time out before the commit.
+        if (transactionTimeoutMs < 2 * checkpointIntervalMs) {
+            throw new IllegalArgumentException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs
+                    + ") must be at least twice " + CHECKPOINT_INTERVAL_MS + " (" + checkpointIntervalMs + ")");
+        }
+        if (!start.equals("earliest") && !start.equals("latest")) {
+            throw new IllegalArgumentException(START + " must be 'earliest' or 'latest', got '" + start + "'");
+        }
+    }
+
+    /** Every key with its default ({@value #BOOTSTRAP_SERVERS} has none). */
+    public static Map<String, String> defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(BOOTSTRAP_SERVERS, "");
+        m.put(TOPIC_EVENTS, Topics.VIEWING_EVENTS.name());
+        m.put(TOPIC_MOVIES, Topics.MOVIES.name());
+        m.put(TOPIC_FEATURES, Topics.USER_FEATURES.name());
+        m.put(TOPIC_LATE, Topics.VIEWING_EVENTS_LATE.name());
+        m.put(TOPIC_DLQ, Topics.VIEWING_EVENTS_DLQ.name());
+        m.put(GROUP_ID, "moerec-features");
+        m.put(PARALLELISM, "1");
+        m.put(CHECKPOINT_INTERVAL_MS, "10000");
+        m.put(CHECKPOINT_DIR, Path.of(System.getProperty("java.io.tmpdir"), "moerec", "checkpoints").toUri().toString());
+        m.put(TRANSACTIONAL_ID_PREFIX, "moerec-features");
+        m.put(TRANSACTION_TIMEOUT_MS, Long.toString(MAX_TRANSACTION_TIMEOUT_MS));
+        m.put(START, "earliest");
+        return m;
+    }
+
+    /**
+     * Reads settings over the defaults. Keys of this class, {@code stream.*} and {@code features.*}
+     * are known; anything else is rejected so that a typo fails loudly.
+     */
+    public static FeaturesJobConfig fromMap(Map<String, String> settings) {
+        Map<String, String> v = defaults();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith("stream.") || k.startsWith("features.")) {
+                continue; // validated by FeaturesPipelineConfig below
+            }
+            if (!v.containsKey(k)) {
+                throw new IllegalArgumentException("unknown configuration key " + k + "; known are " + v.keySet()
+                        + " and the stream.* and features.* keys");
+            }
+            v.put(k, e.getValue().trim());
+        }
+        return new FeaturesJobConfig(v.get(BOOTSTRAP_SERVERS), v.get(TOPIC_EVENTS), v.get(TOPIC_MOVIES),
+                v.get(TOPIC_FEATURES), v.get(TOPIC_LATE), v.get(TOPIC_DLQ), v.get(GROUP_ID),
+                parseInt(v, PARALLELISM), parseLong(v, CHECKPOINT_INTERVAL_MS), v.get(CHECKPOINT_DIR),
+                v.get(TRANSACTIONAL_ID_PREFIX), parseLong(v, TRANSACTION_TIMEOUT_MS), v.get(START),
+                FeaturesPipelineConfig.fromMap(settings));
+    }
+
+    /** Reads a properties file; {@code overrides} win over its entries. */
+    public static Map<String, String> load(Path propertiesFile, Map<String, String> overrides) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (propertiesFile != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+            for (String k : p.stringPropertyNames()) {
+                m.put(k, p.getProperty(k));
+            }
+        }
+        m.putAll(overrides);
+        return m;
+    }
+
+    /** The Flink configuration: RocksDB, incremental exactly-once checkpoints, no generic types. */
+    public Configuration flinkConfiguration() {
+        return FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(checkpointIntervalMs), checkpointDir);
+    }
+
+    private static void require(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " is required");
+        }
+    }
+
+    private static int parseInt(Map<String, String> v, String key) {
+        try {
+            return Integer.parseInt(v.get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
+        }
+    }
+
+    private static long parseLong(Map<String, String> v, String key) {
+        try {
+            return Long.parseLong(v.get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
+        }
+    }
+}

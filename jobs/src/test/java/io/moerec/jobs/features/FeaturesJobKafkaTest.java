@@ -1,0 +1,296 @@
+package io.moerec.jobs.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moerec.features.PreferenceFeatureLogic;
+import io.moerec.ingest.domain.Movie;
+import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.ingest.json.InvalidRecordException;
+import io.moerec.ingest.json.MovieCodec;
+import io.moerec.ingest.json.RejectReason;
+import io.moerec.ingest.json.UserFeaturesCodec;
+import io.moerec.ingest.json.ViewingEventCodec;
+import io.moerec.ingest.topic.DeadLetters;
+import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.broker.KafkaBrokerExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production wiring of {@link FeaturesJob} (Kafka sources, exactly-once Kafka sinks, RocksDB,
+ * checkpoints) on a MiniCluster at parallelism 2 against the embedded broker. The features are read
+ * back with {@code read_committed}: each user's final features equal the pure logic over that
+ * user's events, one committed update per valid event; and after a cancel mid-stream and a restart
+ * from the retained checkpoint, the same holds with no (user, trigger) update committed twice.
+ */
+@Tag("flink")
+class FeaturesJobKafkaTest {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeaturesJobKafkaTest.class);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    record TestTopics(String events, String movies, String features, String late, String dlq) {
+    }
+
+    static TestTopics createTopics() {
+        return new TestTopics(KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS).name(),
+                KAFKA.createUniqueTopic(Topics.MOVIES).name(), KAFKA.createUniqueTopic(Topics.USER_FEATURES).name(),
+                KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_LATE).name(),
+                KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_DLQ).name());
+    }
+
+    static FeaturesJobConfig config(TestTopics t, Path checkpoints, String prefix) {
+        Map<String, String> m = new HashMap<>();
+        m.put(FeaturesJobConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        m.put(FeaturesJobConfig.TOPIC_EVENTS, t.events());
+        m.put(FeaturesJobConfig.TOPIC_MOVIES, t.movies());
+        m.put(FeaturesJobConfig.TOPIC_FEATURES, t.features());
+        m.put(FeaturesJobConfig.TOPIC_LATE, t.late());
+        m.put(FeaturesJobConfig.TOPIC_DLQ, t.dlq());
+        m.put(FeaturesJobConfig.GROUP_ID, prefix);
+        m.put(FeaturesJobConfig.PARALLELISM, "2");
+        m.put(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "300");
+        m.put(FeaturesJobConfig.CHECKPOINT_DIR, checkpoints.toUri().toString());
+        m.put(FeaturesJobConfig.TRANSACTIONAL_ID_PREFIX, prefix);
+        return FeaturesJobConfig.fromMap(m);
+    }
+
+    static JobClient start(FeaturesJobConfig config, String restorePath) throws Exception {
+        Configuration conf = config.flinkConfiguration();
+        if (restorePath != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(config.parallelism());
+        FeaturesJob.pipeline(config).build(env);
+        return env.executeAsync("features-kafka-test");
+    }
+
+    static KafkaProducer<byte[], byte[]> producer() {
+        Map<String, Object> p = KAFKA.broker().clientProperties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static void produceCatalog(String topic, Map<Long, Movie> catalog) {
+        MovieCodec codec = new MovieCodec();
+        try (KafkaProducer<byte[], byte[]> p = producer()) {
+            for (Movie m : catalog.values()) {
+                p.send(new ProducerRecord<>(topic, Long.toString(m.movieId()).getBytes(StandardCharsets.US_ASCII), codec.encode(m)));
+            }
+        }
+    }
+
+    static void produceEvents(String topic, List<ViewingEvent> events) {
+        ViewingEventCodec codec = new ViewingEventCodec();
+        try (KafkaProducer<byte[], byte[]> p = producer()) {
+            for (ViewingEvent e : events) {
+                p.send(new ProducerRecord<>(topic, e.userId().getBytes(StandardCharsets.UTF_8), codec.encode(e)));
+            }
+        }
+    }
+
+    /** Reads a topic from the start with read_committed until {@code done} holds or the deadline passes. */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        return readCommitted(topic, done, Duration.ZERO);
+    }
+
+    /**
+     * Reads a topic from the start with read_committed until {@code done} holds (or the deadline
+     * passes), then keeps polling for {@code grace} more: records that should not exist (duplicates)
+     * get that long to show up.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+                                                              Duration grace) {
+        return read(topic, "read_committed", done, grace);
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> read(String topic, String isolation,
+                                                     Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration grace) {
+        Map<String, Object> c = KAFKA.broker().clientProperties();
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (!done.test(out) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            long graceEnd = System.nanoTime() + grace.toNanos();
+            while (System.nanoTime() < graceEnd) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        LOG.info("read {} records from {} ({})", out.size(), topic, isolation);
+        return out;
+    }
+
+    static List<UserPreferenceFeatures> decodeFeatures(List<ConsumerRecord<byte[], byte[]>> records) {
+        UserFeaturesCodec codec = new UserFeaturesCodec();
+        List<UserPreferenceFeatures> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            try {
+                UserPreferenceFeatures f = codec.decode(r.value());
+                assertEquals(f.userId(), new String(r.key(), StandardCharsets.UTF_8));
+                out.add(f);
+            } catch (InvalidRecordException e) {
+                throw new AssertionError("the job wrote an undecodable feature record: " + e, e);
+            }
+        }
+        return out;
+    }
+
+    static Map<String, UserPreferenceFeatures> lastPerUser(List<UserPreferenceFeatures> features) {
+        Map<String, UserPreferenceFeatures> last = new HashMap<>();
+        for (UserPreferenceFeatures f : features) {
+            last.put(f.userId(), f); // one partition per user keeps each user's updates in order
+        }
+        return last;
+    }
+
+    static void assertNoUpdateCommittedTwice(List<UserPreferenceFeatures> features) {
+        Set<String> seen = new HashSet<>();
+        for (UserPreferenceFeatures f : features) {
+            assertTrue(seen.add(f.userId() + "|" + f.asOf() + "|" + f.triggerEventId()), "committed twice: " + f);
+        }
+    }
+
+    static void cancel(JobClient job) throws Exception {
+        job.cancel().get();
+    }
+
+    @Test
+    void finalFeaturesEqualThePureLogicAndLateAndBadRecordsArePublished(@TempDir Path checkpoints) throws Exception {
+        TestTopics topics = createTopics();
+        FeaturesJobConfig config = config(topics, checkpoints, KAFKA.uniqueName("features-it"));
+        PreferenceFeatureLogic logic = new PreferenceFeatureLogic(config.pipeline().features());
+        FeaturesTestLog log = new FeaturesTestLog(40, 20, 300, 10 * FeaturesTestLog.DAY, 11);
+        List<ViewingEvent> events = new ArrayList<>(log.events);
+        ViewingEvent late = ViewingEvent.play("late-1", "user-0", 1, FeaturesTestLog.T - FeaturesTestLog.DAY);
+        events.add(late);
+
+        produceCatalog(topics.movies(), log.catalog);
+        produceEvents(topics.events(), events);
+        byte[] garbage = "{\"eventId\":".getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> p = producer()) {
+            p.send(new ProducerRecord<>(topics.events(), "user-3".getBytes(StandardCharsets.UTF_8), garbage));
+        }
+
+        JobClient job = start(config, null);
+        try {
+            List<UserPreferenceFeatures> features = decodeFeatures(
+                    readCommitted(topics.features(), r -> r.size() >= log.events.size(), Duration.ofSeconds(1)));
+            assertEquals(log.events.size(), features.size(), "one committed update per valid, timely event");
+            assertNoUpdateCommittedTwice(features);
+            FeaturesTestLog.assertFinalFeaturesMatch(logic, events, log.catalog, lastPerUser(features));
+
+            List<ConsumerRecord<byte[], byte[]>> lateRecords = readCommitted(topics.late(), r -> !r.isEmpty());
+            assertEquals(1, lateRecords.size());
+            assertEquals(late, new ViewingEventCodec().decode(lateRecords.get(0).value()));
+
+            List<ConsumerRecord<byte[], byte[]>> dead = readCommitted(topics.dlq(), r -> !r.isEmpty());
+            assertEquals(1, dead.size());
+            assertEquals(RejectReason.MALFORMED_JSON.name(), DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON));
+            assertTrue(java.util.Arrays.equals(garbage, dead.get(0).value()), "the DLQ keeps the original bytes");
+        } finally {
+            cancel(job);
+        }
+    }
+
+    @Test
+    void recoveryFromTheLastCheckpointCommitsEveryUpdateExactlyOnce(@TempDir Path checkpoints) throws Exception {
+        TestTopics topics = createTopics();
+        FeaturesJobConfig config = config(topics, checkpoints, KAFKA.uniqueName("features-recovery"));
+        PreferenceFeatureLogic logic = new PreferenceFeatureLogic(config.pipeline().features());
+        FeaturesTestLog log = new FeaturesTestLog(40, 20, 600, 10 * FeaturesTestLog.DAY, 12);
+        List<ViewingEvent> first = log.events.subList(0, 300);
+        List<ViewingEvent> second = log.events.subList(300, 450);
+        List<ViewingEvent> third = log.events.subList(450, 600);
+
+        produceCatalog(topics.movies(), log.catalog);
+        produceEvents(topics.events(), first);
+        JobClient job1 = start(config, null);
+        try {
+            // Everything of the first part committed: at least one checkpoint has completed.
+            readCommitted(topics.features(), r -> r.size() >= first.size());
+            produceEvents(topics.events(), second);
+            // Cancel while the job has written updates of the second part that may not be committed yet.
+            read(topics.features(), "read_uncommitted", r -> r.size() > first.size(), Duration.ZERO);
+        } finally {
+            cancel(job1);
+        }
+        String checkpoint = latestCheckpoint(checkpoints.resolve(job1.getJobID().toString()))
+                .orElseThrow(() -> new AssertionError("no retained checkpoint under " + checkpoints));
+        produceEvents(topics.events(), third);
+
+        JobClient job2 = start(config, checkpoint);
+        try {
+            // Keep reading for ten checkpoint intervals after the last expected record: a duplicate
+            // committed by the restarted job would show up as an extra record.
+            List<UserPreferenceFeatures> features = decodeFeatures(
+                    readCommitted(topics.features(), r -> r.size() >= log.events.size(), Duration.ofSeconds(3)));
+            assertEquals(log.events.size(), features.size(), "one committed update per event across the restart");
+            assertNoUpdateCommittedTwice(features);
+            FeaturesTestLog.assertFinalFeaturesMatch(logic, log.events, log.catalog, lastPerUser(features));
+        } finally {
+            cancel(job2);
+        }
+    }
+
+    /** The newest {@code chk-N} directory with a {@code _metadata} file. */
+    static Optional<String> latestCheckpoint(Path jobDir) {
+        try (Stream<Path> dirs = Files.list(jobDir)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-") && Files.exists(d.resolve("_metadata")))
+                    .max(Comparator.comparingLong(d -> Long.parseLong(d.getFileName().toString().substring(4))))
+                    .map(d -> d.toUri().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

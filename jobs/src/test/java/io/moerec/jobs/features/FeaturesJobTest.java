@@ -1,0 +1,94 @@
+package io.moerec.jobs.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moerec.features.FeatureConfig;
+import io.moerec.features.flink.FeaturesPipelineConfig;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Configuration parsing and validation of the job's main, and the wired job graph (no broker needed). */
+@Tag("flink")
+class FeaturesJobTest {
+
+    static final Map<String, String> MINIMAL = Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "localhost:9092");
+
+    @Test
+    void defaultsAndOverrides() {
+        FeaturesJobConfig c = FeaturesJobConfig.fromMap(Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "b:9092",
+                FeaturesJobConfig.PARALLELISM, "2", FeatureConfig.HALF_LIFE_MS, "1000",
+                FeaturesPipelineConfig.EMIT_MIN_INTERVAL_MS, "500", FeaturesJobConfig.TOPIC_FEATURES, "uf"));
+        assertEquals(2, c.parallelism());
+        assertEquals("viewing-events", c.eventsTopic());
+        assertEquals("uf", c.featuresTopic());
+        assertEquals(1000, c.pipeline().features().halfLifeMs());
+        assertEquals(500, c.pipeline().emitMinIntervalMs());
+        assertEquals(900_000, c.transactionTimeoutMs());
+        assertEquals("rocksdb", c.flinkConfiguration().get(StateBackendOptions.STATE_BACKEND));
+        assertTrue(c.flinkConfiguration().get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS));
+        assertFalse(c.flinkConfiguration().get(PipelineOptions.GENERIC_TYPES));
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertNames(FeaturesJobConfig.BOOTSTRAP_SERVERS, Map.of());
+        assertNames(FeaturesJobConfig.PARALLELISM, with(FeaturesJobConfig.PARALLELISM, "0"));
+        assertNames(FeaturesJobConfig.TRANSACTION_TIMEOUT_MS, with(FeaturesJobConfig.TRANSACTION_TIMEOUT_MS, "3600000"));
+        assertNames(FeaturesJobConfig.TRANSACTION_TIMEOUT_MS, with(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "600000"));
+        assertNames(FeaturesJobConfig.CHECKPOINT_DIR, with(FeaturesJobConfig.CHECKPOINT_DIR, "relative/dir"));
+        assertNames(FeatureConfig.HALF_LIFE_MS, with(FeatureConfig.HALF_LIFE_MS, "-5"));
+        assertNames(FeaturesPipelineConfig.IDLENESS_MS, with(FeaturesPipelineConfig.IDLENESS_MS, "x"));
+        assertNames("checkpoint.intervall-ms", with("checkpoint.intervall-ms", "5"));
+    }
+
+    @Test
+    void mainRejectsBadConfigurationBeforeStartingAnything() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FeaturesJob.main(new String[] {"-s", "bootstrap.servers=b:9092", "-s", "features.half-life-ms=0"}));
+        assertTrue(e.getMessage().contains(FeatureConfig.HALF_LIFE_MS), e.getMessage());
+    }
+
+    @Test
+    void everyOperatorOfTheWiredJobHasAStableUid() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                FeaturesJobConfig.fromMap(MINIMAL).flinkConfiguration());
+        FeaturesJob.pipeline(FeaturesJobConfig.fromMap(MINIMAL)).build(env);
+        StreamGraph graph = env.getStreamGraph();
+        Set<String> uids = new HashSet<>();
+        for (StreamNode node : graph.getStreamNodes()) {
+            assertNotNull(node.getTransformationUID(), node.getOperatorName());
+            assertTrue(uids.add(node.getTransformationUID()), "duplicate uid " + node.getTransformationUID());
+        }
+        assertTrue(uids.contains("user-preference-features"), uids.toString());
+    }
+
+    @Test
+    void flinkTestsRunWithoutKafkaStreamsRocksDbOnTheClasspath() {
+        // The surefire "flink-tests" fork excludes org.rocksdb:rocksdbjni (NOTES-deps.md): guard it.
+        String cp = System.getProperty("java.class.path").replace('\\', '/');
+        assertFalse(cp.contains("/org/rocksdb/rocksdbjni/"), "rocksdbjni must not be on a Flink test classpath");
+        assertTrue(cp.contains("frocksdbjni"), "Flink's frocksdbjni is expected");
+    }
+
+    private static Map<String, String> with(String key, String value) {
+        return Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "b:9092", key, value);
+    }
+
+    private static void assertNames(String key, Map<String, String> settings) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeaturesJobConfig.fromMap(settings));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+}
