@@ -1,0 +1,28 @@
+package io.moerec.moe.model;
+
+/**
+ * A trained genre expert compiled into flat arrays for one {@link MovieTable}: the probability that
+ * a user engages with a movie, computed with plain loops instead of Tribuo's per-example predict.
+ * Scoring is split in two so that per-user work happens once per request: {@link #prepareUser} folds
+ * the user's vector into a caller-owned context array, then {@link #score} costs O(genres of the
+ * movie) for a linear expert and O(factors) for an FM. Immutable and thread-safe; the context array is
+ * the caller's, so concurrent requests need separate contexts.
+ */
+public sealed interface CompiledExpert permits CompiledLinearExpert, CompiledFmExpert {
+
+    /** Length of the context array {@link #prepareUser} fills. */
+    int contextSize();
+
+    /** Folds the user vector ({@link UserVector} layout) into {@code ctx}. */
+    void prepareUser(double[] u, double[] ctx);
+
+    /** Probability of engagement with the movie at dense index {@code movie}, given a prepared context. */
+    double score(double[] ctx, int movie);
+
+    /** Convenience for tests and tools: prepare and score in one call (allocates a context). */
+    default double scoreOnce(double[] u, int movie) {
+        double[] ctx = new double[contextSize()];
+        prepareUser(u, ctx);
+        return score(ctx, movie);
+    }
+}

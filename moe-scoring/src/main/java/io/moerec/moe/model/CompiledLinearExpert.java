@@ -1,0 +1,76 @@
+package io.moerec.moe.model;
+
+import io.moerec.ingest.domain.Genre;
+import io.moerec.moe.math.MoeMath;
+
+/**
+ * A linear expert folded for fast scoring. With d the difference of the positive and negative
+ * label's weights (a two-class softmax is the sigmoid of the logit difference), the logit of a pair
+ * is {@code ctx[0] + movieConst[m] + ctx[POP_SLOT]·pop[m] + Σ_{j ∈ genres(m)} ctx[1 + j]}, where the
+ * per-user context holds the bias plus the user terms, and per genre j the genre weight plus the
+ * crosses {@code Σ_i d[x(i,j)]·u_i} plus the summed-affinity weight times {@code u_j}.
+ */
+public final class CompiledLinearExpert implements CompiledExpert {
+
+    private static final int POP_SLOT = 1 + Genre.COUNT;
+
+    private final double bias;
+    private final double[] d;
+    private final double[] movieConst;
+    private final double[] pop;
+    private final int[] bits;
+
+    /**
+     * @param bias logit bias (positive minus negative)
+     * @param d    logit weights by {@link ExpertFeatures} index (positive minus negative), zero for
+     *             features the model never saw
+     */
+    CompiledLinearExpert(double bias, double[] d, MovieTable table) {
+        this.bias = bias;
+        this.d = d.clone();
+        int n = table.size();
+        this.movieConst = new double[n];
+        this.pop = new double[n];
+        this.bits = new int[n];
+        for (int m = 0; m < n; m++) {
+            movieConst[m] = d[ExpertFeatures.YEAR] * table.yearFeature(m) + d[ExpertFeatures.RATING] * table.ratingFeature(m)
+                    + d[ExpertFeatures.MOVIE_BASE + m];
+            pop[m] = table.popularity(m);
+            bits[m] = table.genreBits(m);
+        }
+    }
+
+    @Override
+    public int contextSize() {
+        return POP_SLOT + 1;
+    }
+
+    @Override
+    public void prepareUser(double[] u, double[] ctx) {
+        double c = bias;
+        for (int i = 0; i < UserVector.DIM; i++) {
+            c += d[ExpertFeatures.U_BASE + i] * u[i];
+        }
+        ctx[0] = c;
+        for (int j = 0; j < Genre.COUNT; j++) {
+            double g = d[ExpertFeatures.G_BASE + j] + d[ExpertFeatures.MATCH] * u[j];
+            for (int i = 0; i < Genre.COUNT; i++) {
+                g += d[ExpertFeatures.X_BASE + i * Genre.COUNT + j] * u[i];
+            }
+            ctx[1 + j] = g;
+        }
+        ctx[POP_SLOT] = d[ExpertFeatures.POP] + d[ExpertFeatures.ACT_POP] * u[UserVector.ACTIVITY];
+    }
+
+    @Override
+    public double score(double[] ctx, int movie) {
+        double z = ctx[0] + movieConst[movie] + ctx[POP_SLOT] * pop[movie];
+        int b = bits[movie];
+        while (b != 0) {
+            int j = Integer.numberOfTrailingZeros(b);
+            z += ctx[1 + j];
+            b &= b - 1;
+        }
+        return MoeMath.sigmoid(z);
+    }
+}
