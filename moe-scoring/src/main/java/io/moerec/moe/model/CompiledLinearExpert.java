@@ -25,7 +25,7 @@ public final class CompiledLinearExpert implements CompiledExpert {
      * @param d    logit weights by {@link ExpertFeatures} index (positive minus negative), zero for
      *             features the model never saw
      */
-    CompiledLinearExpert(double bias, double[] d, MovieTable table) {
+    private CompiledLinearExpert(double bias, double[] d, MovieTable table) {
         this.bias = bias;
         this.d = d.clone();
         int n = table.size();
@@ -38,6 +38,27 @@ public final class CompiledLinearExpert implements CompiledExpert {
             pop[m] = table.popularity(m);
             bits[m] = table.genreBits(m);
         }
+    }
+
+    /**
+     * Builds the expert from logit weights: {@code bias} and {@code d} are positive minus negative,
+     * {@code d} indexed by {@link ExpertFeatures} for {@code table} (zero where the model has no weight).
+     */
+    public static CompiledLinearExpert of(double bias, double[] d, MovieTable table) {
+        if (d.length != ExpertFeatures.size(table.size())) {
+            throw new IllegalArgumentException("expected " + ExpertFeatures.size(table.size()) + " weights, got " + d.length);
+        }
+        return new CompiledLinearExpert(bias, d, table);
+    }
+
+    /** The logit bias, as a bundle stores it. */
+    public double bias() {
+        return bias;
+    }
+
+    /** The logit weights by {@link ExpertFeatures} index, as a bundle stores them. */
+    public double[] weights() {
+        return d.clone();
     }
 
     @Override

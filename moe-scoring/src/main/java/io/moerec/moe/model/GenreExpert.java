@@ -115,7 +115,7 @@ public final class GenreExpert {
                 int id = tribuoId[i];
                 d[i] = id < 0 ? 0.0 : w.get(pos, id) - w.get(neg, id);
             }
-            return new CompiledLinearExpert(w.get(pos, biasCol) - w.get(neg, biasCol), d, table);
+            return CompiledLinearExpert.of(w.get(pos, biasCol) - w.get(neg, biasCol), d, table);
         }
         FMClassificationModel fm = (FMClassificationModel) model;
         DenseMatrix lin = fm.getLinearWeightsCopy();
