@@ -1,0 +1,277 @@
+package io.moerec.features;
+
+import io.moerec.ingest.domain.EventType;
+import io.moerec.ingest.domain.Genre;
+import io.moerec.ingest.domain.GenreSet;
+import io.moerec.ingest.domain.Movie;
+import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.domain.ViewingEvent;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * The one implementation of the user-preference feature logic: the Flink operator, the MoE trainer
+ * (point-in-time training features) and the tests all call it. It is free of framework types,
+ * immutable and thread-safe; the state it updates is not.
+ *
+ * <p><b>Semantics.</b> Each event has an engagement weight by type: COMPLETE, PROGRESS (PLAY weight
+ * at 0% watched rising linearly to the progress-full weight at 100%), PLAY, SKIP (negative). It is
+ * split equally over the movie's genres and decayed exponentially in <em>event time</em>:
+ * {@code w · 2^-(asOf - t)/halfLife}. A RATE contributes {@code ratePerStar · (rating - μ)} where μ
+ * is the user's <em>current</em> mean rating (shrunk towards a prior); this is computed at read time
+ * from two per-genre sums (Σ rating·share·decay and Σ share·decay), so a later rating moves the
+ * baseline of earlier ones. Activity is the decayed count of all applied events. The recent-watch
+ * list holds the distinct movies of the latest PLAY/PROGRESS/COMPLETE/RATE events (SKIP is not a
+ * watch), ordered by each movie's latest event time (ties: smaller movie id first), bounded.
+ * An unknown movie ({@code null}) or one without genres changes everything but genre affinity.
+ *
+ * <p><b>Order.</b> Every per-genre value is kept decayed to one reference time, {@code asOf} = the
+ * latest applied event time. A newer event first decays the whole state forward to its own time; an
+ * older one (out of order, within the allowed lateness) is decayed from its own timestamp to
+ * {@code asOf} before it is added. So the final state after a set of timely events is independent of
+ * their arrival order <em>up to floating-point rounding</em> (sums in a different order) for
+ * affinity, activity and the rating sums; and exactly independent for {@code asOf},
+ * {@code firstEventTime}, the counts and the recent-watch list (a movie evicted from the bounded list
+ * could never re-enter it, so the list is the top-N by latest time whatever the order). What does
+ * depend on arrival order: which events are late (lateness is judged against the state's
+ * {@code asOf} at arrival), the intermediate feature updates, and the trigger fields. The same
+ * events in the same order give bit-identical features on every JVM: decay uses {@link StrictMath}.
+ *
+ * <p><b>Lateness and expiry.</b> {@link #isLate} is the policy; {@link #apply} never rejects, so a
+ * caller decides where late events go ({@link #replay} skips them, the Flink job side-outputs
+ * them). An event at or after {@code asOf + stateTtl} finds the state expired and starts it afresh,
+ * as the Flink job's event-time TTL timer does.
+ */
+public final class PreferenceFeatureLogic implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Version of the semantics above, carried by every {@link UserPreferenceFeatures}. */
+    public static final int FEATURE_VERSION = 1;
+
+    private final FeatureConfig config;
+    /** ln 2 / half-life: decay factor over dt ms is exp(-lambda · dt). */
+    private final double lambda;
+
+    public PreferenceFeatureLogic(FeatureConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.lambda = Math.log(2.0) / config.halfLifeMs();
+    }
+
+    public FeatureConfig config() {
+        return config;
+    }
+
+    /** The decay factor over {@code dtMs} ≥ 0 milliseconds of event time. */
+    public double decay(long dtMs) {
+        return StrictMath.exp(-lambda * dtMs);
+    }
+
+    /** Whether the event is older than the state's latest applied time by more than the allowed lateness. */
+    public boolean isLate(UserPreferenceState state, ViewingEvent event) {
+        return state != null && !state.isEmpty()
+                && event.eventTime() < state.asOf - config.allowedLatenessMs();
+    }
+
+    /** Whether a state that last saw an event at its {@code asOf} has expired by event time {@code time}. */
+    public boolean isExpired(UserPreferenceState state, long time) {
+        return state != null && !state.isEmpty() && time - state.asOf >= config.stateTtlMs();
+    }
+
+    /** The event time at which the state expires (the Flink job's TTL timer). */
+    public long expiryTime(UserPreferenceState state) {
+        return state.asOf + config.stateTtlMs();
+    }
+
+    /**
+     * The engagement weight of a non-RATE event before genre splitting and decay; RATE events have a
+     * user-dependent weight (see the class comment) and give 0 here.
+     */
+    public double engagementWeight(ViewingEvent event) {
+        return switch (event.type()) {
+            case COMPLETE -> config.completeWeight();
+            case PLAY -> config.playWeight();
+            case SKIP -> config.skipWeight();
+            case PROGRESS -> config.playWeight()
+                    + watchedFraction(event) * (config.progressFullWeight() - config.playWeight());
+            case RATE -> 0.0;
+        };
+    }
+
+    private static double watchedFraction(ViewingEvent e) {
+        if (e.watchedSeconds() == null || e.durationSeconds() == null || e.durationSeconds() <= 0) {
+            return 0.0;
+        }
+        return Math.min(1.0, (double) e.watchedSeconds() / e.durationSeconds());
+    }
+
+    /**
+     * Applies one event and returns the updated state: {@code state} itself, changed in place, or a
+     * new state when {@code state} is {@code null} or expired. Never rejects: check {@link #isLate}
+     * first.
+     *
+     * @param movieOrNull the event's catalog entry, or {@code null} when unknown (no affinity change)
+     */
+    public UserPreferenceState apply(UserPreferenceState state, ViewingEvent event, Movie movieOrNull) {
+        long t = event.eventTime();
+        UserPreferenceState s = state == null || isExpired(state, t) ? new UserPreferenceState() : state;
+        double ageFactor; // decay of this event's contribution to the state's reference time
+        if (s.isEmpty()) {
+            s.asOf = t;
+            s.firstEventTime = t;
+            ageFactor = 1.0;
+        } else if (t >= s.asOf) {
+            if (t > s.asOf) {
+                decayAll(s, decay(t - s.asOf));
+                s.asOf = t;
+            }
+            ageFactor = 1.0;
+        } else {
+            ageFactor = decay(s.asOf - t);
+        }
+        if (t < s.firstEventTime) {
+            s.firstEventTime = t;
+        }
+        s.activity += ageFactor;
+        s.eventCounts[event.type().ordinal()]++;
+
+        GenreSet genres = movieOrNull == null ? GenreSet.EMPTY : movieOrNull.genres();
+        int n = genres.size();
+        if (event.type() == EventType.RATE) {
+            double rating = event.rating() == null ? config.ratingPriorMean() : event.rating();
+            s.ratingTotal += rating;
+            s.ratingCount++;
+            if (n > 0) {
+                double share = ageFactor / n;
+                for (int g = 0; g < Genre.COUNT; g++) {
+                    if (genres.contains(g)) {
+                        s.ratingSum[g] += rating * share;
+                        s.ratingMass[g] += share;
+                    }
+                }
+            }
+        } else if (n > 0) {
+            double share = engagementWeight(event) * ageFactor / n;
+            for (int g = 0; g < Genre.COUNT; g++) {
+                if (genres.contains(g)) {
+                    s.engagement[g] += share;
+                }
+            }
+        }
+        if (event.type() != EventType.SKIP) {
+            rememberWatch(s, event.movieId(), t);
+        }
+        return s;
+    }
+
+    private static void decayAll(UserPreferenceState s, double f) {
+        for (int g = 0; g < Genre.COUNT; g++) {
+            s.engagement[g] *= f;
+            s.ratingSum[g] *= f;
+            s.ratingMass[g] *= f;
+        }
+        s.activity *= f;
+    }
+
+    /** Before {@code (t, id)} in the list order: later time first, then smaller id. */
+    private static boolean before(long t, long id, long otherT, long otherId) {
+        return t > otherT || (t == otherT && id < otherId);
+    }
+
+    private void rememberWatch(UserPreferenceState s, long movieId, long t) {
+        long[] ids = s.recentMovieIds;
+        long[] times = s.recentTimes;
+        int size = ids.length;
+        int existing = -1;
+        for (int i = 0; i < size; i++) {
+            if (ids[i] == movieId) {
+                existing = i;
+                break;
+            }
+        }
+        if (existing >= 0) {
+            if (times[existing] >= t) {
+                return; // an older watch of a movie already listed later changes nothing
+            }
+            // Remove, then insert below with the newer time; the size stays the same.
+            System.arraycopy(ids, existing + 1, ids, existing, size - existing - 1);
+            System.arraycopy(times, existing + 1, times, existing, size - existing - 1);
+            size--;
+        } else if (size == config.recentWatchesSize()
+                && !before(t, movieId, times[size - 1], ids[size - 1])) {
+            return; // older than everything in a full list: it would be evicted at once
+        }
+        int pos = 0;
+        while (pos < size && before(times[pos], ids[pos], t, movieId)) {
+            pos++;
+        }
+        int newSize = Math.min(size + 1, config.recentWatchesSize());
+        long[] newIds = newSize == ids.length ? ids : new long[newSize];
+        long[] newTimes = newSize == times.length ? times : new long[newSize];
+        // Shift the tail right by one (dropping the last entry when full), then copy the head if new arrays.
+        int tail = Math.min(size - pos, newSize - pos - 1);
+        System.arraycopy(ids, pos, newIds, pos + 1, tail);
+        System.arraycopy(times, pos, newTimes, pos + 1, tail);
+        if (newIds != ids) {
+            System.arraycopy(ids, 0, newIds, 0, pos);
+            System.arraycopy(times, 0, newTimes, 0, pos);
+        }
+        newIds[pos] = movieId;
+        newTimes[pos] = t;
+        s.recentMovieIds = newIds;
+        s.recentTimes = newTimes;
+    }
+
+    /** The user's current mean rating, shrunk towards the configured prior. */
+    public double meanRating(UserPreferenceState s) {
+        double w = config.ratingPriorWeight() + s.ratingCount;
+        return w == 0 ? config.ratingPriorMean()
+                : (config.ratingPriorMean() * config.ratingPriorWeight() + s.ratingTotal) / w;
+    }
+
+    /**
+     * The features of a state after {@code trigger} was applied. Arrays are fresh copies, so later
+     * updates of the state do not change features already handed out.
+     */
+    public UserPreferenceFeatures features(UserPreferenceState s, ViewingEvent trigger) {
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("no event has been applied to this state");
+        }
+        double mean = meanRating(s);
+        double[] affinity = new double[Genre.COUNT];
+        for (int g = 0; g < Genre.COUNT; g++) {
+            affinity[g] = s.engagement[g] + config.ratePerStarWeight() * (s.ratingSum[g] - mean * s.ratingMass[g]);
+        }
+        return new UserPreferenceFeatures(trigger.userId(), s.asOf, FEATURE_VERSION, affinity, s.activity,
+                s.firstEventTime, s.recentMovieIds.clone(), s.eventCounts.clone(), trigger.eventId(),
+                trigger.eventTime());
+    }
+
+    /**
+     * Replays a log (any mix of users, in arrival order) the way the Flink job applies it with a
+     * complete catalog: late events are skipped, every applied event yields one feature update.
+     * The trainer uses this for point-in-time features; tests use it as the reference.
+     *
+     * @param catalog  movie by id, or {@code null} when unknown
+     * @param onUpdate receives the features after each applied event, in order
+     * @return each user's final state
+     */
+    public Map<String, UserPreferenceState> replay(Iterable<ViewingEvent> events, LongFunction<Movie> catalog,
+                                                    Consumer<UserPreferenceFeatures> onUpdate) {
+        Map<String, UserPreferenceState> states = new HashMap<>();
+        for (ViewingEvent e : events) {
+            UserPreferenceState s = states.get(e.userId());
+            if (isLate(s, e)) {
+                continue;
+            }
+            s = apply(s, e, catalog.apply(e.movieId()));
+            states.put(e.userId(), s);
+            onUpdate.accept(features(s, e));
+        }
+        return states;
+    }
+}
