@@ -1,0 +1,127 @@
+package io.moerec.moe;
+
+import io.moerec.ingest.domain.Genre;
+import io.moerec.moe.model.CompiledExpert;
+import io.moerec.moe.model.GenreClassifier;
+import io.moerec.moe.model.GenreExpert;
+import io.moerec.moe.model.MovieTable;
+import io.moerec.moe.routing.BalancedRouter;
+import io.moerec.moe.routing.DenseRouter;
+import io.moerec.moe.routing.EigenBasis;
+import io.moerec.moe.routing.EigenRouter;
+import io.moerec.moe.routing.Router;
+import io.moerec.moe.routing.RouterKind;
+import io.moerec.moe.routing.SoftmaxRouter;
+import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.train.TrainingProvenance;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A trained genre-expert MoE: the movie table, one Tribuo expert per genre (null where a genre had
+ * too little data), the gate, the eigen router's basis and energy model, the balanced router's
+ * calibrated bias, the configuration and the provenance. Experts are compiled once, at construction,
+ * and {@link #scorer(RouterKind)} hands out a thread-safe {@link MoeScorer} per router. Immutable.
+ */
+public final class MoeModel {
+
+    private final MovieTable table;
+    private final GenreExpert[] experts;
+    private final GenreClassifier gate;
+    private final EigenBasis eigenBasis;
+    private final GenreClassifier energyModel;
+    private final double[] balancedBias;
+    private final TrainingConfig config;
+    private final TrainingProvenance provenance;
+    private final CompiledExpert[] compiled;
+    private final Map<RouterKind, MoeScorer> scorers = new EnumMap<>(RouterKind.class);
+
+    public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
+                    GenreClassifier energyModel, double[] balancedBias, TrainingConfig config, TrainingProvenance provenance) {
+        this(table, experts, gate, eigenBasis, energyModel, balancedBias, config, provenance, null);
+    }
+
+    /** With already compiled experts (as a bundle stores them); {@code compiled} null compiles here. */
+    public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
+                    GenreClassifier energyModel, double[] balancedBias, TrainingConfig config, TrainingProvenance provenance,
+                    CompiledExpert[] compiled) {
+        this.table = Objects.requireNonNull(table, "table");
+        if (experts.length != Genre.COUNT) {
+            throw new IllegalArgumentException("need " + Genre.COUNT + " expert slots, got " + experts.length);
+        }
+        this.experts = experts.clone();
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.eigenBasis = Objects.requireNonNull(eigenBasis, "eigenBasis");
+        this.energyModel = Objects.requireNonNull(energyModel, "energyModel");
+        this.balancedBias = balancedBias.clone();
+        this.config = Objects.requireNonNull(config, "config");
+        this.provenance = Objects.requireNonNull(provenance, "provenance");
+        if (compiled == null) {
+            compiled = new CompiledExpert[Genre.COUNT];
+            for (int g = 0; g < Genre.COUNT; g++) {
+                compiled[g] = experts[g] == null ? null : experts[g].compile(table);
+            }
+        }
+        this.compiled = compiled.clone();
+        for (RouterKind k : RouterKind.values()) {
+            scorers.put(k, new MoeScorer(table, this.compiled, router(k)));
+        }
+    }
+
+    /** A fresh router of the given kind over this model's gate (balanced: from the calibrated bias). */
+    public Router router(RouterKind kind) {
+        return switch (kind) {
+            case SOFTMAX -> new SoftmaxRouter(gate, config.topK());
+            case BALANCED -> new BalancedRouter(gate, config.topK(), config.balancedRate(), balancedBias);
+            case EIGEN -> new EigenRouter(eigenBasis, energyModel, config.topK());
+            case DENSE -> new DenseRouter(gate);
+        };
+    }
+
+    public MoeScorer scorer(RouterKind kind) {
+        return scorers.get(kind);
+    }
+
+    /** A scorer with a router supplied by the caller (e.g. a balanced router updated online). */
+    public MoeScorer scorer(Router router) {
+        return new MoeScorer(table, compiled, router);
+    }
+
+    public MovieTable table() {
+        return table;
+    }
+
+    /** The expert of a genre, or null. */
+    public GenreExpert expert(int genre) {
+        return experts[genre];
+    }
+
+    public CompiledExpert compiledExpert(int genre) {
+        return compiled[genre];
+    }
+
+    public GenreClassifier gate() {
+        return gate;
+    }
+
+    public EigenBasis eigenBasis() {
+        return eigenBasis;
+    }
+
+    public GenreClassifier energyModel() {
+        return energyModel;
+    }
+
+    public double[] balancedBias() {
+        return balancedBias.clone();
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    public TrainingProvenance provenance() {
+        return provenance;
+    }
+}
