@@ -35,17 +35,25 @@ public final class MoeModel {
     private final TrainingConfig config;
     private final TrainingProvenance provenance;
     private final CompiledExpert[] compiled;
+    private final String version;
     private final Map<RouterKind, MoeScorer> scorers = new EnumMap<>(RouterKind.class);
 
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
                     GenreClassifier energyModel, double[] balancedBias, TrainingConfig config, TrainingProvenance provenance) {
-        this(table, experts, gate, eigenBasis, energyModel, balancedBias, config, provenance, null);
+        this(table, experts, gate, eigenBasis, energyModel, balancedBias, config, provenance, null, UNSAVED);
     }
 
-    /** With already compiled experts (as a bundle stores them); {@code compiled} null compiles here. */
+    /** The version of a model that has not been saved as a bundle yet. */
+    public static final String UNSAVED = "unsaved";
+
+    /**
+     * With already compiled experts (as a bundle stores them; {@code compiled} null compiles here) and
+     * the bundle's version.
+     */
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
                     GenreClassifier energyModel, double[] balancedBias, TrainingConfig config, TrainingProvenance provenance,
-                    CompiledExpert[] compiled) {
+                    CompiledExpert[] compiled, String version) {
+        this.version = Objects.requireNonNull(version, "version");
         this.table = Objects.requireNonNull(table, "table");
         if (experts.length != Genre.COUNT) {
             throw new IllegalArgumentException("need " + Genre.COUNT + " expert slots, got " + experts.length);
@@ -86,6 +94,11 @@ public final class MoeModel {
     /** A scorer with a router supplied by the caller (e.g. a balanced router updated online). */
     public MoeScorer scorer(Router router) {
         return new MoeScorer(table, compiled, router);
+    }
+
+    /** The bundle version ({@code moe-<content hash>}) or {@link #UNSAVED}: goes into every recommendation list. */
+    public String version() {
+        return version;
     }
 
     public MovieTable table() {

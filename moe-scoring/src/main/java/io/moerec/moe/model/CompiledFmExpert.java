@@ -29,8 +29,16 @@ public final class CompiledFmExpert implements CompiledExpert {
      * @param w       per label, linear weight by {@link ExpertFeatures} index
      * @param v       per label, factor k, feature index
      */
-    CompiledFmExpert(double[] bias, double[][] w, double[][][] v, MovieTable table) {
+    private final double[][] rawW;
+    private final double[][][] rawV;
+
+    private CompiledFmExpert(double[] bias, double[][] w, double[][][] v, MovieTable table) {
         this.factors = v[0].length;
+        this.rawW = new double[][] {w[0].clone(), w[1].clone()};
+        this.rawV = new double[2][][];
+        for (int l = 0; l < 2; l++) {
+            rawV[l] = java.util.Arrays.stream(v[l]).map(double[]::clone).toArray(double[][]::new);
+        }
         this.bias = bias.clone();
         int n = table.size();
         wUser = new double[2][UserVector.DIM];
@@ -67,6 +75,46 @@ public final class CompiledFmExpert implements CompiledExpert {
                 movieSquares[l][m] = sq;
             }
         }
+    }
+
+    /**
+     * Builds the expert from FM weights by {@link ExpertFeatures} index (zero where the model has no
+     * weight), label 0 negative and 1 positive: {@code bias[l]}, linear {@code w[l][i]}, factors {@code v[l][k][i]}.
+     */
+    public static CompiledFmExpert of(double[] bias, double[][] w, double[][][] v, MovieTable table) {
+        int n = ExpertFeatures.size(table.size());
+        if (bias.length != 2 || w.length != 2 || v.length != 2 || v[0].length == 0 || v[1].length != v[0].length) {
+            throw new IllegalArgumentException("FM weights need two labels and the same number of factors");
+        }
+        for (int l = 0; l < 2; l++) {
+            if (w[l].length != n) {
+                throw new IllegalArgumentException("expected " + n + " linear weights, got " + w[l].length);
+            }
+            for (double[] row : v[l]) {
+                if (row.length != n) {
+                    throw new IllegalArgumentException("expected " + n + " factor weights, got " + row.length);
+                }
+            }
+        }
+        return new CompiledFmExpert(bias, w, v, table);
+    }
+
+    public double[] bias() {
+        return bias.clone();
+    }
+
+    /** Linear weights per label, as a bundle stores them. */
+    public double[][] linearWeights() {
+        return new double[][] {rawW[0].clone(), rawW[1].clone()};
+    }
+
+    /** Factor weights per label and factor, as a bundle stores them. */
+    public double[][][] factorWeights() {
+        double[][][] out = new double[2][][];
+        for (int l = 0; l < 2; l++) {
+            out[l] = java.util.Arrays.stream(rawV[l]).map(double[]::clone).toArray(double[][]::new);
+        }
+        return out;
     }
 
     /** The FM's movie features of one movie as (index, value) pairs; returns how many. */

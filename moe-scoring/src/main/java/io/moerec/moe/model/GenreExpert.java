@@ -144,6 +144,6 @@ public final class GenreExpert {
                 }
             }
         }
-        return new CompiledFmExpert(bias, w, v, table);
+        return CompiledFmExpert.of(bias, w, v, table);
     }
 }

@@ -128,26 +128,6 @@ public final class MovieTable {
         return byGenre[genre];
     }
 
-    long[] movieIdsView() {
-        return movieIds;
-    }
-
-    int[] genreBitsView() {
-        return genreBits;
-    }
-
-    long[] interactionsView() {
-        return interactions;
-    }
-
-    double[] yearView() {
-        return year;
-    }
-
-    double[] ratingView() {
-        return rating;
-    }
-
     /** Accumulates per-movie interaction counts and ratings, then freezes them into a table. */
     public static final class Builder {
         private final long[] ids;

@@ -85,6 +85,40 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
                 eigenRank, balancedRate, balancedBatch, balancedUpdates, n, Math.max(n, maxPositivesPerExpert), features);
     }
 
+    /**
+     * Reads the keys of {@link #toMap()}; a missing key takes its default, an unknown {@code train.},
+     * {@code expert.} or {@code features.} key or a malformed value fails with the key's name.
+     */
+    public static TrainingConfig fromMap(Map<String, String> settings) {
+        Map<String, String> v = defaults().toMap();
+        Map<String, String> feat = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith("features.")) {
+                feat.put(k, e.getValue());
+            } else if (!v.containsKey(k)) {
+                throw new IllegalArgumentException("unknown training setting " + k);
+            } else {
+                v.put(k, e.getValue());
+            }
+        }
+        try {
+            ExpertHyperParameters expert = new ExpertHyperParameters(ExpertKind.valueOf(v.get("expert.kind")),
+                    Integer.parseInt(v.get("expert.epochs")), Double.parseDouble(v.get("expert.learningRate")),
+                    Integer.parseInt(v.get("expert.minibatch")), Integer.parseInt(v.get("expert.factors")),
+                    Double.parseDouble(v.get("expert.factorVariance")));
+            return new TrainingConfig(Long.parseLong(v.get("train.seed")), Integer.parseInt(v.get("train.topK")),
+                    Integer.parseInt(v.get("train.negativesPerPositive")), Double.parseDouble(v.get("train.popularityExponent")),
+                    expert, Integer.parseInt(v.get("train.gateEpochs")), Double.parseDouble(v.get("train.gateLearningRate")),
+                    Integer.parseInt(v.get("train.eigenRank")), Double.parseDouble(v.get("train.balancedRate")),
+                    Integer.parseInt(v.get("train.balancedBatch")), Integer.parseInt(v.get("train.balancedUpdates")),
+                    Integer.parseInt(v.get("train.minPositivesPerExpert")), Integer.parseInt(v.get("train.maxPositivesPerExpert")),
+                    FeatureConfig.fromMap(feat));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("malformed training setting: " + e.getMessage(), e);
+        }
+    }
+
     /** Flat key/value view for provenance. */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
+import io.moerec.moe.Fixtures;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.PlantedTastes;
 import io.moerec.moe.math.MoeMath;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 class MoeTrainerTest {
 
@@ -22,10 +22,8 @@ class MoeTrainerTest {
 
     @BeforeAll
     static void train() {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
-        world = new PlantedTastes(300, 12, 15, 35, 0.8, false, 5);
-        model = MoeTrainer.train(world.asDataSet(), TrainingConfig.defaults());
+        world = Fixtures.world();
+        model = Fixtures.model();
     }
 
     @Test
