@@ -57,7 +57,7 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
     }
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(42L, 2, 4, 0.75, ExpertHyperParameters.DEFAULT, 3, 0.5, 8, 0.02, 256, 300, 20,
+        return new TrainingConfig(42L, 2, 4, 0.75, ExpertHyperParameters.DEFAULT, 10, 0.5, 16, 0.02, 256, 300, 20,
                 200_000, FeatureConfig.defaults());
     }
 
@@ -73,6 +73,16 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
 
     public TrainingConfig withExpertKind(ExpertKind k) {
         return withExpert(expert.withKind(k));
+    }
+
+    public TrainingConfig withGate(int epochs, double learningRate) {
+        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, epochs, learningRate,
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+    }
+
+    public TrainingConfig withEigenRank(int r) {
+        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
+                r, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
     }
 
     public TrainingConfig withTopK(int k) {
