@@ -124,4 +124,27 @@ class MoeScorerTest {
             assertTrue(items.get(i - 1).score() >= items.get(i).score());
         }
     }
+
+    @Test
+    void concurrentRequestsGetTheSameListsAsSequentialOnes() throws Exception {
+        MoeScorer scorer = new MoeScorer(table, experts, new SoftmaxRouter(gate, 2));
+        SplittableRandom rng = new SplittableRandom(12);
+        List<double[]> users = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            users.add(TestCatalogs.randomUser(rng));
+        }
+        List<List<RecommendedItem>> sequential = users.stream().map(u -> scorer.recommend(u, id -> false, 10)).toList();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<RecommendedItem>>> fs = new ArrayList<>();
+            for (double[] u : users) {
+                fs.add(pool.submit(() -> scorer.recommend(u, id -> false, 10)));
+            }
+            for (int i = 0; i < users.size(); i++) {
+                assertEquals(sequential.get(i), fs.get(i).get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -85,6 +85,11 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
                 r, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
     }
 
+    public TrainingConfig withPopularityExponent(double e) {
+        return new TrainingConfig(seed, topK, negativesPerPositive, e, expert, gateEpochs, gateLearningRate,
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+    }
+
     public TrainingConfig withTopK(int k) {
         return new TrainingConfig(seed, k, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
                 eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);

@@ -77,4 +77,27 @@ class RankingMetricsTest {
         assertEquals(2, s.droppedItems());
         assertEquals(es.size() - 4, s.train().size());
     }
+
+    @Test
+    void globalTimeSplitCutsAtTheQuantileAndNeedsFiveTrainingEvents() {
+        List<ViewingEvent> es = new ArrayList<>();
+        // 10 events at times 0..9: the 0.8 quantile cut is time 8; events at 8 and 9 are the test part.
+        for (int i = 0; i < 6; i++) {
+            es.add(ViewingEvent.complete("a" + i, "u1", 100 + i, i));
+        }
+        es.add(ViewingEvent.complete("b0", "u2", 100, 6));
+        es.add(ViewingEvent.complete("b1", "u2", 101, 7));
+        es.add(ViewingEvent.complete("a6", "u1", 101, 8)); // u1 has 6 training events, but watched 101 already ⇒ dropped
+        es.add(ViewingEvent.complete("b2", "u2", 102, 9)); // u2 has only 2 training events ⇒ not a test user
+        EvalSplit s = EvalSplit.globalTime(es, 0.8, 5);
+        assertEquals(8, s.train().size());
+        assertEquals(Map.of(), s.test());
+        assertEquals(1, s.droppedItems());
+        es.add(ViewingEvent.complete("a7", "u1", 102, 9)); // 102 unseen in training ⇒ dropped too
+        es.add(ViewingEvent.skip("a8", "u1", 100, 9));     // a skip is not a watch
+        es.add(ViewingEvent.complete("c0", "u3", 200, 0));
+        es.add(ViewingEvent.complete("a9", "u1", 200, 9)); // seen in training (by u3) ⇒ kept
+        EvalSplit t = EvalSplit.globalTime(es, 0.8, 5);
+        assertEquals(Map.of("u1", Set.of(200L)), t.test());
+    }
 }
