@@ -5,6 +5,7 @@ import io.moerec.moe.model.CompiledExpert;
 import io.moerec.moe.model.GenreClassifier;
 import io.moerec.moe.model.GenreExpert;
 import io.moerec.moe.model.MovieTable;
+import io.moerec.moe.model.SamplingCorrection;
 import io.moerec.moe.routing.BalancedRouter;
 import io.moerec.moe.routing.DenseRouter;
 import io.moerec.moe.routing.EigenBasis;
@@ -36,6 +37,7 @@ public final class MoeModel {
     private final TrainingProvenance provenance;
     private final CompiledExpert[] compiled;
     private final String version;
+    private final double[][] correction;
     private final Map<RouterKind, MoeScorer> scorers = new EnumMap<>(RouterKind.class);
 
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
@@ -72,8 +74,9 @@ public final class MoeModel {
             }
         }
         this.compiled = compiled.clone();
+        this.correction = SamplingCorrection.perGenre(table, config.popularityExponent(), config.negativesPerPositive());
         for (RouterKind k : RouterKind.values()) {
-            scorers.put(k, new MoeScorer(table, this.compiled, router(k)));
+            scorers.put(k, new MoeScorer(table, this.compiled, correction, router(k)));
         }
     }
 
@@ -93,7 +96,7 @@ public final class MoeModel {
 
     /** A scorer with a router supplied by the caller (e.g. a balanced router updated online). */
     public MoeScorer scorer(Router router) {
-        return new MoeScorer(table, compiled, router);
+        return new MoeScorer(table, compiled, correction, router);
     }
 
     /** The bundle version ({@code moe-<content hash>}) or {@link #UNSAVED}: goes into every recommendation list. */
@@ -112,6 +115,11 @@ public final class MoeModel {
 
     public CompiledExpert compiledExpert(int genre) {
         return compiled[genre];
+    }
+
+    /** The sampling correction of a genre's expert, per movie (see {@link SamplingCorrection}). */
+    public double correction(int genre, int movie) {
+        return correction[genre][movie];
     }
 
     public GenreClassifier gate() {

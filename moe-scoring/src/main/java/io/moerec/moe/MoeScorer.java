@@ -7,6 +7,7 @@ import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.moe.math.TopN;
 import io.moerec.moe.model.CompiledExpert;
 import io.moerec.moe.model.MovieTable;
+import io.moerec.moe.model.SamplingCorrection;
 import io.moerec.moe.model.UserVector;
 import io.moerec.moe.routing.Router;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import java.util.function.LongPredicate;
 
 /**
  * Scores a user with the MoE on the compiled path: the router picks experts and weights, then
- * {@code s(u, m) = Σ over chosen experts e with m in genre e of weight_e · expert_e(u, m)} over the
+ * {@code s(u, m) = Σ over chosen experts e with m in genre e of weight_e · expert_e(u, m)}, the expert
+ * output being its probability or, with a {@link SamplingCorrection}, an estimate of P(m | u, e), over the
  * chosen genres' movies minus the excluded ones, and the top N come back best first, each with the
  * experts that contributed and their weights. Ties rank the lower movie id first. A chosen genre
  * without a trained expert is dropped and its weight is not handed to the others. Immutable and
@@ -28,15 +30,36 @@ public final class MoeScorer {
     private final MovieTable table;
     private final CompiledExpert[] experts;
     private final Router router;
+    /** Per genre, per movie: the {@link SamplingCorrection}; null scores with the raw probabilities. */
+    private final double[][] correction;
 
-    /** @param experts compiled expert per genre ordinal; null for a genre without a trained expert */
+    /** Scores with the experts' raw probabilities (no sampling correction). */
     public MoeScorer(MovieTable table, CompiledExpert[] experts, Router router) {
+        this(table, experts, null, router);
+    }
+
+    /**
+     * @param experts    compiled expert per genre ordinal; null for a genre without a trained expert
+     * @param correction per genre, per movie, the {@link SamplingCorrection} added to the expert's
+     *                   logit (expert output exp(logit + correction)); null for raw probabilities
+     */
+    public MoeScorer(MovieTable table, CompiledExpert[] experts, double[][] correction, Router router) {
         this.table = Objects.requireNonNull(table, "table");
         if (experts.length != Genre.COUNT) {
             throw new IllegalArgumentException("need one expert slot per genre (" + Genre.COUNT + "), got " + experts.length);
         }
         this.experts = experts.clone();
         this.router = Objects.requireNonNull(router, "router");
+        if (correction != null && correction.length != Genre.COUNT) {
+            throw new IllegalArgumentException("need one correction per genre");
+        }
+        this.correction = correction == null ? null : correction.clone();
+    }
+
+    /** The output of expert {@code g} for a movie: corrected as configured. */
+    private double expertOutput(int g, double[] ctx, int m) {
+        CompiledExpert e = experts[g];
+        return correction == null ? e.score(ctx, m) : SamplingCorrection.apply(e.logit(ctx, m), correction[g][m]);
     }
 
     public Router router() {
@@ -78,7 +101,7 @@ public final class MoeScorer {
                 double s = 0;
                 for (int j = i; j < c; j++) {
                     if (((bits >>> chosen[j]) & 1) != 0) {
-                        s += weights[j] * experts[chosen[j]].score(ctx[j], m);
+                        s += weights[j] * expertOutput(chosen[j], ctx[j], m);
                     }
                 }
                 top.offer(s, m);

@@ -63,8 +63,11 @@ public final class Baselines {
         };
     }
 
-    /** The global model (one expert over all genres) scoring the whole table. */
-    public static RankingMethod globalModel(CompiledExpert global, MovieTable table) {
+    /**
+     * The global model (one expert over all genres) scoring the whole table, with the same sampling
+     * correction as the experts ({@code correction[m]}, see {@code SamplingCorrection}).
+     */
+    public static RankingMethod globalModel(CompiledExpert global, double[] correction, MovieTable table) {
         return new RankingMethod() {
             @Override
             public String name() {
@@ -78,7 +81,7 @@ public final class Baselines {
                 TopN top = new TopN(k);
                 for (int m = 0; m < table.size(); m++) {
                     if (!excluded.test(table.movieId(m))) {
-                        top.offer(global.score(ctx, m), m);
+                        top.offer(global.logit(ctx, m) + correction[m], m);
                     }
                 }
                 return drain(top, table);

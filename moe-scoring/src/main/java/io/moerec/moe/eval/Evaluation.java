@@ -5,6 +5,7 @@ import io.moerec.ingest.domain.Movie;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.model.CompiledExpert;
 import io.moerec.moe.model.GenreExpert;
+import io.moerec.moe.model.SamplingCorrection;
 import io.moerec.moe.routing.BalancedRouter;
 import io.moerec.moe.routing.Router;
 import io.moerec.moe.routing.RouterKind;
@@ -88,7 +89,12 @@ public final class Evaluation {
         List<RankingMethod> methods = new ArrayList<>();
         methods.add(Baselines.mostPopular(data.table()));
         methods.add(Baselines.itemKnn(watched, data.table()));
-        methods.add(Baselines.globalModel(globalCompiled, data.table()));
+        int[] all = new int[data.table().size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        methods.add(Baselines.globalModel(globalCompiled, SamplingCorrection.logCorrection(all, data.table(),
+                config.popularityExponent(), config.negativesPerPositive()), data.table()));
         Map<String, RoutingStats> routing = new LinkedHashMap<>();
         List<EvaluationReport.MethodResult> results = new ArrayList<>();
         BufferedWriter dump = null;

@@ -17,7 +17,12 @@ public sealed interface CompiledExpert permits CompiledLinearExpert, CompiledFmE
     void prepareUser(double[] u, double[] ctx);
 
     /** Probability of engagement with the movie at dense index {@code movie}, given a prepared context. */
-    double score(double[] ctx, int movie);
+    default double score(double[] ctx, int movie) {
+        return io.moerec.moe.math.MoeMath.sigmoid(logit(ctx, movie));
+    }
+
+    /** The log-odds of engagement, {@code log(p / (1 − p))}: what the sampling correction adds to. */
+    double logit(double[] ctx, int movie);
 
     /** Convenience for tests and tools: prepare and score in one call (allocates a context). */
     default double scoreOnce(double[] u, int movie) {

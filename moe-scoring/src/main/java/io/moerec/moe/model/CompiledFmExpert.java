@@ -1,7 +1,6 @@
 package io.moerec.moe.model;
 
 import io.moerec.ingest.domain.Genre;
-import io.moerec.moe.math.MoeMath;
 
 /**
  * A factorization-machine expert folded for fast scoring. For each label ℓ (negative, positive) the
@@ -169,8 +168,8 @@ public final class CompiledFmExpert implements CompiledExpert {
     }
 
     @Override
-    public double score(double[] ctx, int movie) {
-        return MoeMath.sigmoid(labelScore(ctx, 1, movie) - labelScore(ctx, 0, movie));
+    public double logit(double[] ctx, int movie) {
+        return labelScore(ctx, 1, movie) - labelScore(ctx, 0, movie);
     }
 
     private double labelScore(double[] ctx, int l, int movie) {

@@ -1,7 +1,6 @@
 package io.moerec.moe.model;
 
 import io.moerec.ingest.domain.Genre;
-import io.moerec.moe.math.MoeMath;
 
 /**
  * A linear expert folded for fast scoring. With d the difference of the positive and negative
@@ -84,7 +83,7 @@ public final class CompiledLinearExpert implements CompiledExpert {
     }
 
     @Override
-    public double score(double[] ctx, int movie) {
+    public double logit(double[] ctx, int movie) {
         double z = ctx[0] + movieConst[movie] + ctx[POP_SLOT] * pop[movie];
         int b = bits[movie];
         while (b != 0) {
@@ -92,6 +91,6 @@ public final class CompiledLinearExpert implements CompiledExpert {
             z += ctx[1 + j];
             b &= b - 1;
         }
-        return MoeMath.sigmoid(z);
+        return z;
     }
 }

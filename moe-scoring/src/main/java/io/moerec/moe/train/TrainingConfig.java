@@ -57,7 +57,7 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
     }
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(42L, 2, 4, 0.75, ExpertHyperParameters.DEFAULT, 10, 0.5, 16, 0.02, 256, 300, 20,
+        return new TrainingConfig(42L, 2, 4, 0.0, ExpertHyperParameters.DEFAULT, 10, 0.5, 16, 0.02, 256, 300, 20,
                 200_000, FeatureConfig.defaults());
     }
 

@@ -40,19 +40,20 @@ public final class DevRun {
         List<String> lines = new ArrayList<>();
         TrainingConfig best = null;
         double bestNdcg = -1;
-        // Grid: expert kinds × negative-sampling popularity exponents, from args[2] (e.g. "LINEAR:0,LINEAR:0.75,FM:0").
+        // Grid cells kind:exponent[:topK] from args[2] (e.g. "LINEAR:0,LINEAR:0.75:3,FM:0").
         String grid = args.length > 2 ? args[2] : "LINEAR:0.75,FM:0.75";
         for (String cell : grid.split(",")) {
             String[] kv = cell.split(":");
             ExpertKind kind = ExpertKind.valueOf(kv[0]);
             double exponent = Double.parseDouble(kv[1]);
-            TrainingConfig cfg = TrainingConfig.defaults().withExpertKind(kind).withPopularityExponent(exponent);
+            int topK = kv.length > 2 ? Integer.parseInt(kv[2]) : TrainingConfig.defaults().topK();
+            TrainingConfig cfg = TrainingConfig.defaults().withExpertKind(kind).withPopularityExponent(exponent).withTopK(topK);
             EvaluationReport v = Evaluation.run(ml.movies, validation, cfg, Evaluation.Options.defaults());
-            Files.writeString(out.resolve("validation-" + kind + "-" + exponent + ".md"), v.toMarkdown(), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("validation-" + kind + "-" + exponent + "-k" + topK + ".md"), v.toMarkdown(), StandardCharsets.UTF_8);
             double ndcg = v.methods().stream().filter(m -> m.method().startsWith("moe-"))
                     .mapToDouble(m -> m.ndcg().mean()).max().orElse(0);
-            lines.add(String.format(Locale.ROOT, "validation %s exponent %.2f: best-router NDCG@10 %.4f, MoE training %.1f s",
-                    kind, exponent, ndcg, v.trainSeconds()));
+            lines.add(String.format(Locale.ROOT, "validation %s exponent %.2f top-%d: best-router NDCG@10 %.4f, MoE training %.1f s",
+                    kind, exponent, topK, ndcg, v.trainSeconds()));
             LOG.info("{}", lines.get(lines.size() - 1));
             if (ndcg > bestNdcg) {
                 bestNdcg = ndcg;
@@ -61,9 +62,10 @@ public final class DevRun {
         }
         EvaluationReport test = Evaluation.run(ml.movies, split, best, Evaluation.Options.defaults()
                 .withDump(out.resolve("recs-moe-softmax.tsv"), "moe-softmax"));
-        Files.writeString(out.resolve("test.md"), String.join("\n", lines) + "\n\nchosen: " + best.expert().kind() + ", popularity exponent " + best.popularityExponent()
+        Files.writeString(out.resolve("test.md"), String.join("\n", lines) + "\n\nchosen: " + best.expert().kind() + ", popularity exponent " + best.popularityExponent() + ", top-" + best.topK()
                 + "\n\n" + test.toMarkdown(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("test.json"), test.toJson(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("test.html"), test.toHtml(), StandardCharsets.UTF_8);
         LOG.info("{}", String.join("\n", lines));
     }
 }

@@ -36,6 +36,8 @@ class EvaluationTest {
         assertTrue(lines.get(0).matches("u\\d+\t\\d+\t1"), lines.get(0));
         assertTrue(r.toMarkdown().contains("| moe-eigen |"));
         assertTrue(r.toJson().contains("\"specialisation\""));
+        String html = r.toHtml();
+        assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<svg") && !html.contains("http"), "self-contained HTML");
     }
 
     @Test
