@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Users scored per second on one thread, per router, compiled path versus Tribuo's per-example
@@ -57,6 +58,11 @@ public class ScoringBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
+        // A benchmark fork is an entry point: route Tribuo's java.util.logging through SLF4J.
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
         Path bundle = Path.of(System.getProperty("moerec.bench.bundle", "/tmp/moerec-bench-bundle"));
         if (!Files.exists(bundle.resolve(ModelBundle.MANIFEST))) {
             MlLatestSmall ml = new MlLatestSmall(Path.of(System.getProperty("moerec.bench.data",
