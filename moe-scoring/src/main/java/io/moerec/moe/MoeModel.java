@@ -4,6 +4,7 @@ import io.moerec.ingest.domain.Genre;
 import io.moerec.moe.model.CompiledExpert;
 import io.moerec.moe.model.GenreClassifier;
 import io.moerec.moe.model.GenreExpert;
+import io.moerec.moe.model.ItemNeighbours;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.SamplingCorrection;
 import io.moerec.moe.routing.BalancedRouter;
@@ -20,7 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A trained genre-expert MoE: the movie table, one Tribuo expert per genre (null where a genre had
+ * A trained genre-expert MoE: the movie table and its item neighbourhoods, one Tribuo expert per genre (null where a genre had
  * too little data), the gate, the eigen router's basis and energy model, the balanced router's
  * calibrated bias, the configuration and the provenance. Experts are compiled once, at construction,
  * and {@link #scorer(RouterKind)} hands out a thread-safe {@link MoeScorer} per router. Immutable.
@@ -38,11 +39,13 @@ public final class MoeModel {
     private final CompiledExpert[] compiled;
     private final String version;
     private final double[][] correction;
+    private final ItemNeighbours neighbours;
     private final Map<RouterKind, MoeScorer> scorers = new EnumMap<>(RouterKind.class);
 
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
-                    GenreClassifier energyModel, double[] balancedBias, TrainingConfig config, TrainingProvenance provenance) {
-        this(table, experts, gate, eigenBasis, energyModel, balancedBias, config, provenance, null, UNSAVED);
+                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
+                    TrainingProvenance provenance) {
+        this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, config, provenance, null, UNSAVED);
     }
 
     /** The version of a model that has not been saved as a bundle yet. */
@@ -53,8 +56,12 @@ public final class MoeModel {
      * the bundle's version.
      */
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
-                    GenreClassifier energyModel, double[] balancedBias, TrainingConfig config, TrainingProvenance provenance,
-                    CompiledExpert[] compiled, String version) {
+                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
+                    TrainingProvenance provenance, CompiledExpert[] compiled, String version) {
+        this.neighbours = Objects.requireNonNull(neighbours, "neighbours");
+        if (neighbours.movies() != table.size()) {
+            throw new IllegalArgumentException("neighbour lists cover " + neighbours.movies() + " movies, the table " + table.size());
+        }
         this.version = Objects.requireNonNull(version, "version");
         this.table = Objects.requireNonNull(table, "table");
         if (experts.length != Genre.COUNT) {
@@ -76,7 +83,7 @@ public final class MoeModel {
         this.compiled = compiled.clone();
         this.correction = SamplingCorrection.perGenre(table, config.popularityExponent(), config.negativesPerPositive());
         for (RouterKind k : RouterKind.values()) {
-            scorers.put(k, new MoeScorer(table, this.compiled, correction, router(k)));
+            scorers.put(k, new MoeScorer(table, this.compiled, correction, neighbours, router(k)));
         }
     }
 
@@ -96,7 +103,7 @@ public final class MoeModel {
 
     /** A scorer with a router supplied by the caller (e.g. a balanced router updated online). */
     public MoeScorer scorer(Router router) {
-        return new MoeScorer(table, compiled, correction, router);
+        return new MoeScorer(table, compiled, correction, neighbours, router);
     }
 
     /** The bundle version ({@code moe-<content hash>}) or {@link #UNSAVED}: goes into every recommendation list. */
@@ -120,6 +127,10 @@ public final class MoeModel {
     /** The sampling correction of a genre's expert, per movie (see {@link SamplingCorrection}). */
     public double correction(int genre, int movie) {
         return correction[genre][movie];
+    }
+
+    public ItemNeighbours neighbours() {
+        return neighbours;
     }
 
     public GenreClassifier gate() {

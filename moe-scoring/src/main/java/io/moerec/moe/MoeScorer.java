@@ -6,6 +6,7 @@ import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.moe.math.TopN;
 import io.moerec.moe.model.CompiledExpert;
+import io.moerec.moe.model.ItemNeighbours;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.SamplingCorrection;
 import io.moerec.moe.model.UserVector;
@@ -33,17 +34,22 @@ public final class MoeScorer {
     /** Per genre, per movie: the {@link SamplingCorrection}; null scores with the raw probabilities. */
     private final double[][] correction;
 
-    /** Scores with the experts' raw probabilities (no sampling correction). */
+    private final ItemNeighbours neighbours;
+
+    /** Scores with the experts' raw probabilities (no sampling correction) and no item-history signal. */
     public MoeScorer(MovieTable table, CompiledExpert[] experts, Router router) {
-        this(table, experts, null, router);
+        this(table, experts, null, null, router);
     }
 
     /**
      * @param experts    compiled expert per genre ordinal; null for a genre without a trained expert
      * @param correction per genre, per movie, the {@link SamplingCorrection} added to the expert's
      *                   logit (expert output exp(logit + correction)); null for raw probabilities
+     * @param neighbours the item neighbourhoods behind the experts' knn signal; null gives knn = 0
      */
-    public MoeScorer(MovieTable table, CompiledExpert[] experts, double[][] correction, Router router) {
+    public MoeScorer(MovieTable table, CompiledExpert[] experts, double[][] correction, ItemNeighbours neighbours,
+                     Router router) {
+        this.neighbours = neighbours;
         this.table = Objects.requireNonNull(table, "table");
         if (experts.length != Genre.COUNT) {
             throw new IllegalArgumentException("need one expert slot per genre (" + Genre.COUNT + "), got " + experts.length);
@@ -57,9 +63,9 @@ public final class MoeScorer {
     }
 
     /** The output of expert {@code g} for a movie: corrected as configured. */
-    private double expertOutput(int g, double[] ctx, int m) {
+    private double expertOutput(int g, double[] ctx, int m, double knn) {
         CompiledExpert e = experts[g];
-        return correction == null ? e.score(ctx, m) : SamplingCorrection.apply(e.logit(ctx, m), correction[g][m]);
+        return correction == null ? e.score(ctx, m, knn) : SamplingCorrection.apply(e.logit(ctx, m, knn), correction[g][m]);
     }
 
     public Router router() {
@@ -74,11 +80,24 @@ public final class MoeScorer {
     public List<RecommendedItem> recommend(UserPreferenceFeatures features, int n) {
         long[] recent = features.recentWatches().clone();
         Arrays.sort(recent);
-        return recommend(UserVector.of(features), id -> Arrays.binarySearch(recent, id) >= 0, n);
+        return recommend(UserVector.of(features), ItemNeighbours.indices(features.recentWatches(), table),
+                id -> Arrays.binarySearch(recent, id) >= 0, n);
     }
 
-    /** Recommends for a user vector, skipping movies for which {@code excluded} is true. */
+    /** Recommends for a user vector without item history, skipping movies for which {@code excluded} is true. */
     public List<RecommendedItem> recommend(double[] user, LongPredicate excluded, int n) {
+        return recommend(user, new int[0], excluded, n);
+    }
+
+    /**
+     * Recommends for a user vector and recent watches (dense table indices, most recent first, −1 for
+     * unknown movies), skipping movies for which {@code excluded} is true.
+     */
+    public List<RecommendedItem> recommend(double[] user, int[] recent, LongPredicate excluded, int n) {
+        double[] knn = new double[table.size()];
+        if (neighbours != null && recent.length > 0) {
+            neighbours.knn(recent, knn);
+        }
         int[] chosen = new int[router.maxExperts()];
         double[] weights = new double[router.maxExperts()];
         int c = compact(chosen, weights, router.route(user, chosen, weights));
@@ -101,7 +120,7 @@ public final class MoeScorer {
                 double s = 0;
                 for (int j = i; j < c; j++) {
                     if (((bits >>> chosen[j]) & 1) != 0) {
-                        s += weights[j] * expertOutput(chosen[j], ctx[j], m);
+                        s += weights[j] * expertOutput(chosen[j], ctx[j], m, knn[m]);
                     }
                 }
                 top.offer(s, m);

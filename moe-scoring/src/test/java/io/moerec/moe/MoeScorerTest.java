@@ -67,7 +67,7 @@ class MoeScorerTest {
             for (int i = 0; i < c; i++) {
                 if (experts[e[i]] != null && (table.genreBits(m) & (1 << e[i])) != 0) {
                     candidate = true;
-                    s += w[i] * experts[e[i]].scoreOnce(u, m);
+                    s += w[i] * experts[e[i]].scoreOnce(u, m, 0.0);
                 }
             }
             if (candidate) {

@@ -15,6 +15,7 @@ import io.moerec.moe.model.CompiledLinearExpert;
 import io.moerec.moe.model.ExpertKind;
 import io.moerec.moe.model.GenreClassifier;
 import io.moerec.moe.model.GenreExpert;
+import io.moerec.moe.model.ItemNeighbours;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.UserVector;
 import io.moerec.moe.routing.EigenBasis;
@@ -44,7 +45,7 @@ import org.tribuo.classification.Label;
 /**
  * A trained {@link MoeModel} on disk: a directory holding the Tribuo models (Tribuo's protobuf
  * format, never Java serialization), the compiled weights, the movie table, the eigenbasis and the
- * balanced bias as versioned binary arrays, {@code provenance.json}, {@code bundle.json} (format,
+ * balanced bias and the item neighbourhoods as versioned binary arrays, {@code provenance.json}, {@code bundle.json} (format,
  * vocabulary, feature-logic and user-vector versions, configuration) and {@code MANIFEST.sha256}
  * covering every other file. The bundle's version is {@code moe-} plus a hash of its content.
  * {@link #load} first verifies every checksum, then every version, and fails with
@@ -60,6 +61,7 @@ public final class ModelBundle {
     static final String MOVIES = "movies.bin";
     static final String EIGEN = "eigen.bin";
     static final String BALANCED = "balanced.bin";
+    static final String NEIGHBOURS = "neighbours.bin";
     static final String GATE = "tribuo/gate.tribuo";
     static final String ENERGY = "tribuo/eigen-energy.tribuo";
 
@@ -104,6 +106,15 @@ public final class ModelBundle {
             model.energyModel().model().serializeToFile(dir.resolve(ENERGY));
             writeTable(dir.resolve(MOVIES), model.table());
             writeEigen(dir.resolve(EIGEN), model.eigenBasis());
+            try (DataOutputStream out = data(dir.resolve(NEIGHBOURS))) {
+                BinaryArrays.header(out);
+                ItemNeighbours nb = model.neighbours();
+                out.writeInt(nb.movies());
+                for (int m = 0; m < nb.movies(); m++) {
+                    BinaryArrays.ints(out, nb.neighbours(m));
+                    BinaryArrays.doubles(out, nb.similarities(m));
+                }
+            }
             try (DataOutputStream out = data(dir.resolve(BALANCED))) {
                 BinaryArrays.header(out);
                 BinaryArrays.doubles(out, model.balancedBias());
@@ -153,7 +164,7 @@ public final class ModelBundle {
                         + e.getValue() + ", file has " + actual + " (the file is corrupted or was modified)");
             }
         }
-        for (String required : List.of(DESCRIPTOR, PROVENANCE, MOVIES, EIGEN, BALANCED, GATE, ENERGY)) {
+        for (String required : List.of(DESCRIPTOR, PROVENANCE, MOVIES, EIGEN, BALANCED, NEIGHBOURS, GATE, ENERGY)) {
             if (!manifest.containsKey(required)) {
                 throw new InvalidBundleException("bundle " + dir + " manifest does not cover " + required);
             }
@@ -203,7 +214,21 @@ public final class ModelBundle {
             try (DataInputStream in = data(dir.resolve(BALANCED), BALANCED)) {
                 bias = BinaryArrays.doubles(in, BALANCED);
             }
-            return new MoeModel(table, experts, gate, basis, energy, bias, config, provenance, compiled, version);
+            ItemNeighbours neighbours;
+            try (DataInputStream in = data(dir.resolve(NEIGHBOURS), NEIGHBOURS)) {
+                int n = in.readInt();
+                if (n != table.size()) {
+                    throw new InvalidBundleException(NEIGHBOURS + " covers " + n + " movies, the table " + table.size());
+                }
+                int[][] nb = new int[n][];
+                double[][] sim = new double[n][];
+                for (int m = 0; m < n; m++) {
+                    nb[m] = BinaryArrays.ints(in, NEIGHBOURS);
+                    sim[m] = BinaryArrays.doubles(in, NEIGHBOURS);
+                }
+                neighbours = new ItemNeighbours(nb, sim);
+            }
+            return new MoeModel(table, experts, gate, basis, energy, bias, neighbours, config, provenance, compiled, version);
         } catch (IOException e) {
             throw new InvalidBundleException("bundle " + dir + " could not be read: " + e.getMessage(), e);
         } catch (IllegalArgumentException | IllegalStateException e) {

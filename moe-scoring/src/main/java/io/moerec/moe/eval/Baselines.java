@@ -3,6 +3,7 @@ package io.moerec.moe.eval;
 import io.moerec.moe.MoeScorer;
 import io.moerec.moe.math.TopN;
 import io.moerec.moe.model.CompiledExpert;
+import io.moerec.moe.model.ItemNeighbours;
 import io.moerec.moe.model.MovieTable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,8 +19,8 @@ public final class Baselines {
     private Baselines() {
     }
 
-    /** The MoE with one router. */
-    public static RankingMethod moe(String name, MoeScorer scorer) {
+    /** The MoE with one router; {@code recent} gives each user's recent watches (dense indices). */
+    public static RankingMethod moe(String name, MoeScorer scorer, Map<String, int[]> recent) {
         return new RankingMethod() {
             @Override
             public String name() {
@@ -28,7 +29,8 @@ public final class Baselines {
 
             @Override
             public long[] recommend(String userId, double[] user, LongPredicate excluded, int k) {
-                return scorer.recommend(user, excluded, k).stream().mapToLong(it -> it.movieId()).toArray();
+                return scorer.recommend(user, recent.getOrDefault(userId, new int[0]), excluded, k).stream()
+                        .mapToLong(it -> it.movieId()).toArray();
             }
         };
     }
@@ -67,7 +69,8 @@ public final class Baselines {
      * The global model (one expert over all genres) scoring the whole table, with the same sampling
      * correction as the experts ({@code correction[m]}, see {@code SamplingCorrection}).
      */
-    public static RankingMethod globalModel(CompiledExpert global, double[] correction, MovieTable table) {
+    public static RankingMethod globalModel(CompiledExpert global, double[] correction, ItemNeighbours neighbours,
+                                            Map<String, int[]> recent, MovieTable table) {
         return new RankingMethod() {
             @Override
             public String name() {
@@ -78,10 +81,12 @@ public final class Baselines {
             public long[] recommend(String userId, double[] user, LongPredicate excluded, int k) {
                 double[] ctx = new double[global.contextSize()];
                 global.prepareUser(user, ctx);
+                double[] knn = new double[table.size()];
+                neighbours.knn(recent.getOrDefault(userId, new int[0]), knn);
                 TopN top = new TopN(k);
                 for (int m = 0; m < table.size(); m++) {
                     if (!excluded.test(table.movieId(m))) {
-                        top.offer(global.logit(ctx, m) + correction[m], m);
+                        top.offer(global.logit(ctx, m, knn[m]) + correction[m], m);
                     }
                 }
                 return drain(top, table);

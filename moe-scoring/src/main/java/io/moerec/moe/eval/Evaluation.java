@@ -67,7 +67,7 @@ public final class Evaluation {
         MoeModel model = MoeTrainer.train("evaluation (" + split.kind() + " split)", data, config);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
-        GenreExpert global = MoeTrainer.trainGlobal(data, config);
+        GenreExpert global = MoeTrainer.trainGlobal(data, model.neighbours(), config);
         CompiledExpert globalCompiled = global.compile(data.table());
         double baselineSeconds = (System.nanoTime() - t1) / 1e9;
 
@@ -94,7 +94,8 @@ public final class Evaluation {
             all[i] = i;
         }
         methods.add(Baselines.globalModel(globalCompiled, SamplingCorrection.logCorrection(all, data.table(),
-                config.popularityExponent(), config.negativesPerPositive()), data.table()));
+                config.popularityExponent(), config.negativesPerPositive()), model.neighbours(), data.latestRecentWatches(),
+                data.table()));
         Map<String, RoutingStats> routing = new LinkedHashMap<>();
         List<EvaluationReport.MethodResult> results = new ArrayList<>();
         BufferedWriter dump = null;
@@ -107,7 +108,7 @@ public final class Evaluation {
             }
             for (RouterKind kind : RouterKind.values()) {
                 long[] load = new long[Genre.COUNT];
-                RankingMethod m = routedMethod(model, kind, opt, load);
+                RankingMethod m = routedMethod(model, kind, opt, load, data.latestRecentWatches());
                 results.add(evaluate(m, users, data, watched, split, opt, dump));
                 routing.put(kind.configName(), RoutingStats.of(load));
             }
@@ -133,7 +134,8 @@ public final class Evaluation {
      * The MoE with one router as a ranking method that also counts expert load. The balanced router's
      * bias moves after every batch of users, starting from the trained bias.
      */
-    private static RankingMethod routedMethod(MoeModel model, RouterKind kind, Options opt, long[] load) {
+    private static RankingMethod routedMethod(MoeModel model, RouterKind kind, Options opt, long[] load,
+                                              Map<String, int[]> recent) {
         String name = "moe-" + kind.configName();
         return new RankingMethod() {
             Router router = model.router(kind);
@@ -154,7 +156,8 @@ public final class Evaluation {
                     load[e[i]]++;
                     batchLoad[e[i]]++;
                 }
-                long[] out = model.scorer(router).recommend(user, excluded, k).stream().mapToLong(it -> it.movieId()).toArray();
+                long[] out = model.scorer(router).recommend(user, recent.getOrDefault(userId, new int[0]), excluded, k).stream()
+                        .mapToLong(it -> it.movieId()).toArray();
                 if (router instanceof BalancedRouter b && ++inBatch == opt.balancedBatch()) {
                     router = b.withLoad(batchLoad);
                     java.util.Arrays.fill(batchLoad, 0);
@@ -231,7 +234,7 @@ public final class Evaluation {
                     e.prepareUser(userSample.get(pr[0]), ctx);
                     last = pr[0];
                 }
-                s[p] = e.score(ctx, pr[1]);
+                s[p] = e.score(ctx, pr[1], 0.0);
             }
             scores.add(s);
         }

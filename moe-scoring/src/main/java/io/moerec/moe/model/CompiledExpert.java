@@ -16,18 +16,21 @@ public sealed interface CompiledExpert permits CompiledLinearExpert, CompiledFmE
     /** Folds the user vector ({@link UserVector} layout) into {@code ctx}. */
     void prepareUser(double[] u, double[] ctx);
 
-    /** Probability of engagement with the movie at dense index {@code movie}, given a prepared context. */
-    default double score(double[] ctx, int movie) {
-        return io.moerec.moe.math.MoeMath.sigmoid(logit(ctx, movie));
+    /**
+     * Probability of engagement with the movie at dense index {@code movie}, given a prepared context
+     * and the movie's item-history signal {@code knn} for this user.
+     */
+    default double score(double[] ctx, int movie, double knn) {
+        return io.moerec.moe.math.MoeMath.sigmoid(logit(ctx, movie, knn));
     }
 
     /** The log-odds of engagement, {@code log(p / (1 − p))}: what the sampling correction adds to. */
-    double logit(double[] ctx, int movie);
+    double logit(double[] ctx, int movie, double knn);
 
     /** Convenience for tests and tools: prepare and score in one call (allocates a context). */
-    default double scoreOnce(double[] u, int movie) {
+    default double scoreOnce(double[] u, int movie, double knn) {
         double[] ctx = new double[contextSize()];
         prepareUser(u, ctx);
-        return score(ctx, movie);
+        return score(ctx, movie, knn);
     }
 }

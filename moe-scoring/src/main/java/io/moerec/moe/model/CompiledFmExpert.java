@@ -29,10 +29,20 @@ public final class CompiledFmExpert implements CompiledExpert {
      * @param v       per label, factor k, feature index
      */
     private final double[][] rawW;
+    /** Per label: linear weight and factor weights of the item-history signal. */
+    private final double[] wKnn = new double[2];
+    private final double[][] vKnn;
     private final double[][][] rawV;
 
     private CompiledFmExpert(double[] bias, double[][] w, double[][][] v, MovieTable table) {
         this.factors = v[0].length;
+        this.vKnn = new double[2][factors];
+        for (int l = 0; l < 2; l++) {
+            wKnn[l] = w[l][ExpertFeatures.KNN];
+            for (int k = 0; k < factors; k++) {
+                vKnn[l][k] = v[l][k][ExpertFeatures.KNN];
+            }
+        }
         this.rawW = new double[][] {w[0].clone(), w[1].clone()};
         this.rawV = new double[2][][];
         for (int l = 0; l < 2; l++) {
@@ -168,20 +178,24 @@ public final class CompiledFmExpert implements CompiledExpert {
     }
 
     @Override
-    public double logit(double[] ctx, int movie) {
-        return labelScore(ctx, 1, movie) - labelScore(ctx, 0, movie);
+    public double logit(double[] ctx, int movie, double knn) {
+        return labelScore(ctx, 1, movie, knn) - labelScore(ctx, 0, movie, knn);
     }
 
-    private double labelScore(double[] ctx, int l, int movie) {
+    private double labelScore(double[] ctx, int l, int movie, double knn) {
         int base = l * (2 + factors);
         double[] ms = movieFactorSum[l];
+        double[] vk = vKnn[l];
         int off = movie * factors;
         double inter = 0;
+        double knnSquares = 0;
         for (int k = 0; k < factors; k++) {
-            double s = ctx[base + 2 + k] + ms[off + k];
+            double p = vk[k] * knn;
+            double s = ctx[base + 2 + k] + ms[off + k] + p;
             inter += s * s;
+            knnSquares += p * p;
         }
-        inter -= ctx[base + 1] + movieSquares[l][movie];
-        return ctx[base] + movieLinear[l][movie] + 0.5 * inter;
+        inter -= ctx[base + 1] + movieSquares[l][movie] + knnSquares;
+        return ctx[base] + movieLinear[l][movie] + wKnn[l] * knn + 0.5 * inter;
     }
 }

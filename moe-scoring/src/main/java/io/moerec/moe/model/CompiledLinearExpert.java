@@ -18,6 +18,7 @@ public final class CompiledLinearExpert implements CompiledExpert {
     private final double[] movieConst;
     private final double[] pop;
     private final int[] bits;
+    private final double knnWeight;
 
     /**
      * @param bias logit bias (positive minus negative)
@@ -27,6 +28,7 @@ public final class CompiledLinearExpert implements CompiledExpert {
     private CompiledLinearExpert(double bias, double[] d, MovieTable table) {
         this.bias = bias;
         this.d = d.clone();
+        this.knnWeight = d[ExpertFeatures.KNN];
         int n = table.size();
         this.movieConst = new double[n];
         this.pop = new double[n];
@@ -83,8 +85,8 @@ public final class CompiledLinearExpert implements CompiledExpert {
     }
 
     @Override
-    public double logit(double[] ctx, int movie) {
-        double z = ctx[0] + movieConst[movie] + ctx[POP_SLOT] * pop[movie];
+    public double logit(double[] ctx, int movie, double knn) {
+        double z = ctx[0] + movieConst[movie] + ctx[POP_SLOT] * pop[movie] + knnWeight * knn;
         int b = bits[movie];
         while (b != 0) {
             int j = Integer.numberOfTrailingZeros(b);

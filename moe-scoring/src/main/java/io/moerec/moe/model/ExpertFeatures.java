@@ -9,7 +9,8 @@ import org.tribuo.impl.ArrayExample;
  * feature and one Tribuo feature name per index. Layout: the {@link UserVector} entries; the movie's
  * genre indicators; its popularity, release year and rating features; for {@link ExpertKind#LINEAR}
  * the user-affinity × movie-genre crosses, the summed affinity over the movie's genres and
- * activity × popularity (an FM learns such interactions itself, so it gets none); and a one-hot movie
+ * activity × popularity (an FM learns such interactions itself, so it gets none); the item-history
+ * signal {@code knn} (mean similarity to the user's recent watches); and a one-hot movie
  * identity so that an expert can learn per-movie effects. Training examples and the equality test go
  * through {@link #toExample}; compiled scorers read weights by the same names, so both paths see the
  * same numbers.
@@ -24,8 +25,10 @@ public final class ExpertFeatures {
     public static final int X_BASE = POP + 3;
     public static final int MATCH = X_BASE + Genre.COUNT * Genre.COUNT;
     public static final int ACT_POP = MATCH + 1;
+    /** The item-history signal: mean similarity of the movie to the user's recent watches ({@link ItemNeighbours}). */
+    public static final int KNN = ACT_POP + 1;
     /** Index of the identity feature of the movie with dense index 0. */
-    public static final int MOVIE_BASE = ACT_POP + 1;
+    public static final int MOVIE_BASE = KNN + 1;
 
     private ExpertFeatures() {
     }
@@ -62,6 +65,9 @@ public final class ExpertFeatures {
         if (index == ACT_POP) {
             return "x.activityPop";
         }
+        if (index == KNN) {
+            return "x.knn";
+        }
         return "m.id." + table.movieId(index - MOVIE_BASE);
     }
 
@@ -69,7 +75,7 @@ public final class ExpertFeatures {
      * The pair as a Tribuo example. Zero-valued features are left out: they contribute nothing to a
      * linear model or an FM, and leaving them out keeps millions of examples small.
      */
-    public static ArrayExample<Label> toExample(double[] u, MovieTable table, int movie, ExpertKind kind,
+    public static ArrayExample<Label> toExample(double[] u, MovieTable table, int movie, double knn, ExpertKind kind,
                                                 Label label, float weight) {
         ArrayExample<Label> ex = new ArrayExample<>(label, weight, 64);
         for (int i = 0; i < UserVector.DIM; i++) {
@@ -98,6 +104,7 @@ public final class ExpertFeatures {
             addNonZero(ex, "x.match", match);
             addNonZero(ex, "x.activityPop", u[UserVector.ACTIVITY] * pop);
         }
+        addNonZero(ex, "x.knn", knn);
         ex.add(name(MOVIE_BASE + movie, table), 1.0);
         return ex;
     }

@@ -61,7 +61,7 @@ public final class GenreExpert {
         LabelFactory factory = new LabelFactory();
         MutableDataset<Label> ds = new MutableDataset<>(new SimpleDataSourceProvenance("moerec expert " + name, EPOCH, factory), factory);
         for (ExpertExample e : examples) {
-            ds.add(ExpertFeatures.toExample(e.user(), table, e.movie(), hp.kind(), e.positive() ? POSITIVE : NEGATIVE, 1.0f));
+            ds.add(ExpertFeatures.toExample(e.user(), table, e.movie(), e.knn(), hp.kind(), e.positive() ? POSITIVE : NEGATIVE, 1.0f));
         }
         AdaGrad optimiser = new AdaGrad(hp.learningRate(), 1e-6);
         Model<Label> model;
@@ -87,8 +87,8 @@ public final class GenreExpert {
     }
 
     /** Tribuo's own probability of {@link #POSITIVE} for a pair: the slow reference path. */
-    public double tribuoProbability(double[] u, MovieTable table, int movie) {
-        Example<Label> ex = ExpertFeatures.toExample(u, table, movie, kind, LabelFactory.UNKNOWN_LABEL, 1.0f);
+    public double tribuoProbability(double[] u, MovieTable table, int movie, double knn) {
+        Example<Label> ex = ExpertFeatures.toExample(u, table, movie, knn, kind, LabelFactory.UNKNOWN_LABEL, 1.0f);
         Prediction<Label> p = model.predict(ex);
         return p.getOutputScores().get(POSITIVE.getLabel()).getScore();
     }

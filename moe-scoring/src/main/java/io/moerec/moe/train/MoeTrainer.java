@@ -12,6 +12,7 @@ import io.moerec.moe.math.MoeMath;
 import io.moerec.moe.model.ExpertExample;
 import io.moerec.moe.model.GenreClassifier;
 import io.moerec.moe.model.GenreExpert;
+import io.moerec.moe.model.ItemNeighbours;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.UserVector;
 import io.moerec.moe.routing.BalancedRouter;
@@ -39,6 +40,8 @@ public final class MoeTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(MoeTrainer.class);
     /** Eigen basis fitting needs the covariance only: this many users are plenty for 22 dimensions. */
     private static final int MAX_BASIS_USERS = 20_000;
+    /** Neighbours kept per movie for the item-history signal. */
+    public static final int NEIGHBOURS = 50;
 
     private MoeTrainer() {
     }
@@ -103,6 +106,7 @@ public final class MoeTrainer {
                 }
             }
         }
+        ItemNeighbours neighbours = ItemNeighbours.build(data.userWatches().values(), table.size(), NEIGHBOURS);
         GenreExpert[] experts = new GenreExpert[Genre.COUNT];
         int trained = 0;
         for (int g = 0; g < Genre.COUNT; g++) {
@@ -113,7 +117,7 @@ public final class MoeTrainer {
                         config.minPositivesPerExpert());
                 continue;
             }
-            experts[g] = trainExpert(name, pos, table.moviesOfGenre(g), table, config, g + 1, metrics);
+            experts[g] = trainExpert(name, pos, table.moviesOfGenre(g), data, neighbours, config, g + 1, metrics);
             trained++;
         }
         GenreClassifier gate = trainGate(data, config, metrics);
@@ -128,23 +132,25 @@ public final class MoeTrainer {
                 PreferenceFeatureLogic.FEATURE_VERSION, UserVector.VERSION, Genre.VOCABULARY_VERSION, config.toMap(), metrics);
         LOG.info("trained {} experts, gate, eigen router (rank {}) and balanced bias in {} s", trained, basis.rank(),
                 String.format(java.util.Locale.ROOT, "%.1f", seconds));
-        return new MoeModel(table, experts, gate, basis, energyModel, bias, config, prov);
+        return new MoeModel(table, experts, gate, basis, energyModel, bias, neighbours, config, prov);
     }
 
     /**
      * The single global model of the same family trained on all genres' interactions (no experts):
      * the baseline the evaluation compares the MoE against.
      */
-    public static GenreExpert trainGlobal(TrainingData data, TrainingConfig config) {
+    public static GenreExpert trainGlobal(TrainingData data, ItemNeighbours neighbours, TrainingConfig config) {
         int[] all = new int[data.table().size()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
-        return trainExpert("global", data.interactions(), all, data.table(), config, 0, new LinkedHashMap<>());
+        return trainExpert("global", data.interactions(), all, data, neighbours, config, 0, new LinkedHashMap<>());
     }
 
-    private static GenreExpert trainExpert(String name, List<Interaction> positives, int[] candidates, MovieTable table,
-                                           TrainingConfig config, int stream, Map<String, Double> metrics) {
+    private static GenreExpert trainExpert(String name, List<Interaction> positives, int[] candidates, TrainingData data,
+                                           ItemNeighbours neighbours, TrainingConfig config, int stream,
+                                           Map<String, Double> metrics) {
+        MovieTable table = data.table();
         long t0 = System.nanoTime();
         SplittableRandom rng = new SplittableRandom(config.seed() * 1_000_003L + stream);
         List<Interaction> pos = positives;
@@ -159,10 +165,21 @@ public final class MoeTrainer {
         }
         NegativeSampler sampler = new NegativeSampler(candidates, counts, config.popularityExponent());
         List<ExpertExample> examples = new ArrayList<>(pos.size() * (1 + config.negativesPerPositive()));
+        double[] acc = new double[table.size()];
+        boolean[] mark = new boolean[table.size()];
+        int[] touched = new int[table.size()];
         for (Interaction it : pos) {
-            examples.add(new ExpertExample(it.user(), it.movie(), true));
+            // The knn signal from the point-in-time recent watches, leaving this user's own
+            // co-watches out of the similarities (else a positive would predict itself).
+            int t = neighbours.accumulate(it.recent(), data.userWatches().get(it.userId()), counts, acc, mark, touched);
+            examples.add(new ExpertExample(it.user(), it.movie(), acc[it.movie()], true));
             for (int n = 0; n < config.negativesPerPositive(); n++) {
-                examples.add(new ExpertExample(it.user(), sampler.sample(rng, it.movie()), false));
+                int neg = sampler.sample(rng, it.movie());
+                examples.add(new ExpertExample(it.user(), neg, acc[neg], false));
+            }
+            for (int x = 0; x < t; x++) {
+                acc[touched[x]] = 0;
+                mark[touched[x]] = false;
             }
         }
         GenreExpert expert = GenreExpert.train(name, config.expert(), examples, table, config.seed() + stream);

@@ -43,19 +43,24 @@ public final class TrainingData {
      * @param movie     dense index in {@link #table()}
      * @param user      the user's {@link UserVector} from the features before this event
      * @param featuresAsOf the {@code asOf} of those features (never after {@code eventTime})
+     * @param recent    the recent-watch list of those features, as dense table indices (−1 if unknown)
      */
-    public record Interaction(String userId, long eventTime, int movie, double[] user, long featuresAsOf) {
+    public record Interaction(String userId, long eventTime, int movie, double[] user, long featuresAsOf, int[] recent) {
     }
 
     private final MovieTable table;
     private final List<Interaction> interactions;
     private final Map<String, double[]> latestUserVectors;
+    private final Map<String, int[]> latestRecent;
+    private final Map<String, int[]> userWatches;
     private final long events;
     private final long firstEventTime;
     private final long lastEventTime;
 
-    private TrainingData(MovieTable table, List<Interaction> interactions, Map<String, double[]> latest, long events,
-                         long first, long last) {
+    private TrainingData(MovieTable table, List<Interaction> interactions, Map<String, double[]> latest,
+                         Map<String, int[]> latestRecent, Map<String, int[]> userWatches, long events, long first, long last) {
+        this.latestRecent = latestRecent;
+        this.userWatches = userWatches;
         this.table = table;
         this.interactions = List.copyOf(interactions);
         this.latestUserVectors = latest;
@@ -121,7 +126,8 @@ public final class TrainingData {
                 if (nextWatch[0] != null && nextWatch[0][0] == i) {
                     UserPreferenceFeatures before = latest.get(e.userId());
                     if (before != null) {
-                        out.add(new Interaction(e.userId(), e.eventTime(), nextWatch[0][1], UserVector.of(before), before.asOf()));
+                        out.add(new Interaction(e.userId(), e.eventTime(), nextWatch[0][1], UserVector.of(before), before.asOf(),
+                                recentIndices(before.recentWatches(), table)));
                     }
                     nextWatch[0] = watches.hasNext() ? watches.next() : null;
                 }
@@ -131,10 +137,28 @@ public final class TrainingData {
         };
         logic.replay(log, byId::get, f -> latest.put(f.userId(), f));
         Map<String, double[]> latestVectors = new TreeMap<>();
-        latest.forEach((u, f) -> latestVectors.put(u, UserVector.of(f)));
+        Map<String, int[]> latestRecent = new TreeMap<>();
+        latest.forEach((u, f) -> {
+            latestVectors.put(u, UserVector.of(f));
+            latestRecent.put(u, recentIndices(f.recentWatches(), table));
+        });
+        Map<String, List<Integer>> watchesByUser = new TreeMap<>();
+        for (int[] w : watchIdx) {
+            watchesByUser.computeIfAbsent(sorted.get(w[0]).userId(), u -> new ArrayList<>()).add(w[1]);
+        }
+        Map<String, int[]> userWatches = new TreeMap<>();
+        watchesByUser.forEach((u, l) -> userWatches.put(u, l.stream().mapToInt(Integer::intValue).sorted().toArray()));
         long first = sorted.isEmpty() ? 0 : sorted.get(0).eventTime();
         long last = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1).eventTime();
-        return new TrainingData(table, out, latestVectors, sorted.size(), first, last);
+        return new TrainingData(table, out, latestVectors, latestRecent, userWatches, sorted.size(), first, last);
+    }
+
+    private static int[] recentIndices(long[] ids, MovieTable table) {
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = table.indexOf(ids[i]);
+        }
+        return out;
     }
 
     public MovieTable table() {
@@ -149,6 +173,16 @@ public final class TrainingData {
     /** Each user's vector after all of their training events, by user id (sorted). */
     public Map<String, double[]> latestUserVectors() {
         return latestUserVectors;
+    }
+
+    /** Each user's recent-watch list after all of their training events, as dense indices. */
+    public Map<String, int[]> latestRecentWatches() {
+        return latestRecent;
+    }
+
+    /** Each user's training watches (sorted dense indices, one per movie). */
+    public Map<String, int[]> userWatches() {
+        return userWatches;
     }
 
     public long events() {

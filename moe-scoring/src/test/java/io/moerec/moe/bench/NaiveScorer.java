@@ -23,8 +23,10 @@ public final class NaiveScorer {
         this.router = router;
     }
 
-    public long[] recommend(double[] user, LongPredicate excluded, int n) {
+    public long[] recommend(double[] user, int[] recent, LongPredicate excluded, int n) {
         MovieTable table = model.table();
+        double[] knn = new double[table.size()];
+        model.neighbours().knn(recent, knn);
         int[] chosen = new int[router.maxExperts()];
         double[] w = new double[router.maxExperts()];
         int c = router.route(user, chosen, w);
@@ -44,7 +46,7 @@ public final class NaiveScorer {
             for (int i = 0; i < c; i++) {
                 GenreExpert e = model.expert(chosen[i]);
                 if (e != null && ((bits >>> chosen[i]) & 1) != 0) {
-                    s += w[i] * SamplingCorrection.applyToProbability(e.tribuoProbability(user, table, m),
+                    s += w[i] * SamplingCorrection.applyToProbability(e.tribuoProbability(user, table, m, knn[m]),
                             model.correction(chosen[i], m));
                 }
             }

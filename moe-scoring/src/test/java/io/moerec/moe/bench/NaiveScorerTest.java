@@ -20,8 +20,9 @@ class NaiveScorerTest {
             NaiveScorer naive = new NaiveScorer(model, model.router(kind));
             for (int i = 0; i < 20; i++) {
                 double[] u = TestCatalogs.randomUser(rng);
-                long[] a = model.scorer(kind).recommend(u, id -> id % 3 == 0, 10).stream().mapToLong(x -> x.movieId()).toArray();
-                assertArrayEquals(naive.recommend(u, id -> id % 3 == 0, 10), a, kind.configName());
+                int[] recent = {rng.nextInt(model.table().size()), rng.nextInt(model.table().size()), -1};
+                long[] a = model.scorer(kind).recommend(u, recent, id -> id % 3 == 0, 10).stream().mapToLong(x -> x.movieId()).toArray();
+                assertArrayEquals(naive.recommend(u, recent, id -> id % 3 == 0, 10), a, kind.configName());
             }
         }
     }

@@ -54,6 +54,7 @@ public class ScoringBenchmark {
     private MoeScorer compiled;
     private NaiveScorer naive;
     private List<double[]> users;
+    private List<int[]> recents;
     private int next;
 
     @Setup(Level.Trial)
@@ -75,26 +76,30 @@ public class ScoringBenchmark {
         naive = new NaiveScorer(model, model.router(kind));
         // Realistic users: the latest vectors of the training users, replayed through the feature logic.
         MlLatestSmall ml = new MlLatestSmall(Path.of(System.getProperty("moerec.bench.data", "/work/shared/data/ml-latest-small")));
-        users = new ArrayList<>(TrainingData.prepare(ml.movies, ml.events, model.config().features()).latestUserVectors().values());
+        TrainingData td = TrainingData.prepare(ml.movies, ml.events, model.config().features());
+        users = new ArrayList<>(td.latestUserVectors().values());
+        recents = new ArrayList<>(td.latestRecentWatches().values());
         if (users.get(0).length != UserVector.DIM) {
             throw new IllegalStateException("bad user vector");
         }
     }
 
-    private double[] nextUser() {
-        double[] u = users.get(next);
+    private int nextUser() {
+        int u = next;
         next = (next + 1) % users.size();
         return u;
     }
 
     @Benchmark
     public long[] compiledPath() {
-        return compiled.recommend(nextUser(), id -> false, 10).stream().mapToLong(i -> i.movieId()).toArray();
+        int u = nextUser();
+        return compiled.recommend(users.get(u), recents.get(u), id -> false, 10).stream().mapToLong(i -> i.movieId()).toArray();
     }
 
     @Benchmark
     public long[] tribuoPredictPath() {
-        return naive.recommend(nextUser(), id -> false, 10);
+        int u = nextUser();
+        return naive.recommend(users.get(u), recents.get(u), id -> false, 10);
     }
 
     public static void main(String[] args) throws Exception {

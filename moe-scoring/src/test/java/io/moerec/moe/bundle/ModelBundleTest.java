@@ -44,8 +44,11 @@ class ModelBundleTest {
             }
             int m = rng.nextInt(model.table().size());
             int g = Integer.numberOfTrailingZeros(model.table().genreBits(m));
-            assertEquals(model.expert(g).tribuoProbability(u, model.table(), m),
-                    loaded.expert(g).tribuoProbability(u, loaded.table(), m), 0);
+            assertEquals(model.expert(g).tribuoProbability(u, model.table(), m, 0.25),
+                    loaded.expert(g).tribuoProbability(u, loaded.table(), m, 0.25), 0);
+            int[] recent = {rng.nextInt(model.table().size()), rng.nextInt(model.table().size())};
+            assertEquals(model.scorer(RouterKind.DENSE).recommend(u, recent, id -> false, 10),
+                    loaded.scorer(RouterKind.DENSE).recommend(u, recent, id -> false, 10));
             model.gate().probabilities(u, p1);
             loaded.gate().probabilities(u, p2);
             assertArrayEquals(p1, p2, 0);

@@ -40,7 +40,7 @@ public final class DevRun {
         List<String> lines = new ArrayList<>();
         TrainingConfig best = null;
         double bestNdcg = -1;
-        // Grid cells kind:exponent[:topK] from args[2] (e.g. "LINEAR:0,LINEAR:0.75:3,FM:0").
+        // Grid cells kind:exponent[:topK[:epochs:learningRate]] from args[2] (e.g. "LINEAR:0,LINEAR:0.75:3,FM:0").
         String grid = args.length > 2 ? args[2] : "LINEAR:0.75,FM:0.75";
         for (String cell : grid.split(",")) {
             String[] kv = cell.split(":");
@@ -48,12 +48,17 @@ public final class DevRun {
             double exponent = Double.parseDouble(kv[1]);
             int topK = kv.length > 2 ? Integer.parseInt(kv[2]) : TrainingConfig.defaults().topK();
             TrainingConfig cfg = TrainingConfig.defaults().withExpertKind(kind).withPopularityExponent(exponent).withTopK(topK);
+            if (kv.length > 4) {
+                var e = cfg.expert();
+                cfg = cfg.withExpert(new io.moerec.moe.model.ExpertHyperParameters(kind, Integer.parseInt(kv[3]),
+                        Double.parseDouble(kv[4]), e.minibatch(), e.factors(), e.factorVariance()));
+            }
             EvaluationReport v = Evaluation.run(ml.movies, validation, cfg, Evaluation.Options.defaults());
-            Files.writeString(out.resolve("validation-" + kind + "-" + exponent + "-k" + topK + ".md"), v.toMarkdown(), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("validation-" + cell.replace(':', '_') + ".md"), v.toMarkdown(), StandardCharsets.UTF_8);
             double ndcg = v.methods().stream().filter(m -> m.method().startsWith("moe-"))
                     .mapToDouble(m -> m.ndcg().mean()).max().orElse(0);
-            lines.add(String.format(Locale.ROOT, "validation %s exponent %.2f top-%d: best-router NDCG@10 %.4f, MoE training %.1f s",
-                    kind, exponent, topK, ndcg, v.trainSeconds()));
+            lines.add(String.format(Locale.ROOT, "validation %s (kind:exponent:topK:epochs:rate): best-router NDCG@10 %.4f, MoE training %.1f s",
+                    cell, ndcg, v.trainSeconds()));
             LOG.info("{}", lines.get(lines.size() - 1));
             if (ndcg > bestNdcg) {
                 bestNdcg = ndcg;

@@ -30,7 +30,8 @@ class CompiledEqualsTribuoTest {
             double[] u = TestCatalogs.randomUser(rng);
             int m = rng.nextInt(300);
             boolean pos = (table.genreBits(m) & (1 << argmax(u))) != 0 || rng.nextInt(4) == 0;
-            out.add(new ExpertExample(u, m, pos));
+            // The knn signal is informative too, so that its weight is learned and checked.
+            out.add(new ExpertExample(u, m, pos ? rng.nextDouble() : 0.3 * rng.nextDouble(), pos));
         }
         return out;
     }
@@ -57,9 +58,10 @@ class CompiledEqualsTribuoTest {
         for (int i = 0; i < 3000; i++) {
             double[] u = TestCatalogs.randomUser(rng);
             int m = rng.nextInt(table.size());
+            double knn = rng.nextInt(4) == 0 ? 0.0 : rng.nextDouble();
             compiled.prepareUser(u, ctx);
-            double c = compiled.score(ctx, m);
-            double t = expert.tribuoProbability(u, table, m);
+            double c = compiled.score(ctx, m, knn);
+            double t = expert.tribuoProbability(u, table, m, knn);
             maxDiff = Math.max(maxDiff, Math.abs(c - t));
             minP = Math.min(minP, t);
             maxP = Math.max(maxP, t);
