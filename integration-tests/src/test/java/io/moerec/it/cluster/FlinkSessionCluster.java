@@ -295,7 +295,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
     }
 
     /** The REST answer as JSON, or null when the endpoint is not (yet) reachable or answers an error. */
-    JsonNode getJson(String path) {
+    public JsonNode getJson(String path) {
         try {
             HttpResponse<String> resp = http.send(HttpRequest.newBuilder(restUri().resolve(path)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
