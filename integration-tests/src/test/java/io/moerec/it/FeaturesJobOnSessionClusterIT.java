@@ -165,9 +165,16 @@ class FeaturesJobOnSessionClusterIT {
                     maxParallelism = Math.max(maxParallelism, v.path("parallelism").asInt());
                 }
                 assertEquals(2, maxParallelism, job.toString());
-            } finally {
-                cluster.cancel(jobId, Duration.ofSeconds(30));
+            } catch (Exception | Error e) {
+                // Cancel, but never let a failing cancel hide why the test failed.
+                try {
+                    cluster.cancel(jobId, Duration.ofSeconds(30));
+                } catch (Exception cancel) {
+                    e.addSuppressed(cancel);
+                }
+                throw e;
             }
+            assertEquals("CANCELED", cluster.cancel(jobId, Duration.ofSeconds(30)));
             pids = cluster.runningPids();
         }
         assertEquals(2, pids.size(), "JobManager and TaskManager ran until the end");

@@ -275,12 +275,25 @@ public final class FlinkSessionCluster implements AutoCloseable {
         return ex == null ? "(none)" : ex.toPrettyString();
     }
 
-    /** Cancels a job through the REST API and waits until it is CANCELED. */
-    public void cancel(String jobId, Duration deadline) throws Exception {
+    private static final java.util.Set<String> TERMINAL = java.util.Set.of("CANCELED", "FAILED", "FINISHED");
+
+    /**
+     * Cancels a job through the REST API and waits until it is CANCELED; a job already in a
+     * terminal state (FAILED, FINISHED, CANCELED) is left as it is. Returns the final state.
+     */
+    public String cancel(String jobId, Duration deadline) throws Exception {
+        String before = jobState(jobId);
+        if (before != null && TERMINAL.contains(before)) {
+            return before;
+        }
         HttpRequest req = HttpRequest.newBuilder(restUri().resolve("/jobs/" + jobId + "?mode=cancel"))
                 .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build();
         HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() / 100 != 2) {
+            String now = jobState(jobId);
+            if (now != null && TERMINAL.contains(now)) {
+                return now; // it ended by itself meanwhile
+            }
             throw new IllegalStateException("cancel of " + jobId + " answered " + resp.statusCode() + ": " + resp.body());
         }
         long end = System.nanoTime() + deadline.toNanos();
@@ -292,6 +305,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
         if (!"CANCELED".equals(state)) {
             throw new TimeoutException("job " + jobId + " is " + state + " " + deadline + " after cancel");
         }
+        return state;
     }
 
     /** The REST answer as JSON, or null when the endpoint is not (yet) reachable or answers an error. */
