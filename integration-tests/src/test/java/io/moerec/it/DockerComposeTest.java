@@ -201,6 +201,18 @@ class DockerComposeTest {
     }
 
     @Test
+    void eachImageSendsOnlyItsJarAsBuildContext() throws IOException {
+        // BuildKit reads <Dockerfile>.dockerignore; the context is the repository root.
+        assertEquals(List.of("*", "!jobs/target/moerec-jobs-*-flink-job.jar"), ignoreRules("Dockerfile.flink-job"));
+        assertEquals(List.of("*", "!jobs/target/moerec-jobs-*-scoring-app.jar"), ignoreRules("Dockerfile.scoring"));
+    }
+
+    static List<String> ignoreRules(String dockerfile) throws IOException {
+        return Files.readAllLines(dockerDir.resolve(dockerfile + ".dockerignore")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+    }
+
+    @Test
     void scoringImageRunsTheScoringAppJar() throws IOException {
         String df = dockerfile("Dockerfile.scoring");
         assertEquals("eclipse-temurin:17-jre", from(df));
