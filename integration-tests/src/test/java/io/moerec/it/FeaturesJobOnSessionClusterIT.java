@@ -24,6 +24,7 @@ import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.it.cluster.FlinkSessionCluster;
 import io.moerec.jobs.broker.KafkaBrokerExtension;
+import io.moerec.jobs.features.FeaturesJob;
 import io.moerec.jobs.features.FeaturesJobConfig;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -135,8 +136,21 @@ class FeaturesJobOnSessionClusterIT {
         settings.put(FeaturesJobConfig.PARALLELISM, "2");
         settings.put(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "500");
         settings.put(FeaturesJobConfig.CHECKPOINT_DIR, work.resolve("checkpoints").toUri().toString());
-        List<String> programArgs = new ArrayList<>();
-        settings.forEach((k, v) -> programArgs.addAll(List.of("-s", k + "=" + v)));
+        // The three ways an operator configures the job, as docker-compose.yml does: a properties
+        // file (checkpointing), an environment variable of the flink run process (the broker), -s.
+        Path properties = work.resolve("features-job.properties");
+        Files.writeString(properties, String.join("\n",
+                FeaturesJobConfig.CHECKPOINT_INTERVAL_MS + "=" + settings.get(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS),
+                FeaturesJobConfig.CHECKPOINT_DIR + "=" + settings.get(FeaturesJobConfig.CHECKPOINT_DIR), ""));
+        Map<String, String> environment = Map.of(FeaturesJobConfig.environmentVariable(FeaturesJobConfig.BOOTSTRAP_SERVERS),
+                settings.get(FeaturesJobConfig.BOOTSTRAP_SERVERS));
+        List<String> programArgs = new ArrayList<>(List.of("--config", properties.toString()));
+        settings.forEach((k, v) -> {
+            if (!k.equals(FeaturesJobConfig.BOOTSTRAP_SERVERS) && !k.startsWith("checkpoint.")) {
+                programArgs.addAll(List.of("-s", k + "=" + v));
+            }
+        });
+        assertEquals(FeaturesJobConfig.fromMap(settings), FeaturesJob.parseArgs(programArgs.toArray(String[]::new), environment).orElseThrow());
         PreferenceFeatureLogic logic = new PreferenceFeatureLogic(FeaturesJobConfig.fromMap(settings).pipeline().features());
 
         long t0 = System.nanoTime();
@@ -144,7 +158,7 @@ class FeaturesJobOnSessionClusterIT {
         List<Long> pids;
         try (cluster) {
             long started = System.nanoTime();
-            String jobId = cluster.submit(jobJar, programArgs, SUBMIT);
+            String jobId = cluster.submit(jobJar, programArgs, environment, SUBMIT);
             long submitted = System.nanoTime();
             LOG.info("job {} submitted with flink run", jobId);
             try {

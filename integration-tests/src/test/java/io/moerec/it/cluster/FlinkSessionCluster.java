@@ -241,16 +241,17 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     /**
      * Submits {@code jar} detached with Flink's command-line client ({@code flink run -d jar args})
-     * in a child JVM on the cluster's classpath and returns the job id it reports.
+     * in a child JVM on the cluster's classpath, with {@code FLINK_CONF_DIR} and {@code environment}
+     * set, and returns the job id it reports.
      */
-    public String submit(Path jar, List<String> programArgs, Duration deadline) throws Exception {
+    public String submit(Path jar, List<String> programArgs, Map<String, String> environment, Duration deadline) throws Exception {
         List<String> jvm = new ArrayList<>(JAVA_17_OPTIONS);
         jvm.addAll(List.of("-Xmx256m", "-Dlog.file=" + logDir.resolve("flink-client.log"),
                 "-Dlog4j.configurationFile=" + confDir.resolve("log4j-console.properties").toUri(), "-cp", classpath));
         List<String> args = new ArrayList<>(List.of("run", "-d", jar.toString()));
         args.addAll(programArgs);
         ChildJvm client = ChildJvm.start("flink-client", jvm, "org.apache.flink.client.cli.CliFrontend", args,
-                Map.of("FLINK_CONF_DIR", confDir.toString()), logDir.resolve("flink-client.log"));
+                env(environment), logDir.resolve("flink-client.log"));
         int exit;
         try (client) {
             exit = client.waitFor(deadline);
@@ -261,6 +262,12 @@ public final class FlinkSessionCluster implements AutoCloseable {
             throw new IllegalStateException("flink run exited with " + exit + " without a job id:\n" + client.logTail(8000));
         }
         return m.group(1);
+    }
+
+    private Map<String, String> env(Map<String, String> environment) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put("FLINK_CONF_DIR", confDir.toString());
+        return env;
     }
 
     /** The job's state as the REST API reports it ({@code RUNNING}, {@code FAILED}, ...), or null. */
