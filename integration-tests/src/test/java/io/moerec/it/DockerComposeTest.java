@@ -201,6 +201,34 @@ class DockerComposeTest {
     }
 
     @Test
+    void everyReferenceResolves() {
+        Set<String> names = new LinkedHashSet<>();
+        services.fieldNames().forEachRemaining(names::add);
+        Set<String> declaredVolumes = new LinkedHashSet<>();
+        compose.path("volumes").fieldNames().forEachRemaining(declaredVolumes::add);
+        Set<String> built = new LinkedHashSet<>();
+        for (String s : names) {
+            if (service(s).has("build")) {
+                built.add(image(s));
+                assertTrue(Files.isRegularFile(dockerDir.resolve("..").resolve(service(s).path("build").path("dockerfile").asText())), s);
+            }
+        }
+        for (String s : names) {
+            service(s).path("depends_on").fieldNames().forEachRemaining(d -> assertTrue(names.contains(d), s + " depends on " + d));
+            String image = image(s);
+            assertTrue(built.contains(image) || image.startsWith("apache/kafka:"), s + ": image " + image + " is built here or official");
+            for (String v : list(service(s).path("volumes"))) {
+                String source = v.split(":")[0];
+                if (source.startsWith("./")) {
+                    assertTrue(Files.exists(dockerDir.resolve(source)), s + " mounts " + source);
+                } else {
+                    assertTrue(declaredVolumes.contains(source), s + " uses undeclared volume " + source);
+                }
+            }
+        }
+    }
+
+    @Test
     void eachImageSendsOnlyItsJarAsBuildContext() throws IOException {
         // BuildKit reads <Dockerfile>.dockerignore; the context is the repository root.
         assertEquals(List.of("*", "!jobs/target/moerec-jobs-*-flink-job.jar"), ignoreRules("Dockerfile.flink-job"));
