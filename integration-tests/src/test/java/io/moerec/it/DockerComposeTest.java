@@ -128,6 +128,16 @@ class DockerComposeTest {
         assertEquals(":9092", listeners.get("EXTERNAL"));
         assertEquals("localhost:9092", advertised.get("EXTERNAL"));
         assertTrue(env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").contains(env.get("KAFKA_CONTROLLER_LISTENER_NAMES") + ":"));
+        // One node: every internal topic with one replica, as the embedded broker has them.
+        for (String internal : List.of("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+                "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR",
+                "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR", "KAFKA_DEFAULT_REPLICATION_FACTOR")) {
+            assertEquals("1", env.get(internal), internal);
+        }
+        // The features job's exactly-once sinks keep transactions open up to its transaction.timeout-ms,
+        // which must not exceed the broker's transaction.max.timeout.ms (default 15 min).
+        long maxTxMs = Long.parseLong(env.getOrDefault("KAFKA_TRANSACTION_MAX_TIMEOUT_MS", "900000"));
+        assertTrue(FeaturesJobConfig.fromMap(Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "kafka:19092")).transactionTimeoutMs() <= maxTxMs);
     }
 
     static Map<String, String> listeners(String spec) {
