@@ -2,9 +2,11 @@ package io.moerec.jobs.features;
 
 import io.moerec.features.flink.FeaturesPipeline;
 import io.moerec.features.flink.KafkaConnectors;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Option;
  * Entry point of the Flink preference-features job: parses and validates the configuration
  * ({@link FeaturesJobConfig}), wires the Kafka sources and exactly-once sinks and hands them to
  * {@link FeaturesPipeline}. Runs on a local MiniCluster when started directly, or on a cluster when
- * submitted ({@code flink run}); the same configuration keys apply.
+ * submitted ({@code flink run}); the same configuration keys apply, from a properties file,
+ * {@code MOEREC_FEATURES_*} environment variables and {@code -s key=value} (in rising precedence).
  * <pre>
  * FeaturesJob --config features.properties -s bootstrap.servers=localhost:9092 -s parallelism=2
  * </pre>
@@ -35,6 +38,25 @@ public final class FeaturesJob {
     Map<String, String> settings = new LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
+        Optional<FeaturesJobConfig> parsed = parseArgs(args, System.getenv());
+        if (parsed.isEmpty()) {
+            return; // usage or version printed
+        }
+        FeaturesJobConfig config = parsed.get();
+        LOG.info("starting the features job: {}", config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+        env.setParallelism(config.parallelism());
+        pipeline(config).build(env);
+        env.execute("moerec-features");
+    }
+
+    /**
+     * Reads the command line ({@code --config file -s key=value ...}) and the environment
+     * ({@link FeaturesJobConfig#fromEnvironment}) exactly as {@link #main} does and validates the
+     * result; empty when usage or version help was asked for (and printed). A bad argument, key or
+     * value throws {@link IllegalArgumentException} naming it.
+     */
+    public static Optional<FeaturesJobConfig> parseArgs(String[] args, Map<String, String> environment) throws IOException {
         FeaturesJob cli = new FeaturesJob();
         CommandLine cmd = new CommandLine(cli);
         CommandLine.ParseResult parsed;
@@ -46,14 +68,9 @@ public final class FeaturesJob {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         if (CommandLine.printHelpIfRequested(parsed)) {
-            return;
+            return Optional.empty();
         }
-        FeaturesJobConfig config = FeaturesJobConfig.fromMap(FeaturesJobConfig.load(cli.configFile, cli.settings));
-        LOG.info("starting the features job: {}", config);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
-        env.setParallelism(config.parallelism());
-        pipeline(config).build(env);
-        env.execute("moerec-features");
+        return Optional.of(FeaturesJobConfig.fromMap(FeaturesJobConfig.load(cli.configFile, environment, cli.settings)));
     }
 
     /** The pipeline wired to Kafka as {@code config} says. */

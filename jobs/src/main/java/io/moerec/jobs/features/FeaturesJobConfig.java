@@ -12,7 +12,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -21,7 +25,9 @@ import org.apache.flink.configuration.Configuration;
  * {@value #BOOTSTRAP_SERVERS} (required), {@code topic.*}, {@value #GROUP_ID}, {@value #PARALLELISM},
  * {@value #CHECKPOINT_INTERVAL_MS}, {@value #CHECKPOINT_DIR}, {@value #TRANSACTIONAL_ID_PREFIX},
  * {@value #TRANSACTION_TIMEOUT_MS}, {@value #START}, plus the pipeline's {@code stream.*} and the
- * feature logic's {@code features.*} keys ({@link FeaturesPipelineConfig}).
+ * feature logic's {@code features.*} keys ({@link FeaturesPipelineConfig}). Each key can also be
+ * set by an environment variable ({@link #environmentVariable}); precedence, lowest first: defaults,
+ * properties file, environment, {@code -s key=value}.
  */
 public record FeaturesJobConfig(
         String bootstrapServers,
@@ -136,6 +142,15 @@ public record FeaturesJobConfig(
 
     /** Reads a properties file; {@code overrides} win over its entries. */
     public static Map<String, String> load(Path propertiesFile, Map<String, String> overrides) throws IOException {
+        return load(propertiesFile, Map.of(), overrides);
+    }
+
+    /**
+     * The settings from, in rising precedence: a properties file (may be null), environment
+     * variables ({@link #fromEnvironment}) and explicit overrides ({@code -s key=value}).
+     */
+    public static Map<String, String> load(Path propertiesFile, Map<String, String> environment,
+                                           Map<String, String> overrides) throws IOException {
         Map<String, String> m = new LinkedHashMap<>();
         if (propertiesFile != null) {
             Properties p = new Properties();
@@ -146,7 +161,52 @@ public record FeaturesJobConfig(
                 m.put(k, p.getProperty(k));
             }
         }
+        m.putAll(fromEnvironment(environment));
         m.putAll(overrides);
+        return m;
+    }
+
+    /** Prefix of the environment variables that set the job's keys. */
+    public static final String ENV_PREFIX = "MOEREC_FEATURES_";
+
+    /** Every key the job reads: its own, the pipeline's {@code stream.*} and the logic's {@code features.*}. */
+    public static Set<String> knownKeys() {
+        Set<String> keys = new TreeSet<>(defaults().keySet());
+        keys.addAll(FeaturesPipelineConfig.defaults().toMap().keySet());
+        return keys;
+    }
+
+    /**
+     * The environment variable for a key: {@value #ENV_PREFIX} and the key upper-cased with
+     * {@code .} and {@code -} as {@code _}, e.g. {@code bootstrap.servers} is
+     * {@code MOEREC_FEATURES_BOOTSTRAP_SERVERS}.
+     */
+    public static String environmentVariable(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * The settings given by environment variables named as {@link #environmentVariable}. A variable
+     * with the prefix that names no known key fails, naming the variable, so that a typo does not
+     * silently leave a default in place.
+     */
+    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        Map<String, String> keyOfVariable = new LinkedHashMap<>();
+        for (String key : knownKeys()) {
+            keyOfVariable.put(environmentVariable(key), key);
+        }
+        Map<String, String> m = new TreeMap<>();
+        for (Map.Entry<String, String> e : environment.entrySet()) {
+            if (!e.getKey().startsWith(ENV_PREFIX)) {
+                continue;
+            }
+            String key = keyOfVariable.get(e.getKey());
+            if (key == null) {
+                throw new IllegalArgumentException("unknown environment variable " + e.getKey() + "; known are "
+                        + keyOfVariable.keySet());
+            }
+            m.put(key, e.getValue());
+        }
         return m;
     }
 

@@ -1,0 +1,327 @@
+package io.moerec.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.moerec.ingest.topic.Topic;
+import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.features.FeaturesJob;
+import io.moerec.jobs.features.FeaturesJobConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks docker/ without a Docker engine: the compose file's and Dockerfiles' images and versions
+ * against the build's (Kafka, Flink, the project version passed by Maven), published ports against
+ * the services' own configuration, the topics against {@link Topics#all()}, and the features job's
+ * configuration (properties file, environment, {@code -s} arguments, as the submission service
+ * passes them) through {@link FeaturesJob#parseArgs}, the job's own parser.
+ */
+class DockerComposeTest {
+
+    static Path dockerDir;
+    static JsonNode services;
+    static JsonNode compose;
+
+    static String property(String name) {
+        String v = System.getProperty(name);
+        assertNotNull(v, "system property " + name + " (set by the Maven build)");
+        return v;
+    }
+
+    @BeforeAll
+    static void readCompose() throws IOException {
+        dockerDir = Path.of(property("moerec.docker.dir"));
+        compose = new ObjectMapper(new YAMLFactory()).readTree(dockerDir.resolve("docker-compose.yml").toFile());
+        services = compose.path("services");
+        assertTrue(services.isObject() && services.size() > 0, "services in docker-compose.yml");
+    }
+
+    static JsonNode service(String name) {
+        JsonNode s = services.path(name);
+        assertTrue(s.isObject(), "service " + name);
+        return s;
+    }
+
+    static Map<String, String> environment(String service) {
+        JsonNode env = service(service).path("environment");
+        Map<String, String> m = new LinkedHashMap<>();
+        if (env.isMissingNode()) {
+            return m;
+        }
+        assertTrue(env.isObject(), service + ": environment as a map");
+        env.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
+        return m;
+    }
+
+    static List<String> list(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        node.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /** The service's {@code image}, or that of the service whose build produces it. */
+    static String image(String service) {
+        return service(service).path("image").asText();
+    }
+
+    static String dockerfile(String name) throws IOException {
+        return Files.readString(dockerDir.resolve(name), StandardCharsets.UTF_8);
+    }
+
+    static String from(String dockerfile) {
+        Matcher m = Pattern.compile("(?m)^FROM\\s+(\\S+)").matcher(dockerfile);
+        assertTrue(m.find(), "FROM line");
+        return m.group(1);
+    }
+
+    static String argDefault(String dockerfile, String arg) {
+        Matcher m = Pattern.compile("(?m)^ARG\\s+" + arg + "=(\\S+)").matcher(dockerfile);
+        assertTrue(m.find(), "ARG " + arg);
+        return m.group(1);
+    }
+
+    /** "host:container" port mappings of a service. */
+    static Map<Integer, Integer> ports(String service) {
+        Map<Integer, Integer> m = new TreeMap<>();
+        for (String p : list(service(service).path("ports"))) {
+            String[] parts = p.split(":");
+            assertEquals(2, parts.length, service + " port " + p);
+            m.put(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+        }
+        return m;
+    }
+
+    @Test
+    void kafkaIsTheBuildsVersionInKRaftMode() {
+        assertEquals("apache/kafka:" + property("moerec.kafka.version"), image("kafka"));
+        assertEquals(image("kafka"), image("kafka-topics"), "topics created with the broker's own tools");
+        Map<String, String> env = environment("kafka");
+        assertEquals("broker,controller", env.get("KAFKA_PROCESS_ROLES"), "KRaft, no ZooKeeper");
+        assertTrue(env.containsKey("CLUSTER_ID"));
+        assertTrue(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS").startsWith(env.get("KAFKA_NODE_ID") + "@kafka:"));
+        // The published port is the EXTERNAL listener, advertised to the host as localhost.
+        Map<String, String> listeners = listeners(env.get("KAFKA_LISTENERS"));
+        Map<String, String> advertised = listeners(env.get("KAFKA_ADVERTISED_LISTENERS"));
+        assertEquals(Map.of(9092, 9092), ports("kafka"));
+        assertEquals(":9092", listeners.get("EXTERNAL"));
+        assertEquals("localhost:9092", advertised.get("EXTERNAL"));
+        assertTrue(env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").contains(env.get("KAFKA_CONTROLLER_LISTENER_NAMES") + ":"));
+        // One node: every internal topic with one replica, as the embedded broker has them.
+        for (String internal : List.of("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+                "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR",
+                "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR", "KAFKA_DEFAULT_REPLICATION_FACTOR")) {
+            assertEquals("1", env.get(internal), internal);
+        }
+
+    }
+
+    static Map<String, String> listeners(String spec) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String l : spec.split(",")) {
+            String[] nameAndAddress = l.trim().split("://");
+            m.put(nameAndAddress[0], nameAndAddress[1]);
+        }
+        return m;
+    }
+
+    /** host:port a container on the compose network reaches the broker at (the inter-broker listener). */
+    static String internalBootstrap() {
+        Map<String, String> env = environment("kafka");
+        return listeners(env.get("KAFKA_ADVERTISED_LISTENERS")).get(env.get("KAFKA_INTER_BROKER_LISTENER_NAME"));
+    }
+
+    @Test
+    void theTopicsAreTheCodesTopics() {
+        Map<String, String> env = environment("kafka-topics");
+        assertEquals(internalBootstrap(), env.get("BOOTSTRAP_SERVERS"));
+        Set<String> declared = new LinkedHashSet<>(Arrays.asList(env.get("MOEREC_TOPICS").trim().split("\\s+")));
+        Set<String> expected = new LinkedHashSet<>();
+        for (Topic<?, ?> t : Topics.all()) {
+            expected.add(t.name() + ":" + t.partitions() + ":" + t.config().getOrDefault("cleanup.policy", "delete"));
+        }
+        assertEquals(expected, declared);
+        // Everything that uses the topics waits for their creation.
+        for (String s : List.of("features-job", "scoring")) {
+            assertEquals("service_completed_successfully", service(s).path("depends_on").path("kafka-topics").path("condition").asText(), s);
+        }
+    }
+
+    @Test
+    void flinkImagesAreTheBuildsFlinkWithTheJobJar() throws IOException {
+        String df = dockerfile("Dockerfile.flink-job");
+        assertEquals("flink:" + property("moerec.flink.version") + "-java17", from(df));
+        assertEquals(property("moerec.project.version"), argDefault(df, "MOEREC_VERSION"));
+        assertTrue(df.contains("COPY --chown=flink:flink jobs/target/moerec-jobs-${MOEREC_VERSION}-flink-job.jar /opt/flink/usrlib/moerec-features-job.jar"),
+                "the shaded job jar goes to usrlib");
+        JsonNode build = service("jobmanager").path("build");
+        assertEquals("..", build.path("context").asText());
+        assertEquals("docker/Dockerfile.flink-job", build.path("dockerfile").asText());
+        String image = image("jobmanager");
+        assertEquals("moerec/flink-job:" + property("moerec.project.version"), image);
+        for (String s : List.of("taskmanager", "features-job")) {
+            assertEquals(image, image(s), s + " runs the image the jobmanager service builds");
+        }
+        assertEquals("jobmanager", service("jobmanager").path("command").asText());
+        assertEquals("taskmanager", service("taskmanager").path("command").asText());
+        // The REST port: published, configured, and the one the submission talks to.
+        Map<String, String> jm = flinkProperties("jobmanager");
+        assertEquals("jobmanager", jm.get("jobmanager.rpc.address"));
+        assertEquals("jobmanager", flinkProperties("taskmanager").get("jobmanager.rpc.address"));
+        int restPort = Integer.parseInt(jm.getOrDefault("rest.port", "8081"));
+        assertEquals(Map.of(restPort, restPort), ports("jobmanager"));
+        List<String> cmd = list(service("features-job").path("command"));
+        assertEquals(List.of("flink", "run", "-d"), cmd.subList(0, 3));
+        assertEquals("jobmanager:" + restPort, cmd.get(cmd.indexOf("-m") + 1));
+    }
+
+    static Map<String, String> flinkProperties(String service) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : environment(service).getOrDefault("FLINK_PROPERTIES", "").split("\n")) {
+            if (!line.isBlank()) {
+                int colon = line.indexOf(':');
+                m.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void everyReferenceResolves() {
+        Set<String> names = new LinkedHashSet<>();
+        services.fieldNames().forEachRemaining(names::add);
+        Set<String> declaredVolumes = new LinkedHashSet<>();
+        compose.path("volumes").fieldNames().forEachRemaining(declaredVolumes::add);
+        Set<String> built = new LinkedHashSet<>();
+        for (String s : names) {
+            if (service(s).has("build")) {
+                built.add(image(s));
+                assertTrue(Files.isRegularFile(dockerDir.resolve("..").resolve(service(s).path("build").path("dockerfile").asText())), s);
+            }
+        }
+        for (String s : names) {
+            service(s).path("depends_on").fieldNames().forEachRemaining(d -> assertTrue(names.contains(d), s + " depends on " + d));
+            String image = image(s);
+            assertTrue(built.contains(image) || image.startsWith("apache/kafka:"), s + ": image " + image + " is built here or official");
+            for (String v : list(service(s).path("volumes"))) {
+                String source = v.split(":")[0];
+                if (source.startsWith("./")) {
+                    assertTrue(Files.exists(dockerDir.resolve(source)), s + " mounts " + source);
+                } else {
+                    assertTrue(declaredVolumes.contains(source), s + " uses undeclared volume " + source);
+                }
+            }
+        }
+    }
+
+    @Test
+    void eachImageSendsOnlyItsJarAsBuildContext() throws IOException {
+        // BuildKit reads <Dockerfile>.dockerignore; the context is the repository root.
+        assertEquals(List.of("*", "!jobs/target/moerec-jobs-*-flink-job.jar"), ignoreRules("Dockerfile.flink-job"));
+        assertEquals(List.of("*", "!jobs/target/moerec-jobs-*-scoring-app.jar"), ignoreRules("Dockerfile.scoring"));
+    }
+
+    static List<String> ignoreRules(String dockerfile) throws IOException {
+        return Files.readAllLines(dockerDir.resolve(dockerfile + ".dockerignore")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+    }
+
+    @Test
+    void scoringImageRunsTheScoringAppJar() throws IOException {
+        String df = dockerfile("Dockerfile.scoring");
+        assertEquals("eclipse-temurin:17-jre", from(df));
+        assertEquals(property("moerec.project.version"), argDefault(df, "MOEREC_VERSION"));
+        assertTrue(df.contains("jobs/target/moerec-jobs-${MOEREC_VERSION}-scoring-app.jar"), "the scoring app jar of issue 5");
+        assertTrue(df.contains("\"-jar\", \"/opt/moerec/moerec-scoring-app.jar\""), "java -jar");
+        assertEquals("docker/Dockerfile.scoring", service("scoring").path("build").path("dockerfile").asText());
+        assertEquals("moerec/scoring-app:" + property("moerec.project.version"), image("scoring"));
+        Matcher expose = Pattern.compile("(?m)^EXPOSE\\s+(\\d+)").matcher(df);
+        assertTrue(expose.find());
+        int port = Integer.parseInt(expose.group(1));
+        assertEquals(Map.of(port, port), ports("scoring"));
+        assertEquals(internalBootstrap(), environment("scoring").get("MOEREC_SCORING_BOOTSTRAP_SERVERS"));
+    }
+
+    /** The program arguments after the jar, with bind-mounted container paths mapped to this checkout. */
+    static String[] featuresJobArgs() {
+        List<String> cmd = list(service("features-job").path("command"));
+        int jar = cmd.indexOf("/opt/flink/usrlib/moerec-features-job.jar");
+        assertTrue(jar > 0, "the job jar in usrlib is what flink run submits: " + cmd);
+        Map<String, Path> mounts = new LinkedHashMap<>();
+        for (String v : list(service("features-job").path("volumes"))) {
+            String[] parts = v.split(":");
+            if (parts[0].startsWith("./")) {
+                mounts.put(parts[1], dockerDir.resolve(parts[0]).normalize());
+            }
+        }
+        return cmd.subList(jar + 1, cmd.size()).stream().map(a -> mounts.containsKey(a) ? mounts.get(a).toString() : a)
+                .toArray(String[]::new);
+    }
+
+    @Test
+    void theFeaturesJobAcceptsEveryKeyTheComposeFileGivesIt() throws IOException {
+        String[] args = featuresJobArgs();
+        Map<String, String> env = environment("features-job");
+        Optional<FeaturesJobConfig> parsed = FeaturesJob.parseArgs(args, env);
+        FeaturesJobConfig c = parsed.orElseThrow();
+        assertTrue(List.of(args).contains("--config") && Files.isRegularFile(Path.of(args[List.of(args).indexOf("--config") + 1])),
+                "the properties file is mounted from docker/");
+        assertTrue(env.keySet().stream().allMatch(k -> k.startsWith(FeaturesJobConfig.ENV_PREFIX)),
+                "only the job's own variables: " + env.keySet());
+
+        assertEquals(internalBootstrap(), c.bootstrapServers());
+        // The exactly-once sinks keep transactions open up to transaction.timeout-ms, which must not
+        // exceed the broker's transaction.max.timeout.ms (default 15 min).
+        long maxTxMs = Long.parseLong(environment("kafka").getOrDefault("KAFKA_TRANSACTION_MAX_TIMEOUT_MS", "900000"));
+        assertTrue(c.transactionTimeoutMs() <= maxTxMs, "transaction.timeout-ms " + c.transactionTimeoutMs());
+        assertEquals(Topics.VIEWING_EVENTS.name(), c.eventsTopic());
+        assertEquals(Topics.MOVIES.name(), c.moviesTopic());
+        assertEquals(Topics.USER_FEATURES.name(), c.featuresTopic());
+        assertEquals(Topics.VIEWING_EVENTS_LATE.name(), c.lateTopic());
+        assertEquals(Topics.VIEWING_EVENTS_DLQ.name(), c.dlqTopic());
+        int slots = Integer.parseInt(flinkProperties("taskmanager").get("taskmanager.numberOfTaskSlots"));
+        assertTrue(c.parallelism() <= slots, "parallelism " + c.parallelism() + " fits the TaskManager's " + slots + " slots");
+        // Checkpoints on a volume that both the JobManager and the TaskManager mount.
+        String dir = c.checkpointDir().replaceFirst("^file://", "");
+        for (String s : List.of("jobmanager", "taskmanager")) {
+            Set<String> mounted = list(service(s).path("volumes")).stream().map(v -> v.split(":")[1]).collect(Collectors.toSet());
+            assertTrue(mounted.stream().anyMatch(dir::startsWith), s + " mounts " + dir + ": " + mounted);
+        }
+    }
+
+    @Test
+    void theCheckWouldCatchAMistypedKey() {
+        String[] args = featuresJobArgs();
+        String[] typo = Arrays.copyOf(args, args.length + 2);
+        typo[args.length] = "-s";
+        typo[args.length + 1] = "checkpoint.intervall-ms=5000";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FeaturesJob.parseArgs(typo, environment("features-job")));
+        assertTrue(e.getMessage().contains("checkpoint.intervall-ms"), e.getMessage());
+        Map<String, String> env = new LinkedHashMap<>(environment("features-job"));
+        env.put("MOEREC_FEATURES_BOOTSTRAP_SERVER", "kafka:19092");
+        e = assertThrows(IllegalArgumentException.class, () -> FeaturesJob.parseArgs(args, env));
+        assertTrue(e.getMessage().contains("MOEREC_FEATURES_BOOTSTRAP_SERVER"), e.getMessage());
+    }
+}

@@ -1,0 +1,62 @@
+package io.moerec.jobs.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moerec.features.FeatureConfig;
+import io.moerec.features.flink.FeaturesPipelineConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job's command line and environment: precedence file < environment < -s, and names in errors. */
+class FeaturesJobArgsTest {
+
+    @Test
+    void fileThenEnvironmentThenSettings(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("features.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\nparallelism=3\ngroup.id=from-file\n");
+        Map<String, String> env = Map.of("MOEREC_FEATURES_PARALLELISM", "4", "MOEREC_FEATURES_FEATURES_HALF_LIFE_MS", "1000",
+                "MOEREC_FEATURES_STREAM_EMIT_MIN_INTERVAL_MS", "250", "PATH", "/usr/bin");
+        FeaturesJobConfig c = FeaturesJob.parseArgs(new String[] {"--config", file.toString(), "-s", "group.id=from-args"}, env)
+                .orElseThrow();
+        assertEquals("file:9092", c.bootstrapServers());
+        assertEquals(4, c.parallelism());
+        assertEquals("from-args", c.groupId());
+        assertEquals(1000, c.pipeline().features().halfLifeMs());
+        assertEquals(250, c.pipeline().emitMinIntervalMs());
+    }
+
+    @Test
+    void everyKnownKeyHasOneVariable() {
+        assertEquals("MOEREC_FEATURES_BOOTSTRAP_SERVERS", FeaturesJobConfig.environmentVariable(FeaturesJobConfig.BOOTSTRAP_SERVERS));
+        assertEquals("MOEREC_FEATURES_TOPIC_VIEWING_EVENTS", FeaturesJobConfig.environmentVariable(FeaturesJobConfig.TOPIC_EVENTS));
+        assertTrue(FeaturesJobConfig.knownKeys().contains(FeatureConfig.RATING_PRIOR_WEIGHT));
+        assertTrue(FeaturesJobConfig.knownKeys().contains(FeaturesPipelineConfig.CATALOG_SETTLE_MS));
+        assertEquals(FeaturesJobConfig.knownKeys().size(),
+                FeaturesJobConfig.knownKeys().stream().map(FeaturesJobConfig::environmentVariable).distinct().count(),
+                "no two keys share a variable");
+    }
+
+    @Test
+    void unknownVariableBadValueAndBadArgumentAreNamed() {
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+                () -> FeaturesJob.parseArgs(new String[] {"-s", "bootstrap.servers=b:9092"}, Map.of("MOEREC_FEATURES_PARALELISM", "2")));
+        assertTrue(typo.getMessage().contains("MOEREC_FEATURES_PARALELISM"), typo.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> FeaturesJob.parseArgs(new String[0], Map.of("MOEREC_FEATURES_BOOTSTRAP_SERVERS", "b:9092",
+                        "MOEREC_FEATURES_CHECKPOINT_INTERVAL_MS", "ten")));
+        assertTrue(bad.getMessage().contains(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS), bad.getMessage());
+        IllegalArgumentException arg = assertThrows(IllegalArgumentException.class,
+                () -> FeaturesJob.parseArgs(new String[] {"--confg", "x"}, Map.of()));
+        assertTrue(arg.getMessage().contains("--confg"), arg.getMessage());
+    }
+
+    @Test
+    void helpParsesToNothing() throws Exception {
+        assertTrue(FeaturesJob.parseArgs(new String[] {"--help"}, Map.of()).isEmpty());
+    }
+}
