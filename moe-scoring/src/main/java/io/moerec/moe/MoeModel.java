@@ -1,0 +1,159 @@
+package io.moerec.moe;
+
+import io.moerec.ingest.domain.Genre;
+import io.moerec.moe.model.CompiledExpert;
+import io.moerec.moe.model.GenreClassifier;
+import io.moerec.moe.model.GenreExpert;
+import io.moerec.moe.model.ItemNeighbours;
+import io.moerec.moe.model.MovieTable;
+import io.moerec.moe.model.SamplingCorrection;
+import io.moerec.moe.routing.BalancedRouter;
+import io.moerec.moe.routing.DenseRouter;
+import io.moerec.moe.routing.EigenBasis;
+import io.moerec.moe.routing.EigenRouter;
+import io.moerec.moe.routing.Router;
+import io.moerec.moe.routing.RouterKind;
+import io.moerec.moe.routing.SoftmaxRouter;
+import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.train.TrainingProvenance;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A trained genre-expert MoE: the movie table and its item neighbourhoods, one Tribuo expert per genre (null where a genre had
+ * too little data), the gate, the eigen router's basis and energy model, the balanced router's
+ * calibrated bias, the configuration and the provenance. Experts are compiled once, at construction,
+ * and {@link #scorer(RouterKind)} hands out a thread-safe {@link MoeScorer} per router. Immutable.
+ */
+public final class MoeModel {
+
+    private final MovieTable table;
+    private final GenreExpert[] experts;
+    private final GenreClassifier gate;
+    private final EigenBasis eigenBasis;
+    private final GenreClassifier energyModel;
+    private final double[] balancedBias;
+    private final TrainingConfig config;
+    private final TrainingProvenance provenance;
+    private final CompiledExpert[] compiled;
+    private final String version;
+    private final double[][] correction;
+    private final ItemNeighbours neighbours;
+    private final Map<RouterKind, MoeScorer> scorers = new EnumMap<>(RouterKind.class);
+
+    public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
+                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
+                    TrainingProvenance provenance) {
+        this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, config, provenance, null, UNSAVED);
+    }
+
+    /** The version of a model that has not been saved as a bundle yet. */
+    public static final String UNSAVED = "unsaved";
+
+    /**
+     * With already compiled experts (as a bundle stores them; {@code compiled} null compiles here) and
+     * the bundle's version.
+     */
+    public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
+                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
+                    TrainingProvenance provenance, CompiledExpert[] compiled, String version) {
+        this.neighbours = Objects.requireNonNull(neighbours, "neighbours");
+        if (neighbours.movies() != table.size()) {
+            throw new IllegalArgumentException("neighbour lists cover " + neighbours.movies() + " movies, the table " + table.size());
+        }
+        this.version = Objects.requireNonNull(version, "version");
+        this.table = Objects.requireNonNull(table, "table");
+        if (experts.length != Genre.COUNT) {
+            throw new IllegalArgumentException("need " + Genre.COUNT + " expert slots, got " + experts.length);
+        }
+        this.experts = experts.clone();
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.eigenBasis = Objects.requireNonNull(eigenBasis, "eigenBasis");
+        this.energyModel = Objects.requireNonNull(energyModel, "energyModel");
+        this.balancedBias = balancedBias.clone();
+        this.config = Objects.requireNonNull(config, "config");
+        this.provenance = Objects.requireNonNull(provenance, "provenance");
+        if (compiled == null) {
+            compiled = new CompiledExpert[Genre.COUNT];
+            for (int g = 0; g < Genre.COUNT; g++) {
+                compiled[g] = experts[g] == null ? null : experts[g].compile(table);
+            }
+        }
+        this.compiled = compiled.clone();
+        this.correction = SamplingCorrection.perGenre(table, config.popularityExponent(), config.negativesPerPositive());
+        for (RouterKind k : RouterKind.values()) {
+            scorers.put(k, new MoeScorer(table, this.compiled, correction, neighbours, router(k)));
+        }
+    }
+
+    /** A fresh router of the given kind over this model's gate (balanced: from the calibrated bias). */
+    public Router router(RouterKind kind) {
+        return switch (kind) {
+            case SOFTMAX -> new SoftmaxRouter(gate, config.topK());
+            case BALANCED -> new BalancedRouter(gate, config.topK(), config.balancedRate(), balancedBias);
+            case EIGEN -> new EigenRouter(eigenBasis, energyModel, config.topK());
+            case DENSE -> new DenseRouter(gate);
+        };
+    }
+
+    public MoeScorer scorer(RouterKind kind) {
+        return scorers.get(kind);
+    }
+
+    /** A scorer with a router supplied by the caller (e.g. a balanced router updated online). */
+    public MoeScorer scorer(Router router) {
+        return new MoeScorer(table, compiled, correction, neighbours, router);
+    }
+
+    /** The bundle version ({@code moe-<content hash>}) or {@link #UNSAVED}: goes into every recommendation list. */
+    public String version() {
+        return version;
+    }
+
+    public MovieTable table() {
+        return table;
+    }
+
+    /** The expert of a genre, or null. */
+    public GenreExpert expert(int genre) {
+        return experts[genre];
+    }
+
+    public CompiledExpert compiledExpert(int genre) {
+        return compiled[genre];
+    }
+
+    /** The sampling correction of a genre's expert, per movie (see {@link SamplingCorrection}). */
+    public double correction(int genre, int movie) {
+        return correction[genre][movie];
+    }
+
+    public ItemNeighbours neighbours() {
+        return neighbours;
+    }
+
+    public GenreClassifier gate() {
+        return gate;
+    }
+
+    public EigenBasis eigenBasis() {
+        return eigenBasis;
+    }
+
+    public GenreClassifier energyModel() {
+        return energyModel;
+    }
+
+    public double[] balancedBias() {
+        return balancedBias.clone();
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    public TrainingProvenance provenance() {
+        return provenance;
+    }
+}

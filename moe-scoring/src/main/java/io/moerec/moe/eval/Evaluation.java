@@ -1,0 +1,278 @@
+package io.moerec.moe.eval;
+
+import io.moerec.ingest.domain.Genre;
+import io.moerec.ingest.domain.Movie;
+import io.moerec.moe.MoeModel;
+import io.moerec.moe.model.CompiledExpert;
+import io.moerec.moe.model.GenreExpert;
+import io.moerec.moe.model.SamplingCorrection;
+import io.moerec.moe.routing.BalancedRouter;
+import io.moerec.moe.routing.Router;
+import io.moerec.moe.routing.RouterKind;
+import io.moerec.moe.train.MoeTrainer;
+import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.train.TrainingData;
+import io.moerec.moe.train.TrainingData.Interaction;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the offline evaluation: trains the MoE and the global baseline on the split's training part,
+ * then ranks for every test user with every router and baseline, excluding the user's training
+ * watches, and reports the metrics with standard errors, the routers' load statistics and expert
+ * specialisation. The balanced router starts from its trained bias and keeps updating it from the
+ * load of each batch of test users, as serving would.
+ */
+public final class Evaluation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Evaluation.class);
+
+    /**
+     * @param k          cut-off (10)
+     * @param balancedBatch test users per online bias update of the balanced router
+     * @param probeUsers users (and 20 random movies each) in the specialisation probe set
+     * @param dumpRecs   if not null, every test user's top-K of {@code dumpMethod} as user TAB item TAB rank
+     * @param dumpMethod the method whose lists are dumped
+     */
+    public record Options(int k, int balancedBatch, int probeUsers, Path dumpRecs, String dumpMethod) {
+        public static Options defaults() {
+            return new Options(10, 256, 200, null, "moe-softmax");
+        }
+
+        public Options withDump(Path file, String method) {
+            return new Options(k, balancedBatch, probeUsers, file, method);
+        }
+    }
+
+    private Evaluation() {
+    }
+
+    public static EvaluationReport run(List<Movie> catalog, EvalSplit split, TrainingConfig config, Options opt) {
+        long t0 = System.nanoTime();
+        TrainingData data = TrainingData.prepare(catalog, split.train(), config.features());
+        MoeModel model = MoeTrainer.train("evaluation (" + split.kind() + " split)", data, config);
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
+        GenreExpert global = MoeTrainer.trainGlobal(data, model.neighbours(), config);
+        CompiledExpert globalCompiled = global.compile(data.table());
+        double baselineSeconds = (System.nanoTime() - t1) / 1e9;
+
+        Map<String, Set<Long>> watched = new HashMap<>();
+        for (var e : split.train()) {
+            if (TrainingData.isWatch(e)) {
+                watched.computeIfAbsent(e.userId(), u -> new HashSet<>()).add(e.movieId());
+            }
+        }
+        List<String> users = new ArrayList<>();
+        int skipped = 0;
+        for (String u : split.test().keySet()) {
+            if (data.latestUserVectors().containsKey(u)) {
+                users.add(u);
+            } else {
+                skipped++;
+            }
+        }
+        List<RankingMethod> methods = new ArrayList<>();
+        methods.add(Baselines.mostPopular(data.table()));
+        methods.add(Baselines.itemKnn(watched, data.table()));
+        int[] all = new int[data.table().size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        methods.add(Baselines.globalModel(globalCompiled, SamplingCorrection.logCorrection(all, data.table(),
+                config.popularityExponent(), config.negativesPerPositive()), model.neighbours(), data.latestRecentWatches(),
+                data.table()));
+        Map<String, RoutingStats> routing = new LinkedHashMap<>();
+        List<EvaluationReport.MethodResult> results = new ArrayList<>();
+        BufferedWriter dump = null;
+        try {
+            if (opt.dumpRecs() != null) {
+                dump = Files.newBufferedWriter(opt.dumpRecs(), StandardCharsets.UTF_8);
+            }
+            for (RankingMethod m : methods) {
+                results.add(evaluate(m, users, data, watched, split, opt, dump));
+            }
+            for (RouterKind kind : RouterKind.values()) {
+                long[] load = new long[Genre.COUNT];
+                RankingMethod m = routedMethod(model, kind, opt, load, data.latestRecentWatches());
+                results.add(evaluate(m, users, data, watched, split, opt, dump));
+                routing.put(kind.configName(), RoutingStats.of(load));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + opt.dumpRecs(), e);
+        } finally {
+            if (dump != null) {
+                try {
+                    dump.close();
+                } catch (IOException e) {
+                    LOG.warn("closing {}: {}", opt.dumpRecs(), e.toString());
+                }
+            }
+        }
+        double spec = specialisation(model, data, opt.probeUsers(), config.seed());
+        EvaluationReport report = new EvaluationReport(split.kind(), split.train().size(), users.size(), skipped, split.droppedItems(),
+                data.table().size(), opt.k(), results, routing, spec, trainSeconds, baselineSeconds);
+        LOG.info("evaluation done:\n{}", report.toMarkdown());
+        return report;
+    }
+
+    /**
+     * The MoE with one router as a ranking method that also counts expert load. The balanced router's
+     * bias moves after every batch of users, starting from the trained bias.
+     */
+    private static RankingMethod routedMethod(MoeModel model, RouterKind kind, Options opt, long[] load,
+                                              Map<String, int[]> recent) {
+        String name = "moe-" + kind.configName();
+        return new RankingMethod() {
+            Router router = model.router(kind);
+            final long[] batchLoad = new long[Genre.COUNT];
+            int inBatch;
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public long[] recommend(String userId, double[] user, java.util.function.LongPredicate excluded, int k) {
+                int[] e = new int[router.maxExperts()];
+                double[] w = new double[router.maxExperts()];
+                int n = router.route(user, e, w);
+                for (int i = 0; i < n; i++) {
+                    load[e[i]]++;
+                    batchLoad[e[i]]++;
+                }
+                long[] out = model.scorer(router).recommend(user, recent.getOrDefault(userId, new int[0]), excluded, k).stream()
+                        .mapToLong(it -> it.movieId()).toArray();
+                if (router instanceof BalancedRouter b && ++inBatch == opt.balancedBatch()) {
+                    router = b.withLoad(batchLoad);
+                    java.util.Arrays.fill(batchLoad, 0);
+                    inBatch = 0;
+                }
+                return out;
+            }
+        };
+    }
+
+    private static EvaluationReport.MethodResult evaluate(RankingMethod m, List<String> users, TrainingData data,
+                                                          Map<String, Set<Long>> watched, EvalSplit split, Options opt,
+                                                          BufferedWriter dump) throws IOException {
+        long t0 = System.nanoTime();
+        int n = users.size();
+        double[] hr = new double[n];
+        double[] ndcg = new double[n];
+        double[] recall = new double[n];
+        double[] mrr = new double[n];
+        Set<Long> recommended = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            String u = users.get(i);
+            Set<Long> seen = watched.getOrDefault(u, Set.of());
+            long[] recs = m.recommend(u, data.latestUserVectors().get(u), seen::contains, opt.k());
+            RankingMetrics r = RankingMetrics.of(recs, split.test().get(u), opt.k());
+            hr[i] = r.hr();
+            ndcg[i] = r.ndcg();
+            recall[i] = r.recall();
+            mrr[i] = r.mrr();
+            for (int j = 0; j < recs.length; j++) {
+                recommended.add(recs[j]);
+                if (dump != null && m.name().equals(opt.dumpMethod())) {
+                    dump.write(u + "\t" + recs[j] + "\t" + (j + 1) + "\n");
+                }
+            }
+        }
+        LOG.info("{}: {} users in {} ms", m.name(), n, (System.nanoTime() - t0) / 1_000_000);
+        return new EvaluationReport.MethodResult(m.name(), MeanWithError.of(hr), MeanWithError.of(ndcg), MeanWithError.of(recall),
+                MeanWithError.of(mrr), (double) recommended.size() / data.table().size());
+    }
+
+    /**
+     * Mean pairwise Pearson correlation of the trained experts' scores over a probe set of (user, movie)
+     * pairs: users sampled from the training interactions, 20 random movies each.
+     */
+    static double specialisation(MoeModel model, TrainingData data, int probeUsers, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed + 404);
+        List<Interaction> its = data.interactions();
+        if (its.isEmpty()) {
+            return Double.NaN;
+        }
+        List<double[]> userSample = new ArrayList<>();
+        for (int i = 0; i < probeUsers; i++) {
+            userSample.add(its.get(rng.nextInt(its.size())).user());
+        }
+        List<int[]> pairs = new ArrayList<>();
+        for (int i = 0; i < userSample.size(); i++) {
+            for (int j = 0; j < 20; j++) {
+                pairs.add(new int[] {i, rng.nextInt(data.table().size())});
+            }
+        }
+        List<double[]> scores = new ArrayList<>();
+        for (int g = 0; g < Genre.COUNT; g++) {
+            CompiledExpert e = model.compiledExpert(g);
+            if (e == null) {
+                continue;
+            }
+            double[] s = new double[pairs.size()];
+            double[] ctx = new double[e.contextSize()];
+            int last = -1;
+            for (int p = 0; p < pairs.size(); p++) {
+                int[] pr = pairs.get(p);
+                if (pr[0] != last) {
+                    e.prepareUser(userSample.get(pr[0]), ctx);
+                    last = pr[0];
+                }
+                s[p] = e.score(ctx, pr[1], 0.0);
+            }
+            scores.add(s);
+        }
+        return meanPairwiseCorrelation(scores);
+    }
+
+    /** Mean Pearson correlation over all pairs of score vectors (constant vectors are skipped). */
+    static double meanPairwiseCorrelation(List<double[]> scores) {
+        double sum = 0;
+        int count = 0;
+        for (int a = 0; a < scores.size(); a++) {
+            for (int b = a + 1; b < scores.size(); b++) {
+                double r = pearson(scores.get(a), scores.get(b));
+                if (!Double.isNaN(r)) {
+                    sum += r;
+                    count++;
+                }
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
+    }
+
+    static double pearson(double[] x, double[] y) {
+        int n = x.length;
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += x[i] / n;
+            my += y[i] / n;
+        }
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+    }
+}

@@ -1,0 +1,117 @@
+package io.moerec.moe.model;
+
+import io.moerec.ingest.domain.Genre;
+import org.tribuo.classification.Label;
+import org.tribuo.impl.ArrayExample;
+
+/**
+ * The feature space of a (user, movie) pair that genre experts read, with one fixed index per
+ * feature and one Tribuo feature name per index. Layout: the {@link UserVector} entries; the movie's
+ * genre indicators; its popularity, release year and rating features; for {@link ExpertKind#LINEAR}
+ * the user-affinity × movie-genre crosses, the summed affinity over the movie's genres and
+ * activity × popularity (an FM learns such interactions itself, so it gets none); the item-history
+ * signal {@code knn} (mean similarity to the user's recent watches); and a one-hot movie
+ * identity so that an expert can learn per-movie effects. Training examples and the equality test go
+ * through {@link #toExample}; compiled scorers read weights by the same names, so both paths see the
+ * same numbers.
+ */
+public final class ExpertFeatures {
+
+    public static final int U_BASE = 0;
+    public static final int G_BASE = UserVector.DIM;
+    public static final int POP = G_BASE + Genre.COUNT;
+    public static final int YEAR = POP + 1;
+    public static final int RATING = POP + 2;
+    public static final int X_BASE = POP + 3;
+    public static final int MATCH = X_BASE + Genre.COUNT * Genre.COUNT;
+    public static final int ACT_POP = MATCH + 1;
+    /** The item-history signal: mean similarity of the movie to the user's recent watches ({@link ItemNeighbours}). */
+    public static final int KNN = ACT_POP + 1;
+    /** Index of the identity feature of the movie with dense index 0. */
+    public static final int MOVIE_BASE = KNN + 1;
+
+    private ExpertFeatures() {
+    }
+
+    /** Total number of indices for a table of {@code movies} movies. */
+    public static int size(int movies) {
+        return MOVIE_BASE + movies;
+    }
+
+    /** Tribuo name of a feature index. */
+    public static String name(int index, MovieTable table) {
+        if (index < G_BASE) {
+            return UserVector.name(index);
+        }
+        if (index < POP) {
+            return "m.genre." + Genre.ofIndex(index - G_BASE).wireName();
+        }
+        if (index == POP) {
+            return "m.pop";
+        }
+        if (index == YEAR) {
+            return "m.year";
+        }
+        if (index == RATING) {
+            return "m.rating";
+        }
+        if (index < MATCH) {
+            int k = index - X_BASE;
+            return "x." + Genre.ofIndex(k / Genre.COUNT).wireName() + "." + Genre.ofIndex(k % Genre.COUNT).wireName();
+        }
+        if (index == MATCH) {
+            return "x.match";
+        }
+        if (index == ACT_POP) {
+            return "x.activityPop";
+        }
+        if (index == KNN) {
+            return "x.knn";
+        }
+        return "m.id." + table.movieId(index - MOVIE_BASE);
+    }
+
+    /**
+     * The pair as a Tribuo example. Zero-valued features are left out: they contribute nothing to a
+     * linear model or an FM, and leaving them out keeps millions of examples small.
+     */
+    public static ArrayExample<Label> toExample(double[] u, MovieTable table, int movie, double knn, ExpertKind kind,
+                                                Label label, float weight) {
+        ArrayExample<Label> ex = new ArrayExample<>(label, weight, 64);
+        for (int i = 0; i < UserVector.DIM; i++) {
+            addNonZero(ex, UserVector.name(i), u[i]);
+        }
+        int bits = table.genreBits(movie);
+        for (int g = 0; g < Genre.COUNT; g++) {
+            if (((bits >>> g) & 1) != 0) {
+                ex.add(name(G_BASE + g, table), 1.0);
+            }
+        }
+        double pop = table.popularity(movie);
+        addNonZero(ex, "m.pop", pop);
+        addNonZero(ex, "m.year", table.yearFeature(movie));
+        addNonZero(ex, "m.rating", table.ratingFeature(movie));
+        if (kind == ExpertKind.LINEAR) {
+            double match = 0;
+            for (int j = 0; j < Genre.COUNT; j++) {
+                if (((bits >>> j) & 1) != 0) {
+                    match += u[j];
+                    for (int i = 0; i < Genre.COUNT; i++) {
+                        addNonZero(ex, name(X_BASE + i * Genre.COUNT + j, table), u[i]);
+                    }
+                }
+            }
+            addNonZero(ex, "x.match", match);
+            addNonZero(ex, "x.activityPop", u[UserVector.ACTIVITY] * pop);
+        }
+        addNonZero(ex, "x.knn", knn);
+        ex.add(name(MOVIE_BASE + movie, table), 1.0);
+        return ex;
+    }
+
+    private static void addNonZero(ArrayExample<Label> ex, String name, double v) {
+        if (v != 0.0) {
+            ex.add(name, v);
+        }
+    }
+}

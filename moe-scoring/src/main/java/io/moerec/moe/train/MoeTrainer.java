@@ -1,0 +1,293 @@
+package io.moerec.moe.train;
+
+import io.moerec.features.PreferenceFeatureLogic;
+import io.moerec.ingest.domain.Genre;
+import io.moerec.ingest.domain.Movie;
+import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.ingest.source.DataSet;
+import io.moerec.ingest.source.Parsed;
+import io.moerec.ingest.source.RecordStream;
+import io.moerec.moe.MoeModel;
+import io.moerec.moe.math.MoeMath;
+import io.moerec.moe.model.ExpertExample;
+import io.moerec.moe.model.GenreClassifier;
+import io.moerec.moe.model.GenreExpert;
+import io.moerec.moe.model.ItemNeighbours;
+import io.moerec.moe.model.MovieTable;
+import io.moerec.moe.model.UserVector;
+import io.moerec.moe.routing.BalancedRouter;
+import io.moerec.moe.routing.EigenBasis;
+import io.moerec.moe.train.TrainingData.Interaction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains the MoE: point-in-time interactions from {@link TrainingData}; per genre, a Tribuo expert
+ * on the genre's interactions plus popularity-aware sampled negatives; the gate on the genre of each
+ * next watch (a movie of g genres gives g rows of weight 1/g); the eigen router's basis and its
+ * class-balanced energy model; the balanced router's bias calibrated on every user's latest vector.
+ * Every random choice derives from {@link TrainingConfig#seed()}, so the same data and seed give the
+ * same scores. Progress is logged through SLF4J.
+ */
+public final class MoeTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MoeTrainer.class);
+    /** Eigen basis fitting needs the covariance only: this many users are plenty for 22 dimensions. */
+    private static final int MAX_BASIS_USERS = 20_000;
+    /** Neighbours kept per movie for the item-history signal. */
+    public static final int NEIGHBOURS = 50;
+
+    private MoeTrainer() {
+    }
+
+    /** Reads a data set (rejected records are counted and skipped) and trains on all of it. */
+    public static MoeModel train(DataSet data, TrainingConfig config) {
+        List<Movie> movies = new ArrayList<>();
+        List<ViewingEvent> events = new ArrayList<>();
+        long rejected = readAll(data, movies, events);
+        if (rejected > 0) {
+            LOG.warn("{}: {} rejected records skipped", data.description(), rejected);
+        }
+        return train(data.description(), movies, events, config);
+    }
+
+    /** Reads a data set's catalog and events; returns how many records were rejected. */
+    public static long readAll(DataSet data, List<Movie> movies, List<ViewingEvent> events) {
+        long rejected = 0;
+        try (RecordStream<Movie> ms = data.movies()) {
+            while (ms.hasNext()) {
+                if (ms.next() instanceof Parsed.Ok<Movie> ok) {
+                    movies.add(ok.value());
+                } else {
+                    rejected++;
+                }
+            }
+        }
+        try (RecordStream<ViewingEvent> es = data.events()) {
+            while (es.hasNext()) {
+                if (es.next() instanceof Parsed.Ok<ViewingEvent> ok) {
+                    events.add(ok.value());
+                } else {
+                    rejected++;
+                }
+            }
+        }
+        return rejected;
+    }
+
+    public static MoeModel train(String description, List<Movie> catalog, List<ViewingEvent> events, TrainingConfig config) {
+        long t0 = System.nanoTime();
+        TrainingData data = TrainingData.prepare(catalog, events, config.features());
+        LOG.info("replayed {} events of {} users through feature logic v{}: {} interactions in {} ms", data.events(),
+                data.latestUserVectors().size(), PreferenceFeatureLogic.FEATURE_VERSION, data.interactions().size(),
+                (System.nanoTime() - t0) / 1_000_000);
+        return train(description, data, config);
+    }
+
+    public static MoeModel train(String description, TrainingData data, TrainingConfig config) {
+        long t0 = System.nanoTime();
+        MovieTable table = data.table();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        List<List<Interaction>> byGenre = new ArrayList<>();
+        for (int g = 0; g < Genre.COUNT; g++) {
+            byGenre.add(new ArrayList<>());
+        }
+        for (Interaction it : data.interactions()) {
+            int bits = table.genreBits(it.movie());
+            for (int g = 0; g < Genre.COUNT; g++) {
+                if (((bits >>> g) & 1) != 0) {
+                    byGenre.get(g).add(it);
+                }
+            }
+        }
+        ItemNeighbours neighbours = ItemNeighbours.build(data.userWatches().values(), table.size(), NEIGHBOURS);
+        GenreExpert[] experts = new GenreExpert[Genre.COUNT];
+        int trained = 0;
+        for (int g = 0; g < Genre.COUNT; g++) {
+            List<Interaction> pos = byGenre.get(g);
+            String name = Genre.ofIndex(g).wireName();
+            if (pos.size() < config.minPositivesPerExpert()) {
+                LOG.info("expert {}: {} interactions, below the minimum {}; no expert", name, pos.size(),
+                        config.minPositivesPerExpert());
+                continue;
+            }
+            experts[g] = trainExpert(name, pos, table.moviesOfGenre(g), data, neighbours, config, g + 1, metrics);
+            trained++;
+        }
+        GenreClassifier gate = trainGate(data, config, metrics);
+        EigenBasis basis = fitBasis(data, config);
+        GenreClassifier energyModel = trainEnergyModel(data, basis, config);
+        double[] bias = calibrateBalanced(gate, data, config);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        metrics.put("train.experts", (double) trained);
+        metrics.put("train.seconds", seconds);
+        TrainingProvenance prov = new TrainingProvenance(description, data.firstEventTime(), data.lastEventTime(),
+                data.events(), data.interactions().size(), data.latestUserVectors().size(), table.size(),
+                PreferenceFeatureLogic.FEATURE_VERSION, UserVector.VERSION, Genre.VOCABULARY_VERSION, config.toMap(), metrics);
+        LOG.info("trained {} experts, gate, eigen router (rank {}) and balanced bias in {} s", trained, basis.rank(),
+                String.format(java.util.Locale.ROOT, "%.1f", seconds));
+        return new MoeModel(table, experts, gate, basis, energyModel, bias, neighbours, config, prov);
+    }
+
+    /**
+     * The single global model of the same family trained on all genres' interactions (no experts):
+     * the baseline the evaluation compares the MoE against.
+     */
+    public static GenreExpert trainGlobal(TrainingData data, ItemNeighbours neighbours, TrainingConfig config) {
+        int[] all = new int[data.table().size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return trainExpert("global", data.interactions(), all, data, neighbours, config, 0, new LinkedHashMap<>());
+    }
+
+    private static GenreExpert trainExpert(String name, List<Interaction> positives, int[] candidates, TrainingData data,
+                                           ItemNeighbours neighbours, TrainingConfig config, int stream,
+                                           Map<String, Double> metrics) {
+        MovieTable table = data.table();
+        long t0 = System.nanoTime();
+        SplittableRandom rng = new SplittableRandom(config.seed() * 1_000_003L + stream);
+        List<Interaction> pos = positives;
+        if (pos.size() > config.maxPositivesPerExpert()) {
+            pos = new ArrayList<>(pos);
+            Collections.shuffle(pos, new java.util.Random(rng.nextLong()));
+            pos = pos.subList(0, config.maxPositivesPerExpert());
+        }
+        long[] counts = new long[table.size()];
+        for (int m = 0; m < counts.length; m++) {
+            counts[m] = table.interactions(m);
+        }
+        NegativeSampler sampler = new NegativeSampler(candidates, counts, config.popularityExponent());
+        List<ExpertExample> examples = new ArrayList<>(pos.size() * (1 + config.negativesPerPositive()));
+        double[] acc = new double[table.size()];
+        boolean[] mark = new boolean[table.size()];
+        int[] touched = new int[table.size()];
+        for (Interaction it : pos) {
+            // The knn signal from the point-in-time recent watches, leaving this user's own
+            // co-watches out of the similarities (else a positive would predict itself).
+            int t = neighbours.accumulate(it.recent(), data.userWatches().get(it.userId()), counts, acc, mark, touched);
+            examples.add(new ExpertExample(it.user(), it.movie(), acc[it.movie()], true));
+            for (int n = 0; n < config.negativesPerPositive(); n++) {
+                int neg = sampler.sample(rng, it.movie());
+                examples.add(new ExpertExample(it.user(), neg, acc[neg], false));
+            }
+            for (int x = 0; x < t; x++) {
+                acc[touched[x]] = 0;
+                mark[touched[x]] = false;
+            }
+        }
+        GenreExpert expert = GenreExpert.train(name, config.expert(), examples, table, config.seed() + stream);
+        double ms = (System.nanoTime() - t0) / 1e6;
+        double rate = examples.size() * config.expert().epochs() / Math.max(ms / 1000, 1e-9);
+        LOG.info("expert {}: {} positives, {} examples × {} epochs in {} ms ({} examples/s)", name, pos.size(), examples.size(),
+                config.expert().epochs(), Math.round(ms), Math.round(rate));
+        metrics.put("expert." + name + ".positives", (double) pos.size());
+        metrics.put("expert." + name + ".examples", (double) examples.size());
+        metrics.put("expert." + name + ".millis", ms);
+        return expert;
+    }
+
+    private static GenreClassifier trainGate(TrainingData data, TrainingConfig config, Map<String, Double> metrics) {
+        long t0 = System.nanoTime();
+        List<GenreClassifier.Row> rows = new ArrayList<>();
+        for (Interaction it : data.interactions()) {
+            addGenreRows(rows, it.user(), data.table().genreBits(it.movie()), 1.0);
+        }
+        GenreClassifier gate = GenreClassifier.train("gate", UserVector.featureNames(), rows, config.gateEpochs(),
+                config.gateLearningRate(), config.seed() + 101);
+        // Training top-k hit rate: how often the next watch's genres include one of the gate's top k.
+        double[] p = new double[Genre.COUNT];
+        int[] top = new int[config.topK()];
+        long hits = 0;
+        for (Interaction it : data.interactions()) {
+            gate.probabilities(it.user(), p);
+            MoeMath.topK(p, top);
+            int bits = data.table().genreBits(it.movie());
+            for (int g : top) {
+                if (((bits >>> g) & 1) != 0) {
+                    hits++;
+                    break;
+                }
+            }
+        }
+        double acc = data.interactions().isEmpty() ? 0 : (double) hits / data.interactions().size();
+        metrics.put("gate.trainTopKHitRate", acc);
+        LOG.info("gate: {} rows in {} ms, training top-{} hit rate {}", rows.size(), (System.nanoTime() - t0) / 1_000_000,
+                config.topK(), String.format(java.util.Locale.ROOT, "%.3f", acc));
+        return gate;
+    }
+
+    private static void addGenreRows(List<GenreClassifier.Row> rows, double[] x, int bits, double weight) {
+        int n = Integer.bitCount(bits);
+        for (int g = 0; g < Genre.COUNT; g++) {
+            if (((bits >>> g) & 1) != 0) {
+                rows.add(new GenreClassifier.Row(x, g, (float) (weight / n)));
+            }
+        }
+    }
+
+    private static EigenBasis fitBasis(TrainingData data, TrainingConfig config) {
+        List<double[]> users = new ArrayList<>(data.latestUserVectors().values());
+        for (Interaction it : data.interactions()) {
+            users.add(it.user());
+        }
+        if (users.size() > MAX_BASIS_USERS) {
+            Collections.shuffle(users, new java.util.Random(config.seed() + 202));
+            users = users.subList(0, MAX_BASIS_USERS);
+        }
+        return EigenBasis.fit(users, config.eigenRank());
+    }
+
+    private static GenreClassifier trainEnergyModel(TrainingData data, EigenBasis basis, TrainingConfig config) {
+        double[] genreMass = new double[Genre.COUNT];
+        for (Interaction it : data.interactions()) {
+            int bits = data.table().genreBits(it.movie());
+            int n = Integer.bitCount(bits);
+            for (int g = 0; g < Genre.COUNT; g++) {
+                if (((bits >>> g) & 1) != 0) {
+                    genreMass[g] += 1.0 / n;
+                }
+            }
+        }
+        double total = 0;
+        int present = 0;
+        for (double m : genreMass) {
+            total += m;
+            present += m > 0 ? 1 : 0;
+        }
+        List<GenreClassifier.Row> rows = new ArrayList<>();
+        for (Interaction it : data.interactions()) {
+            double[] e = new double[basis.rank()];
+            basis.energies(it.user(), e);
+            int bits = data.table().genreBits(it.movie());
+            int n = Integer.bitCount(bits);
+            for (int g = 0; g < Genre.COUNT; g++) {
+                if (((bits >>> g) & 1) != 0) {
+                    // Class-balanced weights: every genre carries the same total weight, so the
+                    // energy model partitions users by the shape of their features, not by the prior.
+                    double balance = total / (present * genreMass[g]);
+                    rows.add(new GenreClassifier.Row(e, g, (float) (balance / n)));
+                }
+            }
+        }
+        return GenreClassifier.train("eigen energy model", EigenBasis.energyNames(basis.rank()), rows, config.gateEpochs(),
+                config.gateLearningRate(), config.seed() + 303);
+    }
+
+    private static double[] calibrateBalanced(GenreClassifier gate, TrainingData data, TrainingConfig config) {
+        List<double[]> users = new ArrayList<>(data.latestUserVectors().values());
+        if (users.isEmpty() || config.balancedUpdates() == 0) {
+            return new double[Genre.COUNT];
+        }
+        int batch = Math.min(config.balancedBatch(), users.size());
+        int perPass = (users.size() + batch - 1) / batch;
+        int passes = Math.max(1, (config.balancedUpdates() + perPass - 1) / perPass);
+        return BalancedRouter.unbiased(gate, config.topK(), config.balancedRate()).calibrate(users, batch, passes).bias();
+    }
+}

@@ -1,0 +1,161 @@
+package io.moerec.moe.train;
+
+import io.moerec.features.FeatureConfig;
+import io.moerec.moe.model.ExpertHyperParameters;
+import io.moerec.moe.model.ExpertKind;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything that determines a trained MoE, validated when built (a bad value fails with its key in
+ * the message). Defaults live in {@link #defaults()} and nowhere else; {@link #toMap()} is what the
+ * bundle's provenance records.
+ *
+ * @param seed                   seeds negative sampling and every Tribuo trainer; same data + seed ⇒ same model
+ * @param topK                   experts chosen per user by the sparse routers
+ * @param negativesPerPositive   sampled negatives per observed interaction, per expert
+ * @param popularityExponent     negatives are drawn ∝ (interactions + 1)^exponent within the genre
+ *                               (0 = uniform, 1 = popularity; 0.75 as in word2vec)
+ * @param expert                 expert family and SGD settings
+ * @param gateEpochs             SGD epochs of the gate and of the eigen router's energy model
+ * @param gateLearningRate       AdaGrad rate of those two models
+ * @param eigenRank              r, the number of eigen directions of the eigen router
+ * @param balancedRate           bias step of the balanced router per batch
+ * @param balancedBatch          users per bias update while calibrating
+ * @param balancedUpdates        bias updates performed while calibrating (passes over the users as needed)
+ * @param minPositivesPerExpert  a genre with fewer training interactions gets no expert
+ * @param maxPositivesPerExpert  cap on positives per expert (a seeded subsample beyond it), bounding training time
+ * @param features               the feature-logic configuration the training features were computed with;
+ *                               serving must use the same
+ */
+public record TrainingConfig(long seed, int topK, int negativesPerPositive, double popularityExponent,
+                             ExpertHyperParameters expert, int gateEpochs, double gateLearningRate, int eigenRank,
+                             double balancedRate, int balancedBatch, int balancedUpdates, int minPositivesPerExpert,
+                             int maxPositivesPerExpert, FeatureConfig features) {
+
+    public TrainingConfig {
+        Objects.requireNonNull(expert, "expert");
+        Objects.requireNonNull(features, "features");
+        check(topK >= 1 && topK <= io.moerec.ingest.domain.Genre.COUNT, "train.topK", topK);
+        check(negativesPerPositive >= 1, "train.negativesPerPositive", negativesPerPositive);
+        check(popularityExponent >= 0 && popularityExponent <= 2, "train.popularityExponent", popularityExponent);
+        check(gateEpochs >= 1, "train.gateEpochs", gateEpochs);
+        check(gateLearningRate > 0, "train.gateLearningRate", gateLearningRate);
+        check(eigenRank >= 1 && eigenRank <= io.moerec.moe.model.UserVector.DIM, "train.eigenRank", eigenRank);
+        check(balancedRate > 0, "train.balancedRate", balancedRate);
+        check(balancedBatch >= 1, "train.balancedBatch", balancedBatch);
+        check(balancedUpdates >= 0, "train.balancedUpdates", balancedUpdates);
+        check(minPositivesPerExpert >= 1, "train.minPositivesPerExpert", minPositivesPerExpert);
+        check(maxPositivesPerExpert >= minPositivesPerExpert, "train.maxPositivesPerExpert", maxPositivesPerExpert);
+    }
+
+    private static void check(boolean ok, String key, Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException("invalid " + key + ": " + value);
+        }
+    }
+
+    public static TrainingConfig defaults() {
+        return new TrainingConfig(42L, 2, 4, 0.0, ExpertHyperParameters.DEFAULT, 10, 0.5, 16, 0.02, 256, 300, 20,
+                200_000, FeatureConfig.defaults());
+    }
+
+    public TrainingConfig withSeed(long s) {
+        return new TrainingConfig(s, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+    }
+
+    public TrainingConfig withExpert(ExpertHyperParameters e) {
+        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, e, gateEpochs, gateLearningRate,
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+    }
+
+    public TrainingConfig withExpertKind(ExpertKind k) {
+        return withExpert(expert.withKind(k));
+    }
+
+    public TrainingConfig withGate(int epochs, double learningRate) {
+        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, epochs, learningRate,
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+    }
+
+    public TrainingConfig withEigenRank(int r) {
+        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
+                r, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+    }
+
+    public TrainingConfig withPopularityExponent(double e) {
+        return new TrainingConfig(seed, topK, negativesPerPositive, e, expert, gateEpochs, gateLearningRate,
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+    }
+
+    public TrainingConfig withTopK(int k) {
+        return new TrainingConfig(seed, k, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+    }
+
+    public TrainingConfig withMinPositivesPerExpert(int n) {
+        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, n, Math.max(n, maxPositivesPerExpert), features);
+    }
+
+    /**
+     * Reads the keys of {@link #toMap()}; a missing key takes its default, an unknown {@code train.},
+     * {@code expert.} or {@code features.} key or a malformed value fails with the key's name.
+     */
+    public static TrainingConfig fromMap(Map<String, String> settings) {
+        Map<String, String> v = defaults().toMap();
+        Map<String, String> feat = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith("features.")) {
+                feat.put(k, e.getValue());
+            } else if (!v.containsKey(k)) {
+                throw new IllegalArgumentException("unknown training setting " + k);
+            } else {
+                v.put(k, e.getValue());
+            }
+        }
+        try {
+            ExpertHyperParameters expert = new ExpertHyperParameters(ExpertKind.valueOf(v.get("expert.kind")),
+                    Integer.parseInt(v.get("expert.epochs")), Double.parseDouble(v.get("expert.learningRate")),
+                    Integer.parseInt(v.get("expert.minibatch")), Integer.parseInt(v.get("expert.factors")),
+                    Double.parseDouble(v.get("expert.factorVariance")));
+            return new TrainingConfig(Long.parseLong(v.get("train.seed")), Integer.parseInt(v.get("train.topK")),
+                    Integer.parseInt(v.get("train.negativesPerPositive")), Double.parseDouble(v.get("train.popularityExponent")),
+                    expert, Integer.parseInt(v.get("train.gateEpochs")), Double.parseDouble(v.get("train.gateLearningRate")),
+                    Integer.parseInt(v.get("train.eigenRank")), Double.parseDouble(v.get("train.balancedRate")),
+                    Integer.parseInt(v.get("train.balancedBatch")), Integer.parseInt(v.get("train.balancedUpdates")),
+                    Integer.parseInt(v.get("train.minPositivesPerExpert")), Integer.parseInt(v.get("train.maxPositivesPerExpert")),
+                    FeatureConfig.fromMap(feat));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("malformed training setting: " + e.getMessage(), e);
+        }
+    }
+
+    /** Flat key/value view for provenance. */
+    public Map<String, String> toMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("train.seed", Long.toString(seed));
+        m.put("train.topK", Integer.toString(topK));
+        m.put("train.negativesPerPositive", Integer.toString(negativesPerPositive));
+        m.put("train.popularityExponent", Double.toString(popularityExponent));
+        m.put("expert.kind", expert.kind().name());
+        m.put("expert.epochs", Integer.toString(expert.epochs()));
+        m.put("expert.learningRate", Double.toString(expert.learningRate()));
+        m.put("expert.minibatch", Integer.toString(expert.minibatch()));
+        m.put("expert.factors", Integer.toString(expert.factors()));
+        m.put("expert.factorVariance", Double.toString(expert.factorVariance()));
+        m.put("train.gateEpochs", Integer.toString(gateEpochs));
+        m.put("train.gateLearningRate", Double.toString(gateLearningRate));
+        m.put("train.eigenRank", Integer.toString(eigenRank));
+        m.put("train.balancedRate", Double.toString(balancedRate));
+        m.put("train.balancedBatch", Integer.toString(balancedBatch));
+        m.put("train.balancedUpdates", Integer.toString(balancedUpdates));
+        m.put("train.minPositivesPerExpert", Integer.toString(minPositivesPerExpert));
+        m.put("train.maxPositivesPerExpert", Integer.toString(maxPositivesPerExpert));
+        m.putAll(features.toMap());
+        return m;
+    }
+}

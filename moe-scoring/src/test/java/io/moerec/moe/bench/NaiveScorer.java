@@ -1,0 +1,68 @@
+package io.moerec.moe.bench;
+
+import io.moerec.ingest.domain.Genre;
+import io.moerec.moe.MoeModel;
+import io.moerec.moe.math.TopN;
+import io.moerec.moe.model.GenreExpert;
+import io.moerec.moe.model.MovieTable;
+import io.moerec.moe.model.SamplingCorrection;
+import io.moerec.moe.routing.Router;
+import java.util.function.LongPredicate;
+
+/**
+ * The MoE scored the naive way: same routing and candidates as {@code MoeScorer}, but every
+ * (user, movie, expert) through Tribuo's per-example {@code predict}. The benchmark's reference path.
+ */
+public final class NaiveScorer {
+
+    private final MoeModel model;
+    private final Router router;
+
+    public NaiveScorer(MoeModel model, Router router) {
+        this.model = model;
+        this.router = router;
+    }
+
+    public long[] recommend(double[] user, int[] recent, LongPredicate excluded, int n) {
+        MovieTable table = model.table();
+        double[] knn = new double[table.size()];
+        model.neighbours().knn(recent, knn);
+        int[] chosen = new int[router.maxExperts()];
+        double[] w = new double[router.maxExperts()];
+        int c = router.route(user, chosen, w);
+        int mask = 0;
+        for (int i = 0; i < c; i++) {
+            if (model.expert(chosen[i]) != null) {
+                mask |= 1 << chosen[i];
+            }
+        }
+        TopN top = new TopN(n);
+        for (int m = 0; m < table.size(); m++) {
+            int bits = table.genreBits(m);
+            if ((bits & mask) == 0 || excluded.test(table.movieId(m))) {
+                continue;
+            }
+            double s = 0;
+            for (int i = 0; i < c; i++) {
+                GenreExpert e = model.expert(chosen[i]);
+                if (e != null && ((bits >>> chosen[i]) & 1) != 0) {
+                    s += w[i] * SamplingCorrection.applyToProbability(e.tribuoProbability(user, table, m, knn[m]),
+                            model.correction(chosen[i], m));
+                }
+            }
+            top.offer(s, m);
+        }
+        int[] items = new int[top.size()];
+        double[] scores = new double[top.size()];
+        int k = top.drainBestFirst(items, scores);
+        long[] out = new long[k];
+        for (int i = 0; i < k; i++) {
+            out[i] = table.movieId(items[i]);
+        }
+        return out;
+    }
+
+    static int genres() {
+        return Genre.COUNT;
+    }
+}

@@ -1,0 +1,29 @@
+package io.moerec.moe.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import io.moerec.moe.Fixtures;
+import io.moerec.moe.MoeModel;
+import io.moerec.moe.TestCatalogs;
+import io.moerec.moe.routing.RouterKind;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark's two paths rank identically: compiled scoring is Tribuo's scoring, end to end. */
+class NaiveScorerTest {
+
+    @Test
+    void compiledAndTribuoPathsGiveTheSameTopTen() {
+        MoeModel model = Fixtures.model();
+        SplittableRandom rng = new SplittableRandom(8);
+        for (RouterKind kind : RouterKind.values()) {
+            NaiveScorer naive = new NaiveScorer(model, model.router(kind));
+            for (int i = 0; i < 20; i++) {
+                double[] u = TestCatalogs.randomUser(rng);
+                int[] recent = {rng.nextInt(model.table().size()), rng.nextInt(model.table().size()), -1};
+                long[] a = model.scorer(kind).recommend(u, recent, id -> id % 3 == 0, 10).stream().mapToLong(x -> x.movieId()).toArray();
+                assertArrayEquals(naive.recommend(u, recent, id -> id % 3 == 0, 10), a, kind.configName());
+            }
+        }
+    }
+}

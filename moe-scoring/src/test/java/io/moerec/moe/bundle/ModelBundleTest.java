@@ -1,0 +1,117 @@
+package io.moerec.moe.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moerec.ingest.domain.Genre;
+import io.moerec.moe.Fixtures;
+import io.moerec.moe.MoeModel;
+import io.moerec.moe.TestCatalogs;
+import io.moerec.moe.routing.RouterKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelBundleTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void roundTripKeepsPredictionsProvenanceAndConfig() {
+        MoeModel model = Fixtures.model();
+        Path dir = tmp.resolve("b1");
+        String version = ModelBundle.save(model, dir);
+        assertTrue(version.matches("moe-[0-9a-f]{16}"), version);
+        MoeModel loaded = ModelBundle.load(dir);
+        assertEquals(version, loaded.version());
+        assertEquals(model.provenance(), loaded.provenance());
+        assertEquals(model.config(), loaded.config());
+        assertArrayEquals(model.balancedBias(), loaded.balancedBias(), 0);
+        SplittableRandom rng = new SplittableRandom(3);
+        double[] p1 = new double[Genre.COUNT];
+        double[] p2 = new double[Genre.COUNT];
+        for (int t = 0; t < 200; t++) {
+            double[] u = TestCatalogs.randomUser(rng);
+            for (RouterKind k : RouterKind.values()) {
+                assertEquals(model.scorer(k).recommend(u, id -> false, 10), loaded.scorer(k).recommend(u, id -> false, 10));
+            }
+            int m = rng.nextInt(model.table().size());
+            int g = Integer.numberOfTrailingZeros(model.table().genreBits(m));
+            assertEquals(model.expert(g).tribuoProbability(u, model.table(), m, 0.25),
+                    loaded.expert(g).tribuoProbability(u, loaded.table(), m, 0.25), 0);
+            int[] recent = {rng.nextInt(model.table().size()), rng.nextInt(model.table().size())};
+            assertEquals(model.scorer(RouterKind.DENSE).recommend(u, recent, id -> false, 10),
+                    loaded.scorer(RouterKind.DENSE).recommend(u, recent, id -> false, 10));
+            model.gate().probabilities(u, p1);
+            loaded.gate().probabilities(u, p2);
+            assertArrayEquals(p1, p2, 0);
+        }
+        // Saving the same model again gives the same version: the version names the content.
+        assertEquals(version, ModelBundle.save(loaded, tmp.resolve("b2")));
+    }
+
+    @Test
+    void corruptedFileIsRejectedWithItsName() throws IOException {
+        Path dir = tmp.resolve("b");
+        ModelBundle.save(Fixtures.model(), dir);
+        Path f = dir.resolve("compiled/expert-Drama.bin");
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(f, bytes);
+        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
+        assertTrue(e.getMessage().contains("checksum mismatch") && e.getMessage().contains("compiled/expert-Drama.bin"), e.getMessage());
+    }
+
+    @Test
+    void missingFileIsRejected() throws IOException {
+        Path dir = tmp.resolve("b");
+        ModelBundle.save(Fixtures.model(), dir);
+        Files.delete(dir.resolve("tribuo/gate.tribuo"));
+        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
+        assertTrue(e.getMessage().contains("lacks tribuo/gate.tribuo"), e.getMessage());
+    }
+
+    @Test
+    void unknownFormatVersionIsRejectedEvenWithValidChecksums() throws IOException {
+        Path dir = tmp.resolve("b");
+        ModelBundle.save(Fixtures.model(), dir);
+        rewrite(dir, ModelBundle.DESCRIPTOR, "\"formatVersion\" : 1", "\"formatVersion\" : 99");
+        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
+        assertTrue(e.getMessage().contains("format version 99; this build reads version 1"), e.getMessage());
+    }
+
+    @Test
+    void otherFeatureLogicVersionIsRejected() throws IOException {
+        Path dir = tmp.resolve("b");
+        ModelBundle.save(Fixtures.model(), dir);
+        rewrite(dir, ModelBundle.DESCRIPTOR, "\"featureVersion\" : 1", "\"featureVersion\" : 2");
+        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
+        assertTrue(e.getMessage().contains("featureVersion 2; this build needs 1"), e.getMessage());
+    }
+
+    @Test
+    void directoryWithoutManifestIsNotABundle() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("empty"));
+        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
+        assertTrue(e.getMessage().contains("not a moerec model bundle"), e.getMessage());
+    }
+
+    /** Edits a file and re-signs it in the manifest, so that only the content check can object. */
+    private static void rewrite(Path dir, String file, String from, String to) throws IOException {
+        Path f = dir.resolve(file);
+        String s = Files.readString(f, StandardCharsets.UTF_8);
+        assertTrue(s.contains(from), "fixture: " + file + " lacks " + from);
+        String old = ModelBundle.sha256(Files.readAllBytes(f));
+        Files.writeString(f, s.replace(from, to), StandardCharsets.UTF_8);
+        String now = ModelBundle.sha256(Files.readAllBytes(f));
+        Path m = dir.resolve(ModelBundle.MANIFEST);
+        Files.writeString(m, Files.readString(m).replace(old, now));
+    }
+}

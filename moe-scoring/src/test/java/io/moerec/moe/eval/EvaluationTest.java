@@ -1,0 +1,53 @@
+package io.moerec.moe.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moerec.moe.Fixtures;
+import io.moerec.moe.PlantedTastes;
+import io.moerec.moe.train.TrainingConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluationTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void moeBeatsMostPopularOnPlantedTastes() throws IOException {
+        Fixtures.routeJulToSlf4j();
+        PlantedTastes world = Fixtures.world();
+        EvalSplit split = EvalSplit.userTime(world.events, 10, 0.2);
+        Path dump = tmp.resolve("recs.tsv");
+        EvaluationReport r = Evaluation.run(world.catalog, split, TrainingConfig.defaults(),
+                Evaluation.Options.defaults().withDump(dump, "moe-softmax"));
+        assertEquals(300, r.testUsers());
+        EvaluationReport.MethodResult pop = r.method("most-popular");
+        EvaluationReport.MethodResult moe = r.method("moe-softmax");
+        assertTrue(moe.ndcg().mean() > pop.ndcg().mean() + 2 * Math.max(moe.ndcg().standardError(), pop.ndcg().standardError()),
+                "MoE NDCG " + moe.ndcg() + " vs most-popular " + pop.ndcg());
+        List<String> lines = Files.readAllLines(dump);
+        assertEquals(300 * 10, lines.size());
+        assertTrue(lines.get(0).matches("u\\d+\t\\d+\t1"), lines.get(0));
+        assertTrue(r.toMarkdown().contains("| moe-eigen |"));
+        assertTrue(r.toJson().contains("\"specialisation\""));
+        String html = r.toHtml();
+        assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<svg") && !html.contains("http"), "self-contained HTML");
+    }
+
+    @Test
+    void balancedAndEigenSpreadLoadWhenOneGenreDominates() {
+        Fixtures.routeJulToSlf4j();
+        PlantedTastes world = new PlantedTastes(300, 12, 15, 35, 0.8, true, 9);
+        EvalSplit split = EvalSplit.userTime(world.events, 10, 0.2);
+        EvaluationReport r = Evaluation.run(world.catalog, split, TrainingConfig.defaults(), Evaluation.Options.defaults());
+        double soft = r.routing().get("softmax").maxVio();
+        assertTrue(r.routing().get("balanced").maxVio() < soft, "balanced " + r.routing().get("balanced") + " vs softmax " + soft);
+        assertTrue(r.routing().get("eigen").maxVio() < soft, "eigen " + r.routing().get("eigen").maxVio() + " vs softmax " + soft);
+    }
+}
