@@ -61,6 +61,27 @@ public final class ModelUpdater {
         }
     }
 
+    /**
+     * Loads a bundle dropped into a watched directory: there is no announcement to compare with, so
+     * the bundle's own manifest and versions are the whole check.
+     */
+    public Outcome applyDirectory(Path dir) {
+        try {
+            MoeModel next = ModelBundle.load(dir);
+            if (next.version().equals(holder.current().version())) {
+                return Outcome.ALREADY_SERVING;
+            }
+            MoeModel previous = holder.swap(next);
+            metrics.modelSwaps.increment();
+            LOG.info("model {} from {} now serving (was {})", next.version(), dir, previous.version());
+            return Outcome.SWAPPED;
+        } catch (InvalidBundleException | IllegalArgumentException e) {
+            metrics.modelRejections.increment();
+            LOG.warn("rejected the bundle in {}: {}; still serving {}", dir, e.getMessage(), holder.current().version());
+            return Outcome.REJECTED;
+        }
+    }
+
     /** A bundle reference: a {@code file:} URI or a plain path. */
     static Path resolve(String reference) {
         return reference.startsWith("file:") ? Path.of(URI.create(reference)) : Path.of(reference);

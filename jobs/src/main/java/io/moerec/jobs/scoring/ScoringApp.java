@@ -36,6 +36,7 @@ public final class ScoringApp implements AutoCloseable {
     private ScoringHttpServer http;
     private KafkaStreams streams;
     private ModelTopicWatcher watcher;
+    private ModelDirectoryWatcher dirWatcher;
 
     /** Loads the bundle named by {@code model.path}; an invalid bundle fails here, before anything starts. */
     public ScoringApp(ScoringConfig config) {
@@ -64,6 +65,10 @@ public final class ScoringApp implements AutoCloseable {
             watcher = new ModelTopicWatcher(config.bootstrapServers(), config.modelsTopic(), new ModelUpdater(models, metrics));
             watcher.start();
         }
+        if (config.modelWatchDir() != null) {
+            dirWatcher = new ModelDirectoryWatcher(config.modelWatchDir(), new ModelUpdater(models, metrics));
+            dirWatcher.start(config.modelWatchIntervalMs());
+        }
         LOG.info("scoring app {} started; HTTP on {}:{}", config.applicationId(), config.httpHost(), http.port());
         return this;
     }
@@ -86,6 +91,9 @@ public final class ScoringApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dirWatcher != null) {
+            dirWatcher.close();
+        }
         if (watcher != null) {
             try {
                 watcher.close();

@@ -29,6 +29,8 @@ public record ScoringConfig(
         String dlqTopic,
         Path modelPath,
         boolean watchModelsTopic,
+        Path modelWatchDir,
+        long modelWatchIntervalMs,
         RouterKind router,
         int topN,
         int balancedBatch,
@@ -51,6 +53,8 @@ public record ScoringConfig(
     public static final String TOPIC_DLQ = "topic.dlq";
     public static final String MODEL_PATH = "model.path";
     public static final String MODEL_WATCH_TOPIC = "model.watch-topic";
+    public static final String MODEL_WATCH_DIR = "model.watch-dir";
+    public static final String MODEL_WATCH_INTERVAL_MS = "model.watch-interval-ms";
     public static final String ROUTER = "router";
     public static final String TOP_N = "top-n";
     public static final String BALANCED_BATCH = "router.balanced.batch";
@@ -77,6 +81,7 @@ public record ScoringConfig(
         if (modelPath == null) {
             throw new IllegalArgumentException(MODEL_PATH + " is required");
         }
+        range(MODEL_WATCH_INTERVAL_MS, modelWatchIntervalMs, 100, 3_600_000);
         range(TOP_N, topN, 1, 1000);
         range(BALANCED_BATCH, balancedBatch, 1, 1_000_000);
         if (coalesceIntervalMs < 0 || coalesceIntervalMs > 3_600_000) {
@@ -105,6 +110,8 @@ public record ScoringConfig(
         m.put(TOPIC_DLQ, Topics.VIEWING_EVENTS_DLQ.name());
         m.put(MODEL_PATH, "");
         m.put(MODEL_WATCH_TOPIC, "true");
+        m.put(MODEL_WATCH_DIR, "");
+        m.put(MODEL_WATCH_INTERVAL_MS, "2000");
         m.put(ROUTER, RouterKind.SOFTMAX.configName());
         m.put(TOP_N, "10");
         m.put(BALANCED_BATCH, "200");
@@ -146,7 +153,8 @@ public record ScoringConfig(
         }
         return new ScoringConfig(v.get(BOOTSTRAP_SERVERS), v.get(APPLICATION_ID), v.get(TOPIC_FEATURES), v.get(TOPIC_MOVIES),
                 v.get(TOPIC_RECOMMENDATIONS), v.get(TOPIC_MODELS), v.get(TOPIC_DLQ),
-                v.get(MODEL_PATH).isBlank() ? null : Path.of(v.get(MODEL_PATH)), Boolean.parseBoolean(watch), router,
+                v.get(MODEL_PATH).isBlank() ? null : Path.of(v.get(MODEL_PATH)), Boolean.parseBoolean(watch),
+                v.get(MODEL_WATCH_DIR).isBlank() ? null : Path.of(v.get(MODEL_WATCH_DIR)), parseLong(v, MODEL_WATCH_INTERVAL_MS), router,
                 parseInt(v, TOP_N), parseInt(v, BALANCED_BATCH), parseLong(v, COALESCE_INTERVAL_MS), parseInt(v, WATCHED_MAX),
                 v.get(PROCESSING_GUARANTEE), parseInt(v, STREAM_THREADS), parseInt(v, STANDBY_REPLICAS),
                 Path.of(v.get(STATE_DIR)), v.get(HTTP_HOST), parseInt(v, HTTP_PORT), streams);

@@ -110,6 +110,7 @@ public final class ScoringHttpServer implements AutoCloseable {
         }
         RecommendationLookup l = lookup;
         if (l == null) {
+            ex.getResponseHeaders().add("Retry-After", "1");
             send(ex, 503, error("the scoring app is starting"));
             return;
         }

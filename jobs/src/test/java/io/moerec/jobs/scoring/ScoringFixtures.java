@@ -50,7 +50,7 @@ final class ScoringFixtures {
         gen.generate(movies::add, events::add);
         try {
             Path dir = Files.createTempDirectory("moerec-scoring-models");
-            dir.toFile().deleteOnExit();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
             TrainingConfig base = TrainingConfig.defaults().withMinPositivesPerExpert(5);
             MoeModel a = MoeTrainer.train("scoring-test-a", movies, events, base.withSeed(1));
             MoeModel b = MoeTrainer.train("scoring-test-b", movies, events, base.withSeed(2));
@@ -62,6 +62,29 @@ final class ScoringFixtures {
             throw new UncheckedIOException(e);
         }
         catalog = List.copyOf(movies);
+    }
+
+    /** Deletes a directory tree, best effort (test clean-up). */
+    static void deleteTree(Path dir) {
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a leftover temp directory is harmless
+        }
+    }
+
+    /** Copies a bundle directory (one level of sub-directories, as bundles have). */
+    static void copyBundle(Path from, Path to) throws IOException {
+        try (var s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     static List<Movie> catalog() {
