@@ -5,7 +5,7 @@ import io.moerec.ingest.domain.Genre;
 /**
  * A linear expert folded for fast scoring. With d the difference of the positive and negative
  * label's weights (a two-class softmax is the sigmoid of the logit difference), the logit of a pair
- * is {@code ctx[0] + movieConst[m] + ctx[POP_SLOT]·pop[m] + Σ_{j ∈ genres(m)} ctx[1 + j]}, where the
+ * is {@code ctx[0] + movieConst[m] + ctx[POP_SLOT]·pop[m] + d[KNN]·knn + Σ_{j ∈ genres(m)} ctx[1 + j]}, where the
  * per-user context holds the bias plus the user terms, and per genre j the genre weight plus the
  * crosses {@code Σ_i d[x(i,j)]·u_i} plus the summed-affinity weight times {@code u_j}.
  */

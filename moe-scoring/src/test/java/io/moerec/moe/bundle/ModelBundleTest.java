@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.moerec.ingest.domain.Genre;
 import io.moerec.moe.Fixtures;
 import io.moerec.moe.MoeModel;
+import io.moerec.moe.PlantedTastes;
 import io.moerec.moe.TestCatalogs;
+import io.moerec.moe.model.ExpertKind;
+import io.moerec.moe.train.MoeTrainer;
+import io.moerec.moe.train.TrainingConfig;
 import io.moerec.moe.routing.RouterKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +59,33 @@ class ModelBundleTest {
         }
         // Saving the same model again gives the same version: the version names the content.
         assertEquals(version, ModelBundle.save(loaded, tmp.resolve("b2")));
+    }
+
+    @Test
+    void fmExpertsRoundTripThroughTheirOwnCompiledFormat() {
+        PlantedTastes small = new PlantedTastes(80, 8, 12, 25, 0.8, false, 31);
+        MoeModel fm = MoeTrainer.train(small.asDataSet(), TrainingConfig.defaults().withExpertKind(ExpertKind.FM));
+        Path dir = tmp.resolve("fm");
+        ModelBundle.save(fm, dir);
+        MoeModel loaded = ModelBundle.load(dir);
+        assertEquals(ExpertKind.FM, loaded.config().expert().kind());
+        SplittableRandom rng = new SplittableRandom(5);
+        int checked = 0;
+        for (int t = 0; t < 100; t++) {
+            double[] u = TestCatalogs.randomUser(rng);
+            int m = rng.nextInt(fm.table().size());
+            double knn = rng.nextDouble();
+            for (int g = 0; g < Genre.COUNT; g++) {
+                if (fm.compiledExpert(g) == null) {
+                    continue;
+                }
+                double a = fm.compiledExpert(g).scoreOnce(u, m, knn);
+                assertEquals(a, loaded.compiledExpert(g).scoreOnce(u, m, knn), 0);
+                assertEquals(a, loaded.expert(g).tribuoProbability(u, loaded.table(), m, knn), 1e-6);
+                checked++;
+            }
+        }
+        assertTrue(checked > 500, "too few experts trained: " + checked);
     }
 
     @Test

@@ -35,6 +35,13 @@ public final class DevRun {
         Path out = Files.createDirectories(Path.of(args[1]));
         MlLatestSmall ml = new MlLatestSmall(data);
         LOG.info("{}: {} movies, {} ratings", data, ml.movies.size(), ml.events.size());
+        if (args.length > 2 && args[2].equals("global-time")) {
+            // The global-time protocol with the default configuration (chosen on the user-time validation cut).
+            EvaluationReport g = Evaluation.run(ml.movies, EvalSplit.globalTime(ml.events, 0.8, 5), TrainingConfig.defaults(),
+                    Evaluation.Options.defaults());
+            Files.writeString(out.resolve("global-time.md"), g.toMarkdown(), StandardCharsets.UTF_8);
+            return;
+        }
         EvalSplit split = EvalSplit.userTime(ml.events, 10, 0.2);
         EvalSplit validation = EvalSplit.userTime(split.train(), 10, 0.2);
         List<String> lines = new ArrayList<>();
