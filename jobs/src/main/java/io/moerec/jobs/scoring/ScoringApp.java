@@ -113,6 +113,10 @@ public final class ScoringApp implements AutoCloseable {
 
     /** Command-line options of {@link #main} and of {@code moerec score}. */
     public static final class Options {
+        public Options() {
+            // picocli instantiates mixins reflectively
+        }
+
         @Option(names = "--config", description = "a properties file of configuration keys")
         Path configFile;
 
