@@ -79,7 +79,7 @@ public final class ModelTopicWatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("the model watcher stopped; the serving model stays: {}", e.toString(), e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.HdrHistogram.ConcurrentHistogram;
 
 /**
  * The scoring app's counters, rendered in the Prometheus text format (version 0.0.4): feature updates
@@ -25,6 +26,8 @@ public final class ScoringMetrics {
     private final LongAdder[] bucketCounts = new LongAdder[BUCKETS.length + 1];
     private final LongAdder latencyNanos = new LongAdder();
     private final AtomicLongArray expertLoad = new AtomicLongArray(Genre.COUNT);
+    /** Exact-enough percentiles (3 significant digits) for benchmarks and logs; the buckets feed Prometheus. */
+    private final ConcurrentHistogram latencyHistogram = new ConcurrentHistogram(3);
 
     public ScoringMetrics() {
         for (int i = 0; i < bucketCounts.length; i++) {
@@ -35,6 +38,7 @@ public final class ScoringMetrics {
     void scored(long nanos) {
         eventsScored.increment();
         latencyNanos.add(nanos);
+        latencyHistogram.recordValue(Math.max(1, nanos));
         double s = nanos / 1e9;
         int b = 0;
         while (b < BUCKETS.length && s > BUCKETS[b]) {
@@ -57,6 +61,11 @@ public final class ScoringMetrics {
 
     public long listsSuppressed() {
         return listsSuppressed.sum();
+    }
+
+    /** The scoring latency at a percentile (0–100) in nanoseconds, 0 before anything was scored. */
+    public long latencyNanosAt(double percentile) {
+        return latencyHistogram.getValueAtPercentile(percentile);
     }
 
     public long modelRejections() {
