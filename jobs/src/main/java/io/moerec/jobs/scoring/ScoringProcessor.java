@@ -58,7 +58,8 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
     private MoeScorer scorer;
     private RouterState routerState;
     private long catalogGeneration = -1;
-    private BitSet inCatalog;
+    /** Ids of the model's movies missing from the catalog, sorted; usually empty, so the check costs nothing. */
+    private long[] notInCatalog = new long[0];
     private boolean warnedWatchedCap;
 
     ScoringProcessor(ScoringConfig config, ModelHolder models, CatalogView catalogView, ScoringMetrics metrics, LongSupplier clock) {
@@ -121,9 +122,10 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         long[] watched = updateWatched(user, f.recentWatches());
         double[] u = UserVector.of(f);
         MovieTable table = model.table();
-        BitSet catalog = inCatalog;
+        long[] missing = notInCatalog;
         List<RecommendedItem> items = scorer.recommend(u, ItemNeighbours.indices(f.recentWatches(), table),
-                id -> Arrays.binarySearch(watched, id) >= 0 || !catalog.get(table.indexOf(id)), config.topN());
+                id -> Arrays.binarySearch(watched, id) >= 0 || (missing.length > 0 && Arrays.binarySearch(missing, id) >= 0),
+                config.topN());
         countLoad(u);
         metrics.scored(System.nanoTime() - start);
         RecommendationList list = new RecommendationList(user, clock.getAsLong(), model.version(), scorer.router().name(),
@@ -228,7 +230,12 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
                     }
                 }
             }
-            inCatalog = set;
+            long[] missing = new long[table.size() - set.cardinality()];
+            int k = 0;
+            for (int i = set.nextClearBit(0); i < table.size(); i = set.nextClearBit(i + 1)) {
+                missing[k++] = table.movieId(i); // ascending: the table is sorted by id
+            }
+            notInCatalog = missing;
             catalogGeneration = generation;
         }
     }
