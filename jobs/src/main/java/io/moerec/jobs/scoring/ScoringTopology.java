@@ -6,10 +6,12 @@ import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -72,13 +74,13 @@ public final class ScoringTopology {
 
         builder.stream(features.name(), Consumed.with(features.keySerde(), features.valueSerde()).withName("user-features-source"))
                 .process(() -> new ScoringProcessor(config, models, catalogView, metrics, clock),
-                        org.apache.kafka.streams.kstream.Named.as("moe-scoring"), stores)
+                        Named.as("moe-scoring"), stores)
                 .to(recommendations.name(), Produced.with(recommendations.keySerde(), recommendations.valueSerde())
                         .withName("recommendations-sink"));
         return builder.build();
     }
 
-    private static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, org.apache.kafka.common.serialization.Serde<V> serde) {
+    private static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> serde) {
         // Caching folds repeated writes of one key within a commit into one changelog record.
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serde).withCachingEnabled();
     }
