@@ -220,6 +220,8 @@ class ScoringAppKafkaTest {
             second.put(ScoringConfig.STATE_DIR, tmp.resolve("state-2").toString());
             try (ScoringApp app = new ScoringApp(ScoringConfig.fromMap(second)).start()) {
                 await("RUNNING", () -> app.streams().state() == KafkaStreams.State.RUNNING);
+                // The restarted instance starts from model.path (A) and follows the topic to B.
+                await("model B from the topic", () -> app.models().current().version().equals(ScoringFixtures.modelB().version()));
                 long[] other = {ScoringFixtures.catalog().get(0).movieId()};
                 send(p, features, "u1", ScoringFixtures.features("u1", Genre.COMEDY, other, "e4", T + 3));
                 RecommendationList l4 = byTrigger(readLists(out, hasTrigger("e4")), "e4");
@@ -232,6 +234,10 @@ class ScoringAppKafkaTest {
                 for (long id : top3) {
                     assertFalse(l4.items().stream().anyMatch(i -> i.movieId() == id), "watched movie " + id + " reappeared after restore");
                 }
+                // The router state came back too: e3's two routed experts under B plus e4's two.
+                RouterState router = app.streams().store(StoreQueryParameters.fromNameAndType(ScoringTopology.ROUTER_STORE,
+                        QueryableStoreTypes.<String, RouterState>keyValueStore())).get(ScoringFixtures.modelB().version());
+                assertEquals(4, Arrays.stream(router.totalLoad()).sum());
                 await("the look-up", () -> get(app.httpPort(), "/users/u1/recommendations").statusCode() == 200);
                 assertTrue(get(app.httpPort(), "/users/u1/recommendations").body().contains("\"e4\""));
                 assertEquals(404, get(app.httpPort(), "/users/nobody/recommendations").statusCode());
@@ -243,6 +249,11 @@ class ScoringAppKafkaTest {
                 assertTrue(metrics.contains("moerec_events_scored_total 1\n"), metrics);
                 assertTrue(metrics.contains("moerec_scoring_latency_seconds_count 1\n"), metrics);
                 assertTrue(metrics.contains("moerec_model_info{version=\""), metrics);
+            }
+            // Exactly once across the restart: every trigger produced one list, none twice, none lost.
+            try (KafkaConsumer<byte[], byte[]> all = reader(recommendations.name())) {
+                List<RecommendationList> lists = readLists(all, l -> l.size() >= 4);
+                assertEquals(List.of("e1", "e2", "e3", "e4"), lists.stream().map(RecommendationList::triggerEventId).sorted().toList());
             }
         }
     }

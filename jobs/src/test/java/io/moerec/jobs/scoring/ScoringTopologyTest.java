@@ -112,6 +112,19 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void aTombstoneForgetsTheUser() {
+        start();
+        features.pipeInput("gone", ScoringFixtures.features("gone", Genre.DRAMA, new long[] {1L}, "e1", NOW), NOW);
+        assertEquals(1, out.readValuesToList().size());
+        features.pipeInput("gone", null, NOW + 1);
+        assertTrue(out.isEmpty());
+        KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
+        KeyValueStore<String, RecommendationList> lists = driver.getKeyValueStore(ScoringTopology.LISTS_STORE);
+        assertEquals(null, watched.get("gone"));
+        assertEquals(null, lists.get("gone"));
+    }
+
+    @Test
     void theSameInputTwicePublishesOnce() {
         start();
         UserPreferenceFeatures f = ScoringFixtures.features("u2", Genre.DRAMA, new long[0], "e1", NOW);
