@@ -5,6 +5,7 @@ import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.moe.ColdStartScorer;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.MoeScorer;
 import io.moerec.moe.model.ItemNeighbours;
@@ -60,6 +61,9 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
     private long catalogGeneration = -1;
     /** Ids of the model's movies missing from the catalog, sorted; usually empty, so the check costs nothing. */
     private long[] notInCatalog = new long[0];
+    /** Catalog movies the model's table lacks, scored by {@link ColdStartScorer}. */
+    private List<ColdStartScorer.NewMovie> newMovies = List.of();
+    private ColdStartScorer cold;
     private boolean warnedWatchedCap;
 
     ScoringProcessor(ScoringConfig config, ModelHolder models, CatalogView catalogView, ScoringMetrics metrics, LongSupplier clock) {
@@ -126,7 +130,15 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         List<RecommendedItem> items = scorer.recommend(u, ItemNeighbours.indices(f.recentWatches(), table),
                 id -> Arrays.binarySearch(watched, id) >= 0 || (missing.length > 0 && Arrays.binarySearch(missing, id) >= 0),
                 config.topN());
-        countLoad(u);
+        int k = scorer.router().maxExperts();
+        int[] chosen = new int[k];
+        double[] weights = new double[k];
+        int c = scorer.router().route(u, chosen, weights);
+        if (!newMovies.isEmpty()) {
+            items = merge(items, cold.recommend(u, chosen, weights, c, newMovies, id -> Arrays.binarySearch(watched, id) >= 0,
+                    config.topN()), config.topN());
+        }
+        countLoad(chosen, c);
         metrics.scored(System.nanoTime() - start);
         RecommendationList list = new RecommendationList(user, clock.getAsLong(), model.version(), scorer.router().name(),
                 items, f.triggerEventId(), f.triggerEventTime());
@@ -176,12 +188,25 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         return merged;
     }
 
-    /** Counts the routed experts for the metrics and, for the balanced router, moves its bias per batch. */
-    private void countLoad(double[] u) {
-        int k = scorer.router().maxExperts();
-        int[] experts = new int[k];
-        double[] weights = new double[k];
-        int c = scorer.router().route(u, experts, weights);
+    /** Both lists best first; the best {@code n} of their union, ties to the lower movie id as the scorer ranks. */
+    static List<RecommendedItem> merge(List<RecommendedItem> a, List<RecommendedItem> b, int n) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<RecommendedItem> all = new ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        all.sort(java.util.Comparator.comparingDouble(RecommendedItem::score).reversed().thenComparingLong(RecommendedItem::movieId));
+        return all.size() > n ? all.subList(0, n) : all;
+    }
+
+    /**
+     * Counts the routed experts for the metrics and, for the balanced router, moves its bias per
+     * batch. The scorer routes inside {@code recommend} too; routing is a gate evaluation, small
+     * beside scoring the candidates, and keeps {@link MoeScorer}'s API unchanged.
+     */
+    private void countLoad(int[] experts, int c) {
+        int k = experts.length;
         for (int i = 0; i < c; i++) {
             metrics.routed(experts[i]);
             routerState.batchLoad()[experts[i]]++;
@@ -215,18 +240,22 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
                 routerStore.delete(previous.version());
                 LOG.info("task {} now scores with model {} (was {})", context.taskId(), current.version(), previous.version());
             }
+            cold = new ColdStartScorer(current);
             catalogGeneration = -1;
         }
         long generation = catalogView.generation();
         if (generation != catalogGeneration) {
             MovieTable table = model.table();
             BitSet set = new BitSet(table.size());
+            List<ColdStartScorer.NewMovie> fresh = new ArrayList<>();
             try (KeyValueIterator<Long, Movie> it = catalogStore.all()) {
                 while (it.hasNext()) {
                     KeyValue<Long, Movie> kv = it.next();
                     int i = table.indexOf(kv.key);
                     if (i >= 0 && kv.value != null) {
                         set.set(i);
+                    } else if (kv.value != null) {
+                        fresh.add(ColdStartScorer.NewMovie.of(kv.value));
                     }
                 }
             }
@@ -236,6 +265,7 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
                 missing[k++] = table.movieId(i); // ascending: the table is sorted by id
             }
             notInCatalog = missing;
+            newMovies = List.copyOf(fresh);
             catalogGeneration = generation;
         }
     }

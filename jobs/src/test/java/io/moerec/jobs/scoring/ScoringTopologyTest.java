@@ -160,6 +160,25 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void aMovieTheModelNeverSawBecomesScorableWhenItJoinsTheCatalog() {
+        start(Map.of(ScoringConfig.TOP_N, "1000"), ScoringFixtures.catalog());
+        long newId = 1 + ScoringFixtures.catalog().stream().mapToLong(Movie::movieId).max().orElseThrow();
+        features.pipeInput("n1", ScoringFixtures.features("n1", Genre.ACTION, new long[0], "e1", NOW), NOW);
+        RecommendationList before = out.readValue();
+        assertFalse(ids(before).contains(newId));
+        Genre first = before.items().get(0).experts().get(0).genre();
+        movies.pipeInput(newId, new Movie(newId, "Brand new", 2026, io.moerec.ingest.domain.GenreSet.EMPTY.with(first)));
+        features.pipeInput("n1", ScoringFixtures.features("n1", Genre.ACTION, new long[0], "e2", NOW + 1), NOW + 1);
+        RecommendationList after = out.readValue();
+        RecommendedItem item = after.items().stream().filter(i -> i.movieId() == newId).findFirst().orElseThrow();
+        assertTrue(item.score() > 0);
+        assertEquals(first, item.experts().get(0).genre());
+        // Watched, it is excluded like any other movie.
+        features.pipeInput("n1", ScoringFixtures.features("n1", Genre.ACTION, new long[] {newId}, "e3", NOW + 2), NOW + 2);
+        assertFalse(ids(out.readValue()).contains(newId));
+    }
+
+    @Test
     void aModelSwapMidStreamChangesTheVersionWithoutLosingAnEvent() {
         start();
         MoeModel b = ScoringFixtures.modelB();
