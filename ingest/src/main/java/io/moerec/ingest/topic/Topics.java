@@ -1,9 +1,11 @@
 package io.moerec.ingest.topic;
 
+import io.moerec.ingest.domain.ModelAnnouncement;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.ingest.json.ModelAnnouncementCodec;
 import io.moerec.ingest.json.MovieCodec;
 import io.moerec.ingest.json.RecommendationListCodec;
 import io.moerec.ingest.json.UserFeaturesCodec;
@@ -49,12 +51,19 @@ public final class Topics {
     public static final Topic<String, RecommendationList> RECOMMENDATIONS = new Topic<>("recommendations",
             Serdes.String(), new JsonSerde<>(new RecommendationListCodec()), 4, DELETE);
 
+    /**
+     * Model bundles announced by the training job (a reference and a checksum, not the bytes),
+     * compacted, keyed by model version; every scoring instance reads all of it.
+     */
+    public static final Topic<String, ModelAnnouncement> MODELS = new Topic<>("models",
+            Serdes.String(), new JsonSerde<>(new ModelAnnouncementCodec()), 1, COMPACTED);
+
     private Topics() {
     }
 
     /** Every topic moerec creates, in the order a setup tool should create them. */
     public static List<Topic<?, ?>> all() {
-        return List.of(VIEWING_EVENTS, VIEWING_EVENTS_DLQ, VIEWING_EVENTS_LATE, MOVIES, USER_FEATURES, RECOMMENDATIONS);
+        return List.of(VIEWING_EVENTS, VIEWING_EVENTS_DLQ, VIEWING_EVENTS_LATE, MOVIES, USER_FEATURES, RECOMMENDATIONS, MODELS);
     }
 
     /** Shorthand for the serde of a topic's values. */

@@ -32,7 +32,8 @@ class MoerecCliTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--help|demo,generate,broker,replay,catalog",
+            "--help|demo,generate,broker,replay,catalog,score",
+            "score --help|--config,--set",
             "demo --help|--movielens,--events,--users,--seed,--speed,--port,--work-dir",
             "generate --help|DIR,--seed,--users,--movies,--events,--clusters,--start,--span-days",
             "broker --help|--port,--data-dir,create-topics",
@@ -66,6 +67,15 @@ class MoerecCliTest {
         Run r = run(args.split(" "));
         assertEquals(2, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains(flag), "message names " + flag + ":\n" + r.err());
+    }
+
+    @Test
+    void scoreStopsOnABadSettingNamingItsKey() {
+        Run r = run("score", "-s", "bootstrap.servers=127.0.0.1:1", "-s", "model.path=/nowhere", "-s", "top-n=0");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.err().contains("top-n"), r.err());
+        Run missing = run("score", "-s", "bootstrap.servers=127.0.0.1:1");
+        assertTrue(missing.err().contains("model.path"), missing.err());
     }
 
     @Test

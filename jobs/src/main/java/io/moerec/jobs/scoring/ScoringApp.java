@@ -1,0 +1,169 @@
+package io.moerec.jobs.scoring;
+
+import io.moerec.moe.MoeModel;
+import io.moerec.moe.bundle.ModelBundle;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The scoring app: loads and verifies the start-up bundle, runs the {@link ScoringTopology} on Kafka
+ * Streams, follows the {@code models} topic for live model updates, and serves the HTTP look-up. Built
+ * from a {@link ScoringConfig}; {@link #start()} and {@link #close()} bound its life, so tests run
+ * several in one JVM. {@link #main} reads {@code --config} and {@code -s key=value} and runs until
+ * interrupted.
+ */
+public final class ScoringApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringApp.class);
+
+    private final ScoringConfig config;
+    private final ModelHolder models;
+    private final ScoringMetrics metrics = new ScoringMetrics();
+    private ScoringHttpServer http;
+    private KafkaStreams streams;
+    private ModelTopicWatcher watcher;
+    private ModelDirectoryWatcher dirWatcher;
+
+    /** Loads the bundle named by {@code model.path}; an invalid bundle fails here, before anything starts. */
+    public ScoringApp(ScoringConfig config) {
+        this(config, ModelBundle.load(config.modelPath()));
+    }
+
+    public ScoringApp(ScoringConfig config, MoeModel initial) {
+        this.config = config;
+        this.models = new ModelHolder(initial);
+        LOG.info("model {} loaded from {}", initial.version(), config.modelPath());
+    }
+
+    /** Starts the HTTP endpoint, Kafka Streams and the model watcher; returns at once. */
+    public ScoringApp start() throws IOException {
+        http = new ScoringHttpServer(config.httpHost(), config.httpPort(), metrics, () -> models.current().version());
+        Topology topology = ScoringTopology.buildTopology(config, models, metrics);
+        LOG.debug("scoring topology:\n{}", topology.describe());
+        streams = new KafkaStreams(topology, config.streamsProperties(http.port()));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("a stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        http.attach(new RecommendationLookup(streams, new HostInfo(config.httpHost(), http.port())), () -> streams.state().name());
+        streams.start();
+        if (config.watchModelsTopic()) {
+            watcher = new ModelTopicWatcher(config.bootstrapServers(), config.modelsTopic(), new ModelUpdater(models, metrics));
+            watcher.start();
+        }
+        if (config.modelWatchDir() != null) {
+            dirWatcher = new ModelDirectoryWatcher(config.modelWatchDir(), new ModelUpdater(models, metrics));
+            dirWatcher.start(config.modelWatchIntervalMs());
+        }
+        LOG.info("scoring app {} started; HTTP on {}:{}", config.applicationId(), config.httpHost(), http.port());
+        return this;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public ModelHolder models() {
+        return models;
+    }
+
+    public ScoringMetrics metrics() {
+        return metrics;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        if (dirWatcher != null) {
+            dirWatcher.close();
+        }
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (streams != null) {
+            // Leave the group: the partitions move at once instead of after the session timeout (45 s).
+            streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        }
+        if (http != null) {
+            http.close();
+        }
+    }
+
+    /** Command-line options of {@link #main} and of {@code moerec score}. */
+    public static final class Options {
+        public Options() {
+            // picocli instantiates mixins reflectively
+        }
+
+        @Option(names = "--config", description = "a properties file of configuration keys")
+        Path configFile;
+
+        @Option(names = {"-s", "--set"}, description = "key=value, overrides the file (repeatable)")
+        Map<String, String> settings = new LinkedHashMap<>();
+
+        /** The validated configuration; a bad value fails naming its key. */
+        public ScoringConfig config() throws IOException {
+            return ScoringConfig.fromMap(ScoringConfig.load(configFile, settings));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = new Options();
+        CommandLine cmd = new CommandLine(options);
+        try {
+            cmd.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            cmd.getErr().println(e.getMessage());
+            cmd.usage(cmd.getErr());
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        runUntilInterrupted(options.config());
+    }
+
+    /** Runs the app until the JVM is asked to stop. */
+    public static void runUntilInterrupted(ScoringConfig config) throws IOException, InterruptedException {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // The hook waits for close() so the JVM does not halt mid-commit.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopped.countDown();
+            try {
+                closed.await(40, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "moerec-scoring-shutdown"));
+        try (ScoringApp app = new ScoringApp(config)) {
+            app.start();
+            stopped.await();
+        } finally {
+            closed.countDown();
+        }
+    }
+}

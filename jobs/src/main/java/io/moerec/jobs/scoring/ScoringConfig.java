@@ -1,0 +1,226 @@
+package io.moerec.jobs.scoring;
+
+import io.moerec.ingest.topic.Topics;
+import io.moerec.moe.routing.RouterKind;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Everything the scoring app needs to start, validated when built: a bad or missing value fails at
+ * start-up with its key in the message. Keys and defaults are in {@link #defaults()};
+ * {@code streams.<key>} passes {@code <key>} to Kafka Streams unchanged (for example
+ * {@code streams.replication.factor=3}) and wins over what this class derives.
+ */
+public record ScoringConfig(
+        String bootstrapServers,
+        String applicationId,
+        String featuresTopic,
+        String moviesTopic,
+        String recommendationsTopic,
+        String modelsTopic,
+        String dlqTopic,
+        Path modelPath,
+        boolean watchModelsTopic,
+        Path modelWatchDir,
+        long modelWatchIntervalMs,
+        RouterKind router,
+        int topN,
+        int balancedBatch,
+        long coalesceIntervalMs,
+        int watchedMax,
+        String processingGuarantee,
+        int streamThreads,
+        int standbyReplicas,
+        Path stateDir,
+        String httpHost,
+        int httpPort,
+        Map<String, String> streamsOverrides) {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String TOPIC_FEATURES = "topic.user-features";
+    public static final String TOPIC_MOVIES = "topic.movies";
+    public static final String TOPIC_RECOMMENDATIONS = "topic.recommendations";
+    public static final String TOPIC_MODELS = "topic.models";
+    public static final String TOPIC_DLQ = "topic.dlq";
+    public static final String MODEL_PATH = "model.path";
+    public static final String MODEL_WATCH_TOPIC = "model.watch-topic";
+    public static final String MODEL_WATCH_DIR = "model.watch-dir";
+    public static final String MODEL_WATCH_INTERVAL_MS = "model.watch-interval-ms";
+    public static final String ROUTER = "router";
+    public static final String TOP_N = "top-n";
+    public static final String BALANCED_BATCH = "router.balanced.batch";
+    public static final String COALESCE_INTERVAL_MS = "coalesce.interval-ms";
+    public static final String WATCHED_MAX = "watched.max";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String STREAM_THREADS = "num.stream.threads";
+    public static final String STANDBY_REPLICAS = "num.standby.replicas";
+    public static final String STATE_DIR = "state.dir";
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_PORT = "http.port";
+    public static final String STREAMS_PREFIX = "streams.";
+
+    private static final Set<String> GUARANTEES = Set.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
+
+    public ScoringConfig {
+        require(BOOTSTRAP_SERVERS, bootstrapServers);
+        require(APPLICATION_ID, applicationId);
+        require(TOPIC_FEATURES, featuresTopic);
+        require(TOPIC_MOVIES, moviesTopic);
+        require(TOPIC_RECOMMENDATIONS, recommendationsTopic);
+        require(TOPIC_MODELS, modelsTopic);
+        require(TOPIC_DLQ, dlqTopic);
+        if (modelPath == null) {
+            throw new IllegalArgumentException(MODEL_PATH + " is required");
+        }
+        range(MODEL_WATCH_INTERVAL_MS, modelWatchIntervalMs, 100, 3_600_000);
+        range(TOP_N, topN, 1, 1000);
+        range(BALANCED_BATCH, balancedBatch, 1, 1_000_000);
+        if (coalesceIntervalMs < 0 || coalesceIntervalMs > 3_600_000) {
+            throw new IllegalArgumentException(COALESCE_INTERVAL_MS + " must be in [0, 3600000] (0 = off), got " + coalesceIntervalMs);
+        }
+        range(WATCHED_MAX, watchedMax, 1, 1_000_000);
+        if (!GUARANTEES.contains(processingGuarantee)) {
+            throw new IllegalArgumentException(PROCESSING_GUARANTEE + " must be one of " + GUARANTEES + ", got '" + processingGuarantee + "'");
+        }
+        range(STREAM_THREADS, streamThreads, 1, 64);
+        range(STANDBY_REPLICAS, standbyReplicas, 0, 8);
+        require(HTTP_HOST, httpHost);
+        range(HTTP_PORT, httpPort, 0, 65535);
+        streamsOverrides = Map.copyOf(streamsOverrides);
+    }
+
+    /** Every key with its default ({@value #BOOTSTRAP_SERVERS} and {@value #MODEL_PATH} have none). */
+    public static Map<String, String> defaults() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(BOOTSTRAP_SERVERS, "");
+        m.put(APPLICATION_ID, "moerec-scoring");
+        m.put(TOPIC_FEATURES, Topics.USER_FEATURES.name());
+        m.put(TOPIC_MOVIES, Topics.MOVIES.name());
+        m.put(TOPIC_RECOMMENDATIONS, Topics.RECOMMENDATIONS.name());
+        m.put(TOPIC_MODELS, Topics.MODELS.name());
+        m.put(TOPIC_DLQ, Topics.VIEWING_EVENTS_DLQ.name());
+        m.put(MODEL_PATH, "");
+        m.put(MODEL_WATCH_TOPIC, "true");
+        m.put(MODEL_WATCH_DIR, "");
+        m.put(MODEL_WATCH_INTERVAL_MS, "2000");
+        m.put(ROUTER, RouterKind.SOFTMAX.configName());
+        m.put(TOP_N, "10");
+        m.put(BALANCED_BATCH, "200");
+        m.put(COALESCE_INTERVAL_MS, "0");
+        m.put(WATCHED_MAX, "10000");
+        m.put(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2);
+        m.put(STREAM_THREADS, "1");
+        m.put(STANDBY_REPLICAS, "0");
+        m.put(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "moerec", "streams").toString());
+        m.put(HTTP_HOST, "127.0.0.1");
+        m.put(HTTP_PORT, "8080");
+        return m;
+    }
+
+    /** Reads settings over the defaults; an unknown key (other than {@code streams.*}) is rejected. */
+    public static ScoringConfig fromMap(Map<String, String> settings) {
+        Map<String, String> v = defaults();
+        Map<String, String> streams = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith(STREAMS_PREFIX)) {
+                streams.put(k.substring(STREAMS_PREFIX.length()), e.getValue().trim());
+            } else if (!v.containsKey(k)) {
+                throw new IllegalArgumentException("unknown configuration key " + k + "; known are " + v.keySet()
+                        + " and streams.* (passed to Kafka Streams)");
+            } else {
+                v.put(k, e.getValue().trim());
+            }
+        }
+        RouterKind router;
+        try {
+            router = RouterKind.parse(v.get(ROUTER));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ROUTER + ": " + e.getMessage(), e);
+        }
+        String watch = v.get(MODEL_WATCH_TOPIC);
+        if (!watch.equals("true") && !watch.equals("false")) {
+            throw new IllegalArgumentException(MODEL_WATCH_TOPIC + " must be true or false, got '" + watch + "'");
+        }
+        return new ScoringConfig(v.get(BOOTSTRAP_SERVERS), v.get(APPLICATION_ID), v.get(TOPIC_FEATURES), v.get(TOPIC_MOVIES),
+                v.get(TOPIC_RECOMMENDATIONS), v.get(TOPIC_MODELS), v.get(TOPIC_DLQ),
+                v.get(MODEL_PATH).isBlank() ? null : Path.of(v.get(MODEL_PATH)), Boolean.parseBoolean(watch),
+                v.get(MODEL_WATCH_DIR).isBlank() ? null : Path.of(v.get(MODEL_WATCH_DIR)), parseLong(v, MODEL_WATCH_INTERVAL_MS), router,
+                parseInt(v, TOP_N), parseInt(v, BALANCED_BATCH), parseLong(v, COALESCE_INTERVAL_MS), parseInt(v, WATCHED_MAX),
+                v.get(PROCESSING_GUARANTEE), parseInt(v, STREAM_THREADS), parseInt(v, STANDBY_REPLICAS),
+                Path.of(v.get(STATE_DIR)), v.get(HTTP_HOST), parseInt(v, HTTP_PORT), streams);
+    }
+
+    /** Reads a properties file; {@code overrides} win over its entries. */
+    public static Map<String, String> load(Path propertiesFile, Map<String, String> overrides) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (propertiesFile != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+            for (String k : p.stringPropertyNames()) {
+                m.put(k, p.getProperty(k));
+            }
+        }
+        m.putAll(overrides);
+        return m;
+    }
+
+    /**
+     * The Kafka Streams properties: application id, brokers, guarantee, threads, standbys, state
+     * directory, the advertised {@code application.server} for interactive queries, the dead-letter
+     * handler, then the {@code streams.*} overrides.
+     */
+    public Properties streamsProperties(int boundHttpPort) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, httpHost + ":" + boundHttpPort);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        p.put(DeadLetterHandler.DLQ_TOPIC_CONFIG, dlqTopic);
+        p.putAll(streamsOverrides);
+        return p;
+    }
+
+    private static void require(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " is required");
+        }
+    }
+
+    private static void range(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], got " + value);
+        }
+    }
+
+    private static int parseInt(Map<String, String> v, String key) {
+        try {
+            return Integer.parseInt(v.get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
+        }
+    }
+
+    private static long parseLong(Map<String, String> v, String key) {
+        try {
+            return Long.parseLong(v.get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
+        }
+    }
+}
