@@ -23,6 +23,7 @@ class FlinkJobJarIT {
     static final List<String> MUST_HAVE = List.of(
             "io/moerec/jobs/features/FeaturesJob.class",
             "io/moerec/jobs/features/FeaturesJobConfig.class",
+            "io/moerec/jobs/config/LayeredConfig.class",
             "io/moerec/features/flink/FeaturesPipeline.class",
             "io/moerec/features/PreferenceFeatureLogic.class",
             "io/moerec/ingest/topic/Topics.class",

@@ -3,19 +3,14 @@ package io.moerec.jobs.features;
 import io.moerec.features.flink.FeaturesPipelineConfig;
 import io.moerec.features.flink.FlinkSettings;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.config.LayeredConfig;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Locale;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flink.configuration.Configuration;
 
@@ -151,19 +146,7 @@ public record FeaturesJobConfig(
      */
     public static Map<String, String> load(Path propertiesFile, Map<String, String> environment,
                                            Map<String, String> overrides) throws IOException {
-        Map<String, String> m = new LinkedHashMap<>();
-        if (propertiesFile != null) {
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
-                p.load(r);
-            }
-            for (String k : p.stringPropertyNames()) {
-                m.put(k, p.getProperty(k));
-            }
-        }
-        m.putAll(fromEnvironment(environment));
-        m.putAll(overrides);
-        return m;
+        return LayeredConfig.load(propertiesFile, environment, ENV_PREFIX, knownKeys(), overrides);
     }
 
     /** Prefix of the environment variables that set the job's keys. */
@@ -182,32 +165,16 @@ public record FeaturesJobConfig(
      * {@code MOEREC_FEATURES_BOOTSTRAP_SERVERS}.
      */
     public static String environmentVariable(String key) {
-        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return LayeredConfig.environmentVariable(ENV_PREFIX, key);
     }
 
     /**
      * The settings given by environment variables named as {@link #environmentVariable}. A variable
      * with the prefix that names no known key fails, naming the variable, so that a typo does not
-     * silently leave a default in place.
+     * silently leave a default in place ({@link LayeredConfig#fromEnvironment}).
      */
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {
-        Map<String, String> keyOfVariable = new LinkedHashMap<>();
-        for (String key : knownKeys()) {
-            keyOfVariable.put(environmentVariable(key), key);
-        }
-        Map<String, String> m = new TreeMap<>();
-        for (Map.Entry<String, String> e : environment.entrySet()) {
-            if (!e.getKey().startsWith(ENV_PREFIX)) {
-                continue;
-            }
-            String key = keyOfVariable.get(e.getKey());
-            if (key == null) {
-                throw new IllegalArgumentException("unknown environment variable " + e.getKey() + "; known are "
-                        + keyOfVariable.keySet());
-            }
-            m.put(key, e.getValue());
-        }
-        return m;
+        return LayeredConfig.fromEnvironment(environment, ENV_PREFIX, knownKeys());
     }
 
     /** The Flink configuration: RocksDB, incremental exactly-once checkpoints, no generic types. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -17,14 +18,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The scoring app: loads and verifies the start-up bundle, runs the {@link ScoringTopology} on Kafka
  * Streams, follows the {@code models} topic for live model updates, and serves the HTTP look-up. Built
  * from a {@link ScoringConfig}; {@link #start()} and {@link #close()} bound its life, so tests run
- * several in one JVM. {@link #main} reads {@code --config} and {@code -s key=value} and runs until
- * interrupted.
+ * several in one JVM. {@link #main} reads {@code --config}, {@code MOEREC_SCORING_*} environment
+ * variables and {@code -s key=value} (in rising precedence, {@link #parseArgs}) and runs until interrupted.
  */
 public final class ScoringApp implements AutoCloseable {
 
@@ -120,26 +123,59 @@ public final class ScoringApp implements AutoCloseable {
         @Option(names = "--config", description = "a properties file of configuration keys")
         Path configFile;
 
-        @Option(names = {"-s", "--set"}, description = "key=value, overrides the file (repeatable)")
+        @Option(names = {"-s", "--set"}, description = "key=value, overrides the file and MOEREC_SCORING_* variables (repeatable)")
         Map<String, String> settings = new LinkedHashMap<>();
 
-        /** The validated configuration; a bad value fails naming its key. */
+        /** The validated configuration, with this process's environment; a bad value fails naming its key. */
         public ScoringConfig config() throws IOException {
-            return ScoringConfig.fromMap(ScoringConfig.load(configFile, settings));
+            return config(System.getenv());
+        }
+
+        /**
+         * The validated configuration from the file, {@code MOEREC_SCORING_*} variables of
+         * {@code environment} and {@code -s} (in rising precedence); a bad key, variable or value fails naming it.
+         */
+        public ScoringConfig config(Map<String, String> environment) throws IOException {
+            return ScoringConfig.fromMap(ScoringConfig.load(configFile, environment, settings));
         }
     }
 
-    public static void main(String[] args) throws Exception {
+    /** {@link #main}'s command: the {@link Options} and {@code --help}/{@code --version}. */
+    @Command(name = "scoring-app", mixinStandardHelpOptions = true,
+            description = "The Kafka Streams scoring app (MoE, HTTP look-up). Keys: see jobs/SCORING.md; each also as "
+                    + "MOEREC_SCORING_<KEY> (upper case, . and - as _); precedence file < environment < -s.")
+    static final class Cli {
+        @Mixin
         Options options = new Options();
-        CommandLine cmd = new CommandLine(options);
+    }
+
+    /**
+     * Reads the command line ({@code --config file -s key=value ...}) and the environment exactly as
+     * {@link #main} does and validates the result; empty when usage or version help was asked for (and
+     * printed). A bad argument, variable, key or value throws {@link IllegalArgumentException} naming it.
+     */
+    public static Optional<ScoringConfig> parseArgs(String[] args, Map<String, String> environment) throws IOException {
+        Cli cli = new Cli();
+        CommandLine cmd = new CommandLine(cli);
+        CommandLine.ParseResult parsed;
         try {
-            cmd.parseArgs(args);
+            parsed = cmd.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             cmd.getErr().println(e.getMessage());
             cmd.usage(cmd.getErr());
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        runUntilInterrupted(options.config());
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return Optional.empty();
+        }
+        return Optional.of(cli.options.config(environment));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Optional<ScoringConfig> config = parseArgs(args, System.getenv());
+        if (config.isPresent()) {
+            runUntilInterrupted(config.get());
+        }
     }
 
     /** Runs the app until the JVM is asked to stop. */

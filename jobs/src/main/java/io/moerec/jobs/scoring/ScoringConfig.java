@@ -1,11 +1,9 @@
 package io.moerec.jobs.scoring;
 
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.config.LayeredConfig;
 import io.moerec.moe.routing.RouterKind;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -162,18 +160,37 @@ public record ScoringConfig(
 
     /** Reads a properties file; {@code overrides} win over its entries. */
     public static Map<String, String> load(Path propertiesFile, Map<String, String> overrides) throws IOException {
-        Map<String, String> m = new LinkedHashMap<>();
-        if (propertiesFile != null) {
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
-                p.load(r);
-            }
-            for (String k : p.stringPropertyNames()) {
-                m.put(k, p.getProperty(k));
-            }
-        }
-        m.putAll(overrides);
-        return m;
+        return load(propertiesFile, Map.of(), overrides);
+    }
+
+    /**
+     * The settings from, in rising precedence: a properties file (may be null), environment
+     * variables ({@link #fromEnvironment}) and explicit overrides ({@code -s key=value}).
+     */
+    public static Map<String, String> load(Path propertiesFile, Map<String, String> environment,
+                                           Map<String, String> overrides) throws IOException {
+        return LayeredConfig.load(propertiesFile, environment, ENV_PREFIX, defaults().keySet(), overrides);
+    }
+
+    /** Prefix of the environment variables that set the app's keys. */
+    public static final String ENV_PREFIX = "MOEREC_SCORING_";
+
+    /**
+     * The environment variable for a key: {@value #ENV_PREFIX} and the key upper-cased with
+     * {@code .} and {@code -} as {@code _}, e.g. {@code model.watch-dir} is
+     * {@code MOEREC_SCORING_MODEL_WATCH_DIR}. Only the keys of {@link #defaults()} have one;
+     * {@code streams.*} keys are set in the file or with {@code -s}.
+     */
+    public static String environmentVariable(String key) {
+        return LayeredConfig.environmentVariable(ENV_PREFIX, key);
+    }
+
+    /**
+     * The settings given by environment variables named as {@link #environmentVariable}. A variable
+     * with the prefix that names no key fails, naming the variable ({@link LayeredConfig#fromEnvironment}).
+     */
+    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        return LayeredConfig.fromEnvironment(environment, ENV_PREFIX, defaults().keySet());
     }
 
     /**
