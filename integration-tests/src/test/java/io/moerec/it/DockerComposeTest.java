@@ -12,6 +12,8 @@ import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.features.FeaturesJob;
 import io.moerec.jobs.features.FeaturesJobConfig;
+import io.moerec.jobs.scoring.ScoringApp;
+import io.moerec.jobs.scoring.ScoringConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * against the build's (Kafka, Flink, the project version passed by Maven), published ports against
  * the services' own configuration, the topics against {@link Topics#all()}, and the features job's
  * configuration (properties file, environment, {@code -s} arguments, as the submission service
- * passes them) through {@link FeaturesJob#parseArgs}, the job's own parser.
+ * passes them) through {@link FeaturesJob#parseArgs}, the job's own parser, and the scoring app's
+ * {@code MOEREC_SCORING_*} variables through {@link ScoringApp#parseArgs}, the app's own parser.
  */
 class DockerComposeTest {
 
@@ -323,5 +326,48 @@ class DockerComposeTest {
         env.put("MOEREC_FEATURES_BOOTSTRAP_SERVER", "kafka:19092");
         e = assertThrows(IllegalArgumentException.class, () -> FeaturesJob.parseArgs(args, env));
         assertTrue(e.getMessage().contains("MOEREC_FEATURES_BOOTSTRAP_SERVER"), e.getMessage());
+    }
+
+    /** The container paths a service mounts (bind mounts and named volumes). */
+    static Set<String> mountPoints(String service) {
+        return list(service(service).path("volumes")).stream().map(v -> v.split(":")[1]).collect(Collectors.toSet());
+    }
+
+    @Test
+    void theScoringAppAcceptsEveryVariableTheComposeFileGivesIt() throws IOException {
+        Map<String, String> env = environment("scoring");
+        assertTrue(env.keySet().stream().allMatch(k -> k.startsWith(ScoringConfig.ENV_PREFIX)),
+                "only the app's own variables: " + env.keySet());
+        assertTrue(service("scoring").path("command").isMissingNode(), "the image's entrypoint runs with no arguments");
+        ScoringConfig c = ScoringApp.parseArgs(new String[0], env).orElseThrow();
+        // Every variable reached a key: none was ignored and none fell back to a default.
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String key = ScoringConfig.defaults().keySet().stream()
+                    .filter(k -> ScoringConfig.environmentVariable(k).equals(e.getKey())).findFirst().orElseThrow();
+            assertEquals(e.getValue(), ScoringConfig.load(null, env, Map.of()).get(key), e.getKey());
+        }
+
+        assertEquals(internalBootstrap(), c.bootstrapServers());
+        assertEquals("0.0.0.0", c.httpHost(), "reachable through the published port from outside the container");
+        assertEquals(Map.of(c.httpPort(), c.httpPort()), ports("scoring"));
+        assertEquals(Topics.USER_FEATURES.name(), c.featuresTopic());
+        assertEquals(Topics.MOVIES.name(), c.moviesTopic());
+        assertEquals(Topics.RECOMMENDATIONS.name(), c.recommendationsTopic());
+        assertEquals(Topics.MODELS.name(), c.modelsTopic());
+        assertEquals(Topics.VIEWING_EVENTS_DLQ.name(), c.dlqTopic());
+        // The bundle, the watched directory and the RocksDB state live on mounted volumes.
+        Set<String> mounted = mountPoints("scoring");
+        for (Path p : List.of(c.modelPath(), c.modelWatchDir(), c.stateDir())) {
+            assertTrue(mounted.stream().anyMatch(m -> p.startsWith(m)), "scoring mounts " + p + ": " + mounted);
+        }
+        assertTrue(c.modelPath().startsWith(c.modelWatchDir()), "the start-up bundle is one of the watched directory's");
+    }
+
+    @Test
+    void theScoringCheckWouldCatchAMistypedVariable() {
+        Map<String, String> env = new LinkedHashMap<>(environment("scoring"));
+        env.put("MOEREC_SCORING_MODEL_DIR", "/opt/moerec/models");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScoringApp.parseArgs(new String[0], env));
+        assertTrue(e.getMessage().contains("MOEREC_SCORING_MODEL_DIR"), e.getMessage());
     }
 }
