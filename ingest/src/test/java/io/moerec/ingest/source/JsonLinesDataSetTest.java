@@ -3,6 +3,7 @@ package io.moerec.ingest.source;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.ingest.domain.Genre;
@@ -33,6 +34,20 @@ class JsonLinesDataSetTest {
         return out;
     }
 
+    static <T> Parsed.Ok<T> ok(Parsed<T> p) {
+        if (p instanceof Parsed.Ok<T> ok) {
+            return ok;
+        }
+        return fail("expected a parsed value, got " + p);
+    }
+
+    static <T> Parsed.Rejected<T> rejected(Parsed<T> p) {
+        if (p instanceof Parsed.Rejected<T> r) {
+            return r;
+        }
+        return fail("expected a rejected line, got " + p);
+    }
+
     @Test
     void writerOutputReadsBackInOrder() {
         List<ViewingEvent> events = List.of(ViewingEvent.play("e1", "u1", 1, 1_700_000_000_000L),
@@ -46,7 +61,7 @@ class JsonLinesDataSetTest {
         List<Parsed<ViewingEvent>> read = readAll(ds.events());
         assertEquals(2, read.size());
         for (int i = 0; i < events.size(); i++) {
-            Parsed.Ok<ViewingEvent> ok = assertInstanceOf(Parsed.Ok.class, read.get(i));
+            Parsed.Ok<ViewingEvent> ok = ok(read.get(i));
             assertEquals(events.get(i), ok.value());
             assertEquals(i + 1, ok.position());
         }
@@ -70,16 +85,16 @@ class JsonLinesDataSetTest {
 
         List<Parsed<ViewingEvent>> read = readAll(new JsonLinesDataSet(dir, codec).events());
         assertEquals(4, read.size());
-        assertInstanceOf(Parsed.Ok.class, read.get(0));
-        Parsed.Rejected<ViewingEvent> bad = assertInstanceOf(Parsed.Rejected.class, read.get(1));
+        ok(read.get(0));
+        Parsed.Rejected<ViewingEvent> bad = rejected(read.get(1));
         assertEquals(4, bad.position());
         assertArrayEquals(garbage, bad.original());
         assertEquals(RejectReason.MALFORMED_JSON, bad.reason());
-        Parsed.Rejected<ViewingEvent> big = assertInstanceOf(Parsed.Rejected.class, read.get(2));
+        Parsed.Rejected<ViewingEvent> big = rejected(read.get(2));
         assertEquals(RejectReason.OVERSIZE, big.reason());
         assertEquals(5, big.position());
         assertTrue(big.original().length <= 257, "an oversize line is not held whole");
-        Parsed.Ok<ViewingEvent> last = assertInstanceOf(Parsed.Ok.class, read.get(3));
+        Parsed.Ok<ViewingEvent> last = ok(read.get(3));
         assertEquals(6, last.position());
     }
 }

@@ -84,9 +84,13 @@ public final class ModelTopicWatcher implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         consumer.wakeup();
-        thread.join(10_000);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // keep the caller's interrupt; the watcher thread is a daemon
+        }
     }
 }

@@ -98,11 +98,7 @@ public final class ScoringApp implements AutoCloseable {
             dirWatcher.close();
         }
         if (watcher != null) {
-            try {
-                watcher.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            watcher.close();
         }
         if (streams != null) {
             // Leave the group: the partitions move at once instead of after the session timeout (45 s).

@@ -95,7 +95,8 @@ class ScoringAppCrashTest {
                 child.destroyForcibly(); // SIGKILL: no close, no commit, possibly an open transaction
                 child.waitFor();
             }
-            try (ScoringApp app = new ScoringApp(ScoringConfig.fromMap(s)).start()) {
+            try (ScoringApp restarted = new ScoringApp(ScoringConfig.fromMap(s)).start()) {
+                assertTrue(restarted.httpPort() > 0, "the restarted app serves look-ups");
                 read(out, recs, seen, l -> hasTrigger(l, "k-e1") && l.stream().map(RecommendationList::triggerEventId)
                         .filter(t -> t.startsWith("k-b")).distinct().count() == 30);
                 long[] other = {ScoringFixtures.catalog().get(1).movieId()};
