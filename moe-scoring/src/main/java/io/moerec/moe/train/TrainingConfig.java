@@ -3,7 +3,9 @@ package io.moerec.moe.train;
 import io.moerec.features.FeatureConfig;
 import io.moerec.moe.model.ExpertHyperParameters;
 import io.moerec.moe.model.ExpertKind;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -117,22 +119,53 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
                 v.put(k, e.getValue());
             }
         }
+        ExpertHyperParameters expert = new ExpertHyperParameters(expertKind(v.get("expert.kind")),
+                parseInt(v, "expert.epochs"), parseDouble(v, "expert.learningRate"),
+                parseInt(v, "expert.minibatch"), parseInt(v, "expert.factors"),
+                parseDouble(v, "expert.factorVariance"));
+        return new TrainingConfig(parseLong(v, "train.seed"), parseInt(v, "train.topK"),
+                parseInt(v, "train.negativesPerPositive"), parseDouble(v, "train.popularityExponent"),
+                expert, parseInt(v, "train.gateEpochs"), parseDouble(v, "train.gateLearningRate"),
+                parseInt(v, "train.eigenRank"), parseDouble(v, "train.balancedRate"),
+                parseInt(v, "train.balancedBatch"), parseInt(v, "train.balancedUpdates"),
+                parseInt(v, "train.minPositivesPerExpert"), parseInt(v, "train.maxPositivesPerExpert"),
+                FeatureConfig.fromMap(feat));
+    }
+
+    // Each value is parsed on its own so that the message names the key at fault.
+    private static int parseInt(Map<String, String> v, String key) {
         try {
-            ExpertHyperParameters expert = new ExpertHyperParameters(ExpertKind.valueOf(v.get("expert.kind")),
-                    Integer.parseInt(v.get("expert.epochs")), Double.parseDouble(v.get("expert.learningRate")),
-                    Integer.parseInt(v.get("expert.minibatch")), Integer.parseInt(v.get("expert.factors")),
-                    Double.parseDouble(v.get("expert.factorVariance")));
-            return new TrainingConfig(Long.parseLong(v.get("train.seed")), Integer.parseInt(v.get("train.topK")),
-                    Integer.parseInt(v.get("train.negativesPerPositive")), Double.parseDouble(v.get("train.popularityExponent")),
-                    expert, Integer.parseInt(v.get("train.gateEpochs")), Double.parseDouble(v.get("train.gateLearningRate")),
-                    Integer.parseInt(v.get("train.eigenRank")), Double.parseDouble(v.get("train.balancedRate")),
-                    Integer.parseInt(v.get("train.balancedBatch")), Integer.parseInt(v.get("train.balancedUpdates")),
-                    Integer.parseInt(v.get("train.minPositivesPerExpert")), Integer.parseInt(v.get("train.maxPositivesPerExpert")),
-                    FeatureConfig.fromMap(feat));
+            return Integer.parseInt(v.get(key).trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("malformed training setting: " + e.getMessage(), e);
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
         }
     }
+
+    private static long parseLong(Map<String, String> v, String key) {
+        try {
+            return Long.parseLong(v.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
+        }
+    }
+
+    private static double parseDouble(Map<String, String> v, String key) {
+        try {
+            return Double.parseDouble(v.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + v.get(key) + "'", e);
+        }
+    }
+
+    private static ExpertKind expertKind(String name) {
+        try {
+            return ExpertKind.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expert.kind must be one of " + Arrays.toString(ExpertKind.values())
+                    + ", got '" + name + "'", e);
+        }
+    }
+
 
     /** Flat key/value view for provenance. */
     public Map<String, String> toMap() {
