@@ -134,6 +134,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        TrainCommand.routeJulToSlf4j();
         checkInputs();
         Set<RouterKind> kinds = routerKinds();
         TrainingConfig config = TrainCommand.config(spec, settings, seed);

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,6 +71,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        routeJulToSlf4j();
         TrainingConfig config = config();
         long t0 = System.nanoTime();
         DataSet ds = DataSetOpener.open(data, format);
@@ -104,6 +106,17 @@ final class TrainCommand implements Callable<Integer> {
                 "trained %s: %d experts, %,d events, %,d interactions, %,d users, %,d movies in %.1f s; bundle %s",
                 version, experts == null ? 0 : experts.intValue(), p.events(), p.interactions(), p.users(), p.movies(),
                 seconds, out);
+    }
+
+    /**
+     * Tribuo logs through java.util.logging (a line per SGD run on standard error); send it through SLF4J
+     * so that the CLI's log4j configuration decides, like every other message.
+     */
+    static void routeJulToSlf4j() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
     }
 
     /** Shared by train and evaluate: settings plus an optional seed into a validated configuration. */
