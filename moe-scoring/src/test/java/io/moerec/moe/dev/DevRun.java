@@ -52,7 +52,7 @@ public final class DevRun {
         List<String> lines = new ArrayList<>();
         TrainingConfig best = null;
         double bestNdcg = -1;
-        // Grid cells kind:exponent[:topK[:epochs:learningRate]] from args[2] (e.g. "LINEAR:0,LINEAR:0.75:3,FM:0").
+        // Grid cells kind:exponent[:topK[:epochs:learningRate[:gateLift]]] from args[2] (e.g. "LINEAR:0,LINEAR:0.75:3,FM:0").
         String grid = args.length > 2 ? args[2] : "LINEAR:0.75,FM:0.75";
         for (String cell : grid.split(",")) {
             String[] kv = cell.split(":");
@@ -64,6 +64,9 @@ public final class DevRun {
                 var e = cfg.expert();
                 cfg = cfg.withExpert(new io.moerec.moe.model.ExpertHyperParameters(kind, Integer.parseInt(kv[3]),
                         Double.parseDouble(kv[4]), e.minibatch(), e.factors(), e.factorVariance()));
+            }
+            if (kv.length > 5) {
+                cfg = cfg.withGateLift(Double.parseDouble(kv[5]));
             }
             EvaluationReport v = Evaluation.run(ml.movies(), validation, cfg, Evaluation.Options.defaults());
             Files.writeString(out.resolve("validation-" + cell.replace(':', '_') + ".md"), v.toMarkdown(), StandardCharsets.UTF_8);
