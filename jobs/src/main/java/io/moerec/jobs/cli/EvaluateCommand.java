@@ -5,8 +5,6 @@ import io.moerec.ingest.domain.ViewingEvent;
 import io.moerec.ingest.movielens.MovieLensFormat;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.source.JsonLinesDataSet;
-import io.moerec.ingest.source.Parsed;
-import io.moerec.ingest.source.RecordStream;
 import io.moerec.moe.eval.EvalSplit;
 import io.moerec.moe.eval.Evaluation;
 import io.moerec.moe.eval.EvaluationReport;
@@ -209,16 +207,7 @@ final class EvaluateCommand implements Callable<Integer> {
             ds = f.open(path, path);
         }
         List<ViewingEvent> events = new ArrayList<>();
-        long rejected = 0;
-        try (RecordStream<ViewingEvent> es = ds.events()) {
-            while (es.hasNext()) {
-                if (es.next() instanceof Parsed.Ok<ViewingEvent> ok) {
-                    events.add(ok.value());
-                } else {
-                    rejected++;
-                }
-            }
-        }
+        long rejected = MoeTrainer.readEvents(ds, events);
         warnRejected(ds, rejected);
         LOG.info("{}: {} events (catalog from {})", ds.description(), events.size(), catalog.description());
         return events;
