@@ -47,7 +47,7 @@ final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DATA", description = "A data set directory (or its events file).")
     Path data;
 
-    @Option(names = "--out", required = true, paramLabel = "BUNDLE_DIR", description = "Bundle directory (created; its files are replaced).")
+    @Option(names = "--out", required = true, paramLabel = "BUNDLE_DIR", description = "Bundle directory; created, and must be empty if it exists.")
     Path out;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "Layout of the data set, detected when omitted: jsonl, ml-100k, ml-1m or ml-latest.")
