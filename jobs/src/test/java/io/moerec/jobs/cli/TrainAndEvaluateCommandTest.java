@@ -52,6 +52,17 @@ class TrainAndEvaluateCommandTest {
     }
 
     @Test
+    void cutKeepsOnlyEarlierEvents() {
+        Path bundle = tmp.resolve("cut");
+        String cut = GeneratorConfig.DEFAULT_START.plus(java.time.Duration.ofDays(15)).toString();
+        MoerecCliTest.Run r = MoerecCliTest.run(with(QUICK, "train", data.toString(), "--out", bundle.toString(), "--cut", cut));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        long events = ModelBundle.load(bundle).provenance().events();
+        assertTrue(events > 0 && events < 6_000, "events before the cut: " + events);
+        assertTrue(ModelBundle.load(bundle).provenance().lastEventTime() < java.time.Instant.parse(cut).toEpochMilli());
+    }
+
+    @Test
     void evaluateWritesTheThreeReportsAndTheDump() throws Exception {
         Path reports = tmp.resolve("reports");
         Path dump = tmp.resolve("recs.tsv");
