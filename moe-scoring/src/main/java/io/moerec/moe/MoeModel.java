@@ -90,11 +90,39 @@ public final class MoeModel {
     /** A fresh router of the given kind over this model's gate (balanced: from the calibrated bias). */
     public Router router(RouterKind kind) {
         return switch (kind) {
-            case SOFTMAX -> new SoftmaxRouter(gate, config.topK());
+            case SOFTMAX -> config.gateLift() == 0 ? new SoftmaxRouter(gate, config.topK())
+                    : new SoftmaxRouter(gate, config.topK(), liftShift(table, config.gateLift()));
             case BALANCED -> new BalancedRouter(gate, config.topK(), config.balancedRate(), balancedBias);
             case EIGEN -> new EigenRouter(eigenBasis, energyModel, config.topK());
             case DENSE -> new DenseRouter(gate);
         };
+    }
+
+    /**
+     * −α·log p(g) with p(g) the genre's share of training interactions (a movie's count split evenly over
+     * its genres, +1 smoothing): derived from the movie table, so bundles need no extra file.
+     */
+    static double[] liftShift(MovieTable table, double alpha) {
+        double[] mass = new double[Genre.COUNT];
+        double total = 0;
+        for (int m = 0; m < table.size(); m++) {
+            int bits = table.genreBits(m);
+            int n = Integer.bitCount(bits);
+            for (int g = 0; g < Genre.COUNT && n > 0; g++) {
+                if (((bits >>> g) & 1) != 0) {
+                    mass[g] += (double) table.interactions(m) / n;
+                }
+            }
+        }
+        for (int g = 0; g < Genre.COUNT; g++) {
+            mass[g] += 1;
+            total += mass[g];
+        }
+        double[] shift = new double[Genre.COUNT];
+        for (int g = 0; g < Genre.COUNT; g++) {
+            shift[g] = -alpha * Math.log(mass[g] / total);
+        }
+        return shift;
     }
 
     public MoeScorer scorer(RouterKind kind) {

@@ -30,6 +30,10 @@ public final class MovieLens100kDataSet extends MovieLensDataSet {
         super(dir, MovieLensFormat.ML_100K);
     }
 
+    MovieLens100kDataSet(Path ratingsFile, Path moviesFile) {
+        super(ratingsFile.toAbsolutePath().getParent(), MovieLensFormat.ML_100K, ratingsFile, moviesFile);
+    }
+
     @Override
     List<String> ratingFields(String line) throws InvalidRecordException {
         List<String> f = MovieLensText.split(line, "\t");

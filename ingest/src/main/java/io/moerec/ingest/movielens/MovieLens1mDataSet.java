@@ -17,6 +17,10 @@ public final class MovieLens1mDataSet extends MovieLensDataSet {
         super(dir, MovieLensFormat.ML_1M);
     }
 
+    MovieLens1mDataSet(Path ratingsFile, Path moviesFile) {
+        super(ratingsFile.toAbsolutePath().getParent(), MovieLensFormat.ML_1M, ratingsFile, moviesFile);
+    }
+
     @Override
     List<String> ratingFields(String line) throws InvalidRecordException {
         List<String> f = MovieLensText.split(line, "::");

@@ -38,10 +38,19 @@ public abstract sealed class MovieLensDataSet implements DataSet
 
     private final Path dir;
     private final MovieLensFormat format;
+    private final Path ratingsPath;
+    private final Path moviesPath;
 
     MovieLensDataSet(Path dir, MovieLensFormat format) {
+        this(dir, format, dir.resolve(format.ratingsFile()), dir.resolve(format.moviesFile()));
+    }
+
+    /** Explicit files: split files such as ml-100k's {@code u1.base} / {@code u1.test} next to their catalog. */
+    MovieLensDataSet(Path dir, MovieLensFormat format, Path ratingsPath, Path moviesPath) {
         this.dir = dir;
         this.format = format;
+        this.ratingsPath = ratingsPath;
+        this.moviesPath = moviesPath;
     }
 
     public MovieLensFormat format() {
@@ -54,7 +63,10 @@ public abstract sealed class MovieLensDataSet implements DataSet
 
     @Override
     public String description() {
-        return "MovieLens " + format.cliName() + " at " + dir;
+        if (ratingsPath.equals(dir.resolve(format.ratingsFile())) && moviesPath.equals(dir.resolve(format.moviesFile()))) {
+            return "MovieLens " + format.cliName() + " at " + dir;
+        }
+        return "MovieLens " + format.cliName() + " ratings " + ratingsPath + ", movies " + moviesPath;
     }
 
     /** Splits a ratings line into user id, movie id, rating and timestamp, checking the field count. */
@@ -65,13 +77,13 @@ public abstract sealed class MovieLensDataSet implements DataSet
 
     @Override
     public RecordStream<Movie> movies() {
-        return new MovieStream(new LineReader(dir.resolve(format.moviesFile())));
+        return new MovieStream(new LineReader(moviesPath));
     }
 
     @Override
     public RecordStream<ViewingEvent> events() {
         long started = System.nanoTime();
-        Path file = dir.resolve(format.ratingsFile());
+        Path file = ratingsPath;
         RatingTable table = new RatingTable(expectedRatings(file));
         List<Parsed<ViewingEvent>> rejected = new ArrayList<>();
         try (LineReader r = new LineReader(file)) {

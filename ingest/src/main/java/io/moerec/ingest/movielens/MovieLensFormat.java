@@ -110,4 +110,24 @@ public enum MovieLensFormat {
             case ML_LATEST -> new MovieLensLatestDataSet(dir);
         };
     }
+
+    /**
+     * Opens a ratings file and a movies file of this layout under any names, for outside splits
+     * (ml-100k's {@code u1.base} and {@code u1.test} with {@code u.item}); the same line parsers as
+     * {@link #open(Path)}.
+     *
+     * @throws IllegalArgumentException if either file is missing
+     */
+    public MovieLensDataSet open(Path ratingsFile, Path moviesFile) {
+        for (Path f : new Path[] {ratingsFile, moviesFile}) {
+            if (!Files.isRegularFile(f)) {
+                throw new IllegalArgumentException(cliName + " file " + f + " does not exist or is not a file");
+            }
+        }
+        return switch (this) {
+            case ML_100K -> new MovieLens100kDataSet(ratingsFile, moviesFile);
+            case ML_1M -> new MovieLens1mDataSet(ratingsFile, moviesFile);
+            case ML_LATEST -> new MovieLensLatestDataSet(ratingsFile, moviesFile);
+        };
+    }
 }

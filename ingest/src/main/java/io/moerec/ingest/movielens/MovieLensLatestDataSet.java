@@ -18,6 +18,10 @@ public final class MovieLensLatestDataSet extends MovieLensDataSet {
         super(dir, MovieLensFormat.ML_LATEST);
     }
 
+    MovieLensLatestDataSet(Path ratingsFile, Path moviesFile) {
+        super(ratingsFile.toAbsolutePath().getParent(), MovieLensFormat.ML_LATEST, ratingsFile, moviesFile);
+    }
+
     @Override
     List<String> ratingFields(String line) throws InvalidRecordException {
         List<String> f = MovieLensText.splitCsv(line);

@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,14 +49,26 @@ public final class Evaluation {
      * @param probeUsers users (and 20 random movies each) in the specialisation probe set
      * @param dumpRecs   if not null, every test user's top-K of {@code dumpMethod} as user TAB item TAB rank
      * @param dumpMethod the method whose lists are dumped
+     * @param routers    the MoE routers evaluated (all four by default), in their declared order
      */
-    public record Options(int k, int balancedBatch, int probeUsers, Path dumpRecs, String dumpMethod) {
+    public record Options(int k, int balancedBatch, int probeUsers, Path dumpRecs, String dumpMethod, Set<RouterKind> routers) {
+        public Options {
+            if (routers.isEmpty()) {
+                throw new IllegalArgumentException("routers: at least one router is needed");
+            }
+            routers = Collections.unmodifiableSet(EnumSet.copyOf(routers));
+        }
+
         public static Options defaults() {
-            return new Options(10, 256, 200, null, "moe-softmax");
+            return new Options(10, 256, 200, null, "moe-softmax", EnumSet.allOf(RouterKind.class));
         }
 
         public Options withDump(Path file, String method) {
-            return new Options(k, balancedBatch, probeUsers, file, method);
+            return new Options(k, balancedBatch, probeUsers, file, method, routers);
+        }
+
+        public Options withRouters(Set<RouterKind> kinds) {
+            return new Options(k, balancedBatch, probeUsers, dumpRecs, dumpMethod, kinds);
         }
     }
 
@@ -106,7 +120,7 @@ public final class Evaluation {
             for (RankingMethod m : methods) {
                 results.add(evaluate(m, users, data, watched, split, opt, dump));
             }
-            for (RouterKind kind : RouterKind.values()) {
+            for (RouterKind kind : opt.routers()) {
                 long[] load = new long[Genre.COUNT];
                 RankingMethod m = routedMethod(model, kind, opt, load, data.latestRecentWatches());
                 results.add(evaluate(m, users, data, watched, split, opt, dump));

@@ -69,6 +69,12 @@ public final class MoeTrainer {
                 }
             }
         }
+        return rejected + readEvents(data, events);
+    }
+
+    /** Reads a data set's events only (an outside test split has no catalog of its own); returns the rejected count. */
+    public static long readEvents(DataSet data, List<ViewingEvent> events) {
+        long rejected = 0;
         try (RecordStream<ViewingEvent> es = data.events()) {
             while (es.hasNext()) {
                 if (es.next() instanceof Parsed.Ok<ViewingEvent> ok) {

@@ -3,7 +3,9 @@ package io.moerec.moe.train;
 import io.moerec.features.FeatureConfig;
 import io.moerec.moe.model.ExpertHyperParameters;
 import io.moerec.moe.model.ExpertKind;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,11 +30,14 @@ import java.util.Objects;
  * @param maxPositivesPerExpert  cap on positives per expert (a seeded subsample beyond it), bounding training time
  * @param features               the feature-logic configuration the training features were computed with;
  *                               serving must use the same
+ * @param gateLift               α of the softmax router: it chooses its top-k by log p(g|u) − α·log p(g), the
+ *                               gate's preference relative to each genre's base rate (lift), and weighs the
+ *                               chosen experts by p(g|u) as before; 0 (the default) is the plain gate
  */
 public record TrainingConfig(long seed, int topK, int negativesPerPositive, double popularityExponent,
                              ExpertHyperParameters expert, int gateEpochs, double gateLearningRate, int eigenRank,
                              double balancedRate, int balancedBatch, int balancedUpdates, int minPositivesPerExpert,
-                             int maxPositivesPerExpert, FeatureConfig features) {
+                             int maxPositivesPerExpert, FeatureConfig features, double gateLift) {
 
     public TrainingConfig {
         Objects.requireNonNull(expert, "expert");
@@ -48,6 +53,7 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
         check(balancedUpdates >= 0, "train.balancedUpdates", balancedUpdates);
         check(minPositivesPerExpert >= 1, "train.minPositivesPerExpert", minPositivesPerExpert);
         check(maxPositivesPerExpert >= minPositivesPerExpert, "train.maxPositivesPerExpert", maxPositivesPerExpert);
+        check(gateLift >= 0 && gateLift <= 2, "train.gateLift", gateLift);
     }
 
     private static void check(boolean ok, String key, Object value) {
@@ -58,17 +64,17 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
 
     public static TrainingConfig defaults() {
         return new TrainingConfig(42L, 2, 4, 0.0, ExpertHyperParameters.DEFAULT, 10, 0.5, 16, 0.02, 256, 300, 20,
-                200_000, FeatureConfig.defaults());
+                200_000, FeatureConfig.defaults(), 0.0);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(s, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift);
     }
 
     public TrainingConfig withExpert(ExpertHyperParameters e) {
         return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, e, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift);
     }
 
     public TrainingConfig withExpertKind(ExpertKind k) {
@@ -77,27 +83,33 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
 
     public TrainingConfig withGate(int epochs, double learningRate) {
         return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, epochs, learningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift);
     }
 
     public TrainingConfig withEigenRank(int r) {
         return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                r, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+                r, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift);
     }
 
     public TrainingConfig withPopularityExponent(double e) {
         return new TrainingConfig(seed, topK, negativesPerPositive, e, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift);
+    }
+
+    public TrainingConfig withGateLift(double alpha) {
+        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features,
+                alpha);
     }
 
     public TrainingConfig withTopK(int k) {
         return new TrainingConfig(seed, k, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features);
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift);
     }
 
     public TrainingConfig withMinPositivesPerExpert(int n) {
         return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, n, Math.max(n, maxPositivesPerExpert), features);
+                eigenRank, balancedRate, balancedBatch, balancedUpdates, n, Math.max(n, maxPositivesPerExpert), features, gateLift);
     }
 
     /**
@@ -117,22 +129,53 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
                 v.put(k, e.getValue());
             }
         }
+        ExpertHyperParameters expert = new ExpertHyperParameters(expertKind(v.get("expert.kind")),
+                parseInt(v, "expert.epochs"), parseDouble(v, "expert.learningRate"),
+                parseInt(v, "expert.minibatch"), parseInt(v, "expert.factors"),
+                parseDouble(v, "expert.factorVariance"));
+        return new TrainingConfig(parseLong(v, "train.seed"), parseInt(v, "train.topK"),
+                parseInt(v, "train.negativesPerPositive"), parseDouble(v, "train.popularityExponent"),
+                expert, parseInt(v, "train.gateEpochs"), parseDouble(v, "train.gateLearningRate"),
+                parseInt(v, "train.eigenRank"), parseDouble(v, "train.balancedRate"),
+                parseInt(v, "train.balancedBatch"), parseInt(v, "train.balancedUpdates"),
+                parseInt(v, "train.minPositivesPerExpert"), parseInt(v, "train.maxPositivesPerExpert"),
+                FeatureConfig.fromMap(feat), parseDouble(v, "train.gateLift"));
+    }
+
+    // Each value is parsed on its own so that the message names the key at fault.
+    private static int parseInt(Map<String, String> v, String key) {
         try {
-            ExpertHyperParameters expert = new ExpertHyperParameters(ExpertKind.valueOf(v.get("expert.kind")),
-                    Integer.parseInt(v.get("expert.epochs")), Double.parseDouble(v.get("expert.learningRate")),
-                    Integer.parseInt(v.get("expert.minibatch")), Integer.parseInt(v.get("expert.factors")),
-                    Double.parseDouble(v.get("expert.factorVariance")));
-            return new TrainingConfig(Long.parseLong(v.get("train.seed")), Integer.parseInt(v.get("train.topK")),
-                    Integer.parseInt(v.get("train.negativesPerPositive")), Double.parseDouble(v.get("train.popularityExponent")),
-                    expert, Integer.parseInt(v.get("train.gateEpochs")), Double.parseDouble(v.get("train.gateLearningRate")),
-                    Integer.parseInt(v.get("train.eigenRank")), Double.parseDouble(v.get("train.balancedRate")),
-                    Integer.parseInt(v.get("train.balancedBatch")), Integer.parseInt(v.get("train.balancedUpdates")),
-                    Integer.parseInt(v.get("train.minPositivesPerExpert")), Integer.parseInt(v.get("train.maxPositivesPerExpert")),
-                    FeatureConfig.fromMap(feat));
+            return Integer.parseInt(v.get(key).trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("malformed training setting: " + e.getMessage(), e);
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
         }
     }
+
+    private static long parseLong(Map<String, String> v, String key) {
+        try {
+            return Long.parseLong(v.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
+        }
+    }
+
+    private static double parseDouble(Map<String, String> v, String key) {
+        try {
+            return Double.parseDouble(v.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + v.get(key) + "'", e);
+        }
+    }
+
+    private static ExpertKind expertKind(String name) {
+        try {
+            return ExpertKind.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expert.kind must be one of " + Arrays.toString(ExpertKind.values())
+                    + ", got '" + name + "'", e);
+        }
+    }
+
 
     /** Flat key/value view for provenance. */
     public Map<String, String> toMap() {
@@ -155,6 +198,7 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
         m.put("train.balancedUpdates", Integer.toString(balancedUpdates));
         m.put("train.minPositivesPerExpert", Integer.toString(minPositivesPerExpert));
         m.put("train.maxPositivesPerExpert", Integer.toString(maxPositivesPerExpert));
+        m.put("train.gateLift", Double.toString(gateLift));
         m.putAll(features.toMap());
         return m;
     }

@@ -3,7 +3,7 @@ package io.moerec.moe.bench;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.MoeScorer;
 import io.moerec.moe.bundle.ModelBundle;
-import io.moerec.moe.dev.MlLatestSmall;
+import io.moerec.moe.dev.DevRun;
 import io.moerec.moe.model.UserVector;
 import io.moerec.moe.routing.RouterKind;
 import io.moerec.moe.train.MoeTrainer;
@@ -66,17 +66,17 @@ public class ScoringBenchmark {
         }
         Path bundle = Path.of(System.getProperty("moerec.bench.bundle", "/tmp/moerec-bench-bundle"));
         if (!Files.exists(bundle.resolve(ModelBundle.MANIFEST))) {
-            MlLatestSmall ml = new MlLatestSmall(Path.of(System.getProperty("moerec.bench.data",
+            DevRun.Loaded ml = DevRun.Loaded.of(Path.of(System.getProperty("moerec.bench.data",
                     "/work/shared/data/ml-latest-small")));
-            ModelBundle.save(MoeTrainer.train("ml-latest-small", ml.movies, ml.events, TrainingConfig.defaults()), bundle);
+            ModelBundle.save(MoeTrainer.train("ml-latest-small", ml.movies(), ml.events(), TrainingConfig.defaults()), bundle);
         }
         MoeModel model = ModelBundle.load(bundle);
         RouterKind kind = RouterKind.parse(router);
         compiled = model.scorer(kind);
         naive = new NaiveScorer(model, model.router(kind));
         // Realistic users: the latest vectors of the training users, replayed through the feature logic.
-        MlLatestSmall ml = new MlLatestSmall(Path.of(System.getProperty("moerec.bench.data", "/work/shared/data/ml-latest-small")));
-        TrainingData td = TrainingData.prepare(ml.movies, ml.events, model.config().features());
+        DevRun.Loaded ml = DevRun.Loaded.of(Path.of(System.getProperty("moerec.bench.data", "/work/shared/data/ml-latest-small")));
+        TrainingData td = TrainingData.prepare(ml.movies(), ml.events(), model.config().features());
         users = new ArrayList<>(td.latestUserVectors().values());
         recents = new ArrayList<>(td.latestRecentWatches().values());
         if (users.get(0).length != UserVector.DIM) {

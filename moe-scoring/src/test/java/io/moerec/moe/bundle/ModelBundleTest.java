@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.ingest.domain.Genre;
+import io.moerec.ingest.domain.Movie;
+import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.ingest.generate.GeneratorConfig;
+import io.moerec.ingest.generate.SyntheticDataGenerator;
 import io.moerec.moe.Fixtures;
 import io.moerec.moe.MoeModel;
-import io.moerec.moe.PlantedTastes;
 import io.moerec.moe.TestCatalogs;
 import io.moerec.moe.model.ExpertKind;
 import io.moerec.moe.train.MoeTrainer;
@@ -18,6 +21,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,8 +68,12 @@ class ModelBundleTest {
 
     @Test
     void fmExpertsRoundTripThroughTheirOwnCompiledFormat() {
-        PlantedTastes small = new PlantedTastes(80, 8, 12, 25, 0.8, false, 31);
-        MoeModel fm = MoeTrainer.train(small.asDataSet(), TrainingConfig.defaults().withExpertKind(ExpertKind.FM));
+        // The shared generator (ingest): any data with enough genre interactions serves a round trip.
+        List<Movie> movies = new ArrayList<>();
+        List<ViewingEvent> events = new ArrayList<>();
+        new SyntheticDataGenerator(GeneratorConfig.builder().seed(31).users(80).movies(150).targetEvents(4_000).build())
+                .generate(movies::add, events::add);
+        MoeModel fm = MoeTrainer.train("generated", movies, events, TrainingConfig.defaults().withExpertKind(ExpertKind.FM));
         Path dir = tmp.resolve("fm");
         ModelBundle.save(fm, dir);
         MoeModel loaded = ModelBundle.load(dir);

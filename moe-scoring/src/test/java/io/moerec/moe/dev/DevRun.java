@@ -1,9 +1,13 @@
 package io.moerec.moe.dev;
 
+import io.moerec.ingest.domain.Movie;
+import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.ingest.source.DataSets;
 import io.moerec.moe.eval.EvalSplit;
 import io.moerec.moe.eval.Evaluation;
 import io.moerec.moe.eval.EvaluationReport;
 import io.moerec.moe.model.ExpertKind;
+import io.moerec.moe.train.MoeTrainer;
 import io.moerec.moe.train.TrainingConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,21 +37,22 @@ public final class DevRun {
         SLF4JBridgeHandler.install();
         Path data = Path.of(args[0]);
         Path out = Files.createDirectories(Path.of(args[1]));
-        MlLatestSmall ml = new MlLatestSmall(data);
-        LOG.info("{}: {} movies, {} ratings", data, ml.movies.size(), ml.events.size());
+        // The shared loader, exactly what `moerec evaluate` reads: each rating is a COMPLETE and a RATE event.
+        Loaded ml = Loaded.of(data);
+        LOG.info("{}: {} movies, {} events", data, ml.movies().size(), ml.events().size());
         if (args.length > 2 && args[2].equals("global-time")) {
             // The global-time protocol with the default configuration (chosen on the user-time validation cut).
-            EvaluationReport g = Evaluation.run(ml.movies, EvalSplit.globalTime(ml.events, 0.8, 5), TrainingConfig.defaults(),
+            EvaluationReport g = Evaluation.run(ml.movies(), EvalSplit.globalTime(ml.events(), 0.8, 5), TrainingConfig.defaults(),
                     Evaluation.Options.defaults());
             Files.writeString(out.resolve("global-time.md"), g.toMarkdown(), StandardCharsets.UTF_8);
             return;
         }
-        EvalSplit split = EvalSplit.userTime(ml.events, 10, 0.2);
+        EvalSplit split = EvalSplit.userTime(ml.events(), 10, 0.2);
         EvalSplit validation = EvalSplit.userTime(split.train(), 10, 0.2);
         List<String> lines = new ArrayList<>();
         TrainingConfig best = null;
         double bestNdcg = -1;
-        // Grid cells kind:exponent[:topK[:epochs:learningRate]] from args[2] (e.g. "LINEAR:0,LINEAR:0.75:3,FM:0").
+        // Grid cells kind:exponent[:topK[:epochs:learningRate[:gateLift]]] from args[2] (e.g. "LINEAR:0,LINEAR:0.75:3,FM:0").
         String grid = args.length > 2 ? args[2] : "LINEAR:0.75,FM:0.75";
         for (String cell : grid.split(",")) {
             String[] kv = cell.split(":");
@@ -60,7 +65,10 @@ public final class DevRun {
                 cfg = cfg.withExpert(new io.moerec.moe.model.ExpertHyperParameters(kind, Integer.parseInt(kv[3]),
                         Double.parseDouble(kv[4]), e.minibatch(), e.factors(), e.factorVariance()));
             }
-            EvaluationReport v = Evaluation.run(ml.movies, validation, cfg, Evaluation.Options.defaults());
+            if (kv.length > 5) {
+                cfg = cfg.withGateLift(Double.parseDouble(kv[5]));
+            }
+            EvaluationReport v = Evaluation.run(ml.movies(), validation, cfg, Evaluation.Options.defaults());
             Files.writeString(out.resolve("validation-" + cell.replace(':', '_') + ".md"), v.toMarkdown(), StandardCharsets.UTF_8);
             double ndcg = v.methods().stream().filter(m -> m.method().startsWith("moe-"))
                     .mapToDouble(m -> m.ndcg().mean()).max().orElse(0);
@@ -72,12 +80,29 @@ public final class DevRun {
                 best = cfg;
             }
         }
-        EvaluationReport test = Evaluation.run(ml.movies, split, best, Evaluation.Options.defaults()
+        if (Boolean.getBoolean("moerec.dev.validationOnly")) {
+            // Experiments are compared on the validation cut only; the test part is read once, at the end.
+            Files.writeString(out.resolve("validation.txt"), String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+            return;
+        }
+        EvaluationReport test = Evaluation.run(ml.movies(), split, best, Evaluation.Options.defaults()
                 .withDump(out.resolve("recs-moe-softmax.tsv"), "moe-softmax"));
         Files.writeString(out.resolve("test.md"), String.join("\n", lines) + "\n\nchosen: " + best.expert().kind() + ", popularity exponent " + best.popularityExponent() + ", top-" + best.topK()
                 + "\n\n" + test.toMarkdown(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("test.json"), test.toJson(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("test.html"), test.toHtml(), StandardCharsets.UTF_8);
         LOG.info("{}", String.join("\n", lines));
+    }
+
+    /** A data set directory of any layout, read whole. */
+    public record Loaded(List<Movie> movies, List<ViewingEvent> events) {
+        public static Loaded of(Path dir) {
+            Loaded l = new Loaded(new ArrayList<>(), new ArrayList<>());
+            long rejected = MoeTrainer.readAll(DataSets.open(dir), l.movies(), l.events());
+            if (rejected > 0) {
+                LOG.warn("{}: {} rejected records skipped", dir, rejected);
+            }
+            return l;
+        }
     }
 }

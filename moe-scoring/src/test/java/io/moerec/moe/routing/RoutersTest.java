@@ -41,6 +41,29 @@ class RoutersTest {
     }
 
     @Test
+    void liftShiftChoosesByShiftedLogProbabilityAndWeighsByTheGate() {
+        double[] shift = new double[Genre.COUNT];
+        shift[0] = -1e6; // genre 0 as common as can be: never chosen by lift
+        SoftmaxRouter r = new SoftmaxRouter(gate, 2, shift);
+        int[] e = new int[2];
+        double[] w = new double[2];
+        double[] p = new double[Genre.COUNT];
+        for (double[] u : users.subList(0, 200)) {
+            assertEquals(2, r.route(u, e, w));
+            gate.probabilities(u, p);
+            double[] lifted = new double[Genre.COUNT];
+            for (int g = 0; g < Genre.COUNT; g++) {
+                lifted[g] = Math.log(p[g]) + shift[g];
+            }
+            int[] top = new int[2];
+            MoeMath.topK(lifted, top);
+            assertArrayEquals(top, e);
+            assertTrue(e[0] != 0 && e[1] != 0);
+            assertEquals(p[e[0]] / p[e[1]], w[0] / w[1], 1e-9);
+        }
+    }
+
+    @Test
     void softmaxRouterTakesTopKAndRenormalises() {
         SoftmaxRouter r = new SoftmaxRouter(gate, 2);
         int[] e = new int[2];
