@@ -1,5 +1,9 @@
 package io.moerec.features;
 
+import static io.moerec.ingest.config.ConfigValues.parseDouble;
+import static io.moerec.ingest.config.ConfigValues.parseInt;
+import static io.moerec.ingest.config.ConfigValues.parseLong;
+
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -180,33 +184,6 @@ public record FeatureConfig(
     private static void finite(String key, double v) {
         if (!Double.isFinite(v)) {
             throw new IllegalArgumentException(key + " must be a finite number, got " + v);
-        }
-    }
-
-    private static long parseLong(Map<String, String> values, String key) {
-        String s = values.get(key);
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + s + "'", e);
-        }
-    }
-
-    private static int parseInt(Map<String, String> values, String key) {
-        String s = values.get(key);
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + s + "'", e);
-        }
-    }
-
-    private static double parseDouble(Map<String, String> values, String key) {
-        String s = values.get(key);
-        try {
-            return Double.parseDouble(s.toLowerCase(Locale.ROOT));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + s + "'", e);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.moerec.features.flink;
 
+import static io.moerec.ingest.config.ConfigValues.parseInt;
+import static io.moerec.ingest.config.ConfigValues.parseLong;
+
 import io.moerec.features.FeatureConfig;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -116,23 +119,5 @@ public record FeaturesPipelineConfig(
     public FeaturesPipelineConfig withUnknownMovie(int maxBuffered, long maxWaitMs) {
         return new FeaturesPipelineConfig(features, maxOutOfOrdernessMs, idlenessMs, maxBuffered, maxWaitMs,
                 emitMinIntervalMs, catalogSettleMs);
-    }
-
-    private static int parseInt(Map<String, String> values, String key) {
-        String s = values.get(key);
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + s + "'", e);
-        }
-    }
-
-    private static long parseLong(Map<String, String> values, String key) {
-        String s = values.get(key);
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + s + "'", e);
-        }
     }
 }

@@ -1,5 +1,8 @@
 package io.moerec.jobs.features;
 
+import static io.moerec.ingest.config.ConfigValues.parseInt;
+import static io.moerec.ingest.config.ConfigValues.parseLong;
+
 import io.moerec.features.flink.FeaturesPipelineConfig;
 import io.moerec.features.flink.FlinkSettings;
 import io.moerec.ingest.topic.Topics;
@@ -185,22 +188,6 @@ public record FeaturesJobConfig(
     private static void require(String key, String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(key + " is required");
-        }
-    }
-
-    private static int parseInt(Map<String, String> v, String key) {
-        try {
-            return Integer.parseInt(v.get(key));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
-        }
-    }
-
-    private static long parseLong(Map<String, String> v, String key) {
-        try {
-            return Long.parseLong(v.get(key));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.moerec.jobs.scoring;
 
+import static io.moerec.ingest.config.ConfigValues.parseInt;
+import static io.moerec.ingest.config.ConfigValues.parseLong;
+
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.config.LayeredConfig;
 import io.moerec.moe.routing.RouterKind;
@@ -222,22 +225,6 @@ public record ScoringConfig(
     private static void range(String key, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], got " + value);
-        }
-    }
-
-    private static int parseInt(Map<String, String> v, String key) {
-        try {
-            return Integer.parseInt(v.get(key));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
-        }
-    }
-
-    private static long parseLong(Map<String, String> v, String key) {
-        try {
-            return Long.parseLong(v.get(key));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
         }
     }
 }

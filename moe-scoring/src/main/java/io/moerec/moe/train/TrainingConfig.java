@@ -1,5 +1,9 @@
 package io.moerec.moe.train;
 
+import static io.moerec.ingest.config.ConfigValues.parseDouble;
+import static io.moerec.ingest.config.ConfigValues.parseInt;
+import static io.moerec.ingest.config.ConfigValues.parseLong;
+
 import io.moerec.features.FeatureConfig;
 import io.moerec.moe.model.ExpertHyperParameters;
 import io.moerec.moe.model.ExpertKind;
@@ -143,29 +147,8 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
     }
 
     // Each value is parsed on its own so that the message names the key at fault.
-    private static int parseInt(Map<String, String> v, String key) {
-        try {
-            return Integer.parseInt(v.get(key).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
-        }
-    }
 
-    private static long parseLong(Map<String, String> v, String key) {
-        try {
-            return Long.parseLong(v.get(key).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v.get(key) + "'", e);
-        }
-    }
 
-    private static double parseDouble(Map<String, String> v, String key) {
-        try {
-            return Double.parseDouble(v.get(key).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + v.get(key) + "'", e);
-        }
-    }
 
     private static ExpertKind expertKind(String name) {
         try {
