@@ -6,7 +6,6 @@ import static io.moerec.ingest.config.ConfigValues.parseLong;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
