@@ -9,10 +9,10 @@ import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,32 +43,26 @@ final class CatalogCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "DIR", description = "A data set directory.")
         Path path;
 
-        @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-        String bootstrap;
+        @Mixin
+        KafkaPublishOptions kafka;
+
 
         @Option(names = "--topic", paramLabel = "NAME", description = "Catalog topic (default: ${DEFAULT-VALUE}).")
         String topic = Topics.MOVIES.name();
 
-        @Option(names = "--dlq-topic", paramLabel = "NAME", description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
-        String dlqTopic = Topics.VIEWING_EVENTS_DLQ.name();
 
-        @Option(names = "--format", paramLabel = "FORMAT", description = "Layout of the data set, detected when omitted: jsonl, ml-100k, ml-1m or ml-latest.")
-        Optional<String> format = Optional.empty();
 
-        @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "Create the catalog and dead-letter topics if missing (default: ${DEFAULT-VALUE}).")
-        boolean createTopics;
 
         @Override
         public Integer call() {
-            DataSet dataSet = DataSetOpener.open(path, format);
+            DataSet dataSet = DataSetOpener.open(path, kafka.format);
             Topic<Long, Movie> target = Topics.MOVIES.withName(topic);
-            if (createTopics) {
-                KafkaTopics.ensure(bootstrap, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(dlqTopic)));
+            if (kafka.createTopics) {
+                KafkaTopics.ensure(kafka.bootstrap, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(kafka.dlqTopic)));
             }
             ReplaySummary summary;
-            try (Producer<byte[], byte[]> producer = ReplayProducers.create(bootstrap)) {
-                summary = new CatalogLoader(producer, target, dlqTopic).load(dataSet);
+            try (Producer<byte[], byte[]> producer = ReplayProducers.create(kafka.bootstrap)) {
+                summary = new CatalogLoader(producer, target, kafka.dlqTopic).load(dataSet);
             }
             spec.commandLine().getOut().println("loaded the catalog of " + dataSet.description() + " to " + topic + ": "
                     + ProgressPrinter.summary(summary, "movies"));

@@ -12,10 +12,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,21 +35,15 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE|DIR", description = "A data set directory, or its events file.")
     Path path;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-    String bootstrap;
+    @Mixin
+    KafkaPublishOptions kafka;
+
 
     @Option(names = "--topic", paramLabel = "NAME", description = "Target topic (default: ${DEFAULT-VALUE}).")
     String topic = Topics.VIEWING_EVENTS.name();
 
-    @Option(names = "--dlq-topic", paramLabel = "NAME", description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
-    String dlqTopic = Topics.VIEWING_EVENTS_DLQ.name();
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "Layout of the data set, detected when omitted: jsonl, ml-100k, ml-1m or ml-latest.")
-    Optional<String> format = Optional.empty();
 
-    @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Create the target and dead-letter topics if missing (default: ${DEFAULT-VALUE}).")
-    boolean createTopics;
 
     private double speed = Double.POSITIVE_INFINITY;
 
@@ -65,19 +59,19 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DataSet dataSet = DataSetOpener.open(path, format);
+        DataSet dataSet = DataSetOpener.open(path, kafka.format);
         Topic<String, ViewingEvent> target = Topics.VIEWING_EVENTS.withName(topic);
-        if (createTopics) {
-            KafkaTopics.ensure(bootstrap, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(dlqTopic)));
+        if (kafka.createTopics) {
+            KafkaTopics.ensure(kafka.bootstrap, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(kafka.dlqTopic)));
         }
         boolean terminal = System.console() != null;
         PrintWriter out = spec.commandLine().getOut();
-        ReplayOptions options = ReplayOptions.defaults().withTopic(target).withDlqTopic(dlqTopic).withSpeed(speed)
+        ReplayOptions options = ReplayOptions.defaults().withTopic(target).withDlqTopic(kafka.dlqTopic).withSpeed(speed)
                 .withProgressInterval(terminal ? Duration.ofMillis(250) : Duration.ofSeconds(5))
                 .withExpectedRecords(DataSetOpener.countEventLines(path).orElse(-1));
         ProgressPrinter progress = new ProgressPrinter(out, terminal);
         ReplaySummary summary;
-        try (Producer<byte[], byte[]> producer = ReplayProducers.create(bootstrap)) {
+        try (Producer<byte[], byte[]> producer = ReplayProducers.create(kafka.bootstrap)) {
             summary = new Replayer(producer, options).replay(dataSet, progress);
         } finally {
             progress.done();

@@ -40,23 +40,28 @@ public final class TopN {
         } else if (worse(scores[0], items[0], score, item)) {
             scores[0] = score;
             items[0] = item;
-            int i = 0;
-            while (true) {
-                int l = 2 * i + 1;
-                int r = l + 1;
-                int m = i;
-                if (l < size && worse(scores[l], items[l], scores[m], items[m])) {
-                    m = l;
-                }
-                if (r < size && worse(scores[r], items[r], scores[m], items[m])) {
-                    m = r;
-                }
-                if (m == i) {
-                    break;
-                }
-                swap(i, m);
-                i = m;
+            siftDownFromRoot();
+        }
+    }
+
+    /** Restores the heap after the root was replaced: the worst of the kept n returns to the root. */
+    private void siftDownFromRoot() {
+        int i = 0;
+        while (true) {
+            int l = 2 * i + 1;
+            int r = l + 1;
+            int m = i;
+            if (l < size && worse(scores[l], items[l], scores[m], items[m])) {
+                m = l;
             }
+            if (r < size && worse(scores[r], items[r], scores[m], items[m])) {
+                m = r;
+            }
+            if (m == i) {
+                return;
+            }
+            swap(i, m);
+            i = m;
         }
     }
 
@@ -86,23 +91,7 @@ public final class TopN {
             if (size > 0) {
                 scores[0] = scores[size];
                 items[0] = items[size];
-                int i = 0;
-                while (true) {
-                    int l = 2 * i + 1;
-                    int r = l + 1;
-                    int m = i;
-                    if (l < size && worse(scores[l], items[l], scores[m], items[m])) {
-                        m = l;
-                    }
-                    if (r < size && worse(scores[r], items[r], scores[m], items[m])) {
-                        m = r;
-                    }
-                    if (m == i) {
-                        break;
-                    }
-                    swap(i, m);
-                    i = m;
-                }
+                siftDownFromRoot();
             }
         }
         return n;
