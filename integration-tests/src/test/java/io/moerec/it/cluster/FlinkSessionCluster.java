@@ -1,6 +1,7 @@
 package io.moerec.it.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.moerec.jobs.process.ChildJvm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,27 +48,6 @@ public final class FlinkSessionCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FlinkSessionCluster.class);
 
     /** flink-dist's default {@code env.java.opts.all}: what Flink needs opened on Java 17. */
-    public static final List<String> JAVA_17_OPTIONS = List.of(
-            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-            "--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
-            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-            "--add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED",
-            "--add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED",
-            "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
-            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.text=ALL-UNNAMED",
-            "--add-opens=java.base/java.time=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     static final String HOST = "127.0.0.1";
     static final int SLOTS = 2;
@@ -149,7 +129,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
         c.put("restart-strategy.type", "fixed-delay");
         c.put("restart-strategy.fixed-delay.attempts", "2");
         c.put("restart-strategy.fixed-delay.delay", "1 s");
-        c.put("env.java.opts.all", String.join(" ", JAVA_17_OPTIONS));
+        c.put("env.java.opts.all", String.join(" ", ChildJvm.FLINK_JAVA_17_OPTIONS));
         StringBuilder yaml = new StringBuilder("# Written by FlinkSessionCluster (moerec integration tests).\n");
         c.forEach((k, v) -> yaml.append(k).append(": ").append(quote(v)).append('\n'));
         Files.writeString(confDir.resolve("config.yaml"), yaml.toString(), StandardCharsets.UTF_8);
@@ -196,7 +176,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     private void startProcess(String name, List<List<String>> params, String mainClass) throws IOException {
         List<String> jvm = new ArrayList<>(params.get(0));
-        jvm.addAll(JAVA_17_OPTIONS);
+        jvm.addAll(ChildJvm.FLINK_JAVA_17_OPTIONS);
         jvm.add("-Dlog.file=" + logDir.resolve(name + ".log"));
         jvm.add("-Dlog4j.configurationFile=" + confDir.resolve("log4j-console.properties").toUri());
         jvm.add("-cp");
@@ -245,7 +225,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
      * set, and returns the job id it reports.
      */
     public String submit(Path jar, List<String> programArgs, Map<String, String> environment, Duration deadline) throws Exception {
-        List<String> jvm = new ArrayList<>(JAVA_17_OPTIONS);
+        List<String> jvm = new ArrayList<>(ChildJvm.FLINK_JAVA_17_OPTIONS);
         jvm.addAll(List.of("-Xmx256m", "-Dlog.file=" + logDir.resolve("flink-client.log"),
                 "-Dlog4j.configurationFile=" + confDir.resolve("log4j-console.properties").toUri(), "-cp", classpath));
         List<String> args = new ArrayList<>(List.of("run", "-d", jar.toString()));

@@ -3,15 +3,10 @@ package io.moerec.jobs.cli;
 import io.moerec.ingest.generate.GenerationResult;
 import io.moerec.ingest.generate.GeneratorConfig;
 import io.moerec.ingest.generate.SyntheticDataGenerator;
-import io.moerec.ingest.replay.CatalogLoader;
-import io.moerec.ingest.replay.ReplayOptions;
-import io.moerec.ingest.replay.ReplayProducers;
-import io.moerec.ingest.replay.ReplaySummary;
-import io.moerec.ingest.replay.Replayer;
 import io.moerec.ingest.source.DataSet;
-import io.moerec.ingest.topic.Topic;
-import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.broker.EmbeddedKafkaBroker;
+import io.moerec.jobs.pipeline.Demo;
+import io.moerec.moe.routing.RouterKind;
+import io.moerec.moe.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -19,36 +14,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code moerec demo}: the README's first command. Starts a real single-node Kafka broker on
- * loopback, creates the topics, generates a data set (or opens MovieLens), publishes the catalog,
- * replays the events, checks what landed on the topics against what was sent, prints it all, and
- * stops everything again, also on Ctrl-C. The Flink features job and the scoring app join this
- * command as their issues land.
+ * {@code moerec demo}: the README's first command. Generates a data set (or opens MovieLens) and runs
+ * the whole engine on it with {@link Demo}: embedded broker, MoE training on the history (cached),
+ * the Flink features job and the scoring app in their own JVMs, warm-up and live replay with a live
+ * view, and a summary with the prequential HR@10. Stops everything, also on Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Runs moerec on the embedded default: a Kafka broker (KRaft, 127.0.0.1), the topics, a generated "
-                + "data set (or --movielens DIR), catalog load and event replay; prints what it did and stops everything.")
+        description = "Runs the whole engine on the embedded default: a Kafka broker (KRaft, 127.0.0.1), the MoE trained on "
+                + "the history before a cut, the Flink features job and the Kafka Streams scoring app (each in its own JVM), "
+                + "the events after the cut replayed live with a live view, and a summary; then stops everything.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
@@ -72,34 +61,94 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Generator seed (default: ${DEFAULT-VALUE}).")
     long seed = GeneratorConfig.DEFAULT_SEED;
 
-    private double speed = Double.POSITIVE_INFINITY;
+    private Optional<Double> speed = Optional.empty();
 
     @Option(names = "--speed", paramLabel = "X",
-            description = "Replay speed, event time per real time: 60 = one hour of events per minute (default: as fast as possible).")
+            description = "Live replay speed, event time per real time: 3600 = one hour of events per second (default: from --live-seconds).")
     void setSpeed(double value) {
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "Invalid value for option '--speed': must be a positive number, got " + value);
-        }
-        this.speed = value;
+        this.speed = Optional.of(positive("--speed", value));
     }
 
+    private double liveSeconds = 30;
+
+    @Option(names = "--live-seconds", paramLabel = "S",
+            description = "How long the live part takes: its event-time span is replayed in this many seconds (default: 30).")
+    void setLiveSeconds(double value) {
+        this.liveSeconds = positive("--live-seconds", value);
+    }
+
+    private double cut = 0.8;
+
+    @Option(names = "--cut", paramLabel = "Q",
+            description = "Share of the events (by event time) before the cut, for training and warm-up (default: 0.8).")
+    void setCut(double value) {
+        if (!(value > 0 && value < 1)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--cut': must be in (0, 1), got " + value);
+        }
+        this.cut = value;
+    }
+
+    private String router = RouterKind.SOFTMAX.configName();
+
+    @Option(names = "--router", paramLabel = "ROUTER", description = "Scoring router: softmax, balanced, eigen or dense (default: softmax).")
+    void setRouter(String value) {
+        try {
+            this.router = RouterKind.parse(value).configName();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--router': " + e.getMessage());
+        }
+    }
+
+    @Option(names = "--model-cache", paramLabel = "DIR",
+            description = "Where trained bundles are kept and reused (default: ~/.cache/moerec/models).")
+    Path modelCache = Path.of(System.getProperty("user.home"), ".cache", "moerec", "models");
+
+    @Option(names = "--ui", description = "Also serve the live view as a web page on 127.0.0.1.")
+    boolean ui;
+
+    @Option(names = "--ui-port", paramLabel = "N", description = "Port of --ui (default: 0, any free port).")
+    int uiPort;
+
+    @Option(names = "--final-lists", paramLabel = "FILE",
+            description = "Write every user's final list as user<TAB>rank<TAB>movie lines (for replay tests and diffs).")
+    Path finalLists;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the run's figures as JSON.")
+    Path report;
+
     @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "Where generated data and the broker's log live (default: a temporary directory deleted at the end).")
+            description = "Where data, the broker's log, state and logs live (default: a temporary directory deleted at the end).")
     Path workDir;
 
     @Mixin
     PortOption port;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
+        TrainCommand.routeJulToSlf4j();
         PrintWriter out = spec.commandLine().getOut();
         boolean temporary = workDir == null;
         Path work = temporary ? Files.createTempDirectory("moerec-demo-") : Files.createDirectories(workDir);
         Thread cleanup = new Thread(() -> deleteTemporary(work, temporary), "moerec-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            run(out, work);
+            DataSet data = dataSet(out, work);
+            Demo.Options options = new Demo.Options(port.port, work, modelCache, cut, liveSeconds, speed, router,
+                    TrainingConfig.defaults(), Map.of(), Map.of(), Duration.ofSeconds(2), System.console() != null,
+                    ui ? Optional.of(uiPort) : Optional.empty());
+            Demo.Result r = new Demo(options, out).run(data);
+            if (finalLists != null) {
+                Demo.writeFinalLists(r, finalLists);
+            }
+            if (report != null) {
+                Demo.writeReport(r, report);
+            }
+            if (!r.accounting().balanced() || !r.watchedInLists().isEmpty()) {
+                out.println("demo: FAILED: " + (r.accounting().balanced() ? "" : "events not accounted for " + r.accounting() + "; ")
+                        + (r.watchedInLists().isEmpty() ? "" : "lists with watched movies " + r.watchedInLists()));
+                return 1;
+            }
+            return 0;
         } finally {
             deleteTemporary(work, temporary);
             try {
@@ -108,91 +157,29 @@ final class DemoCommand implements Callable<Integer> {
                 LOG.debug("JVM is shutting down; the cleanup hook runs by itself");
             }
         }
-        return 0;
     }
 
-    private void run(PrintWriter out, Path work) {
-        step(out, "1/5", "starting a Kafka broker (KRaft, single node, 127.0.0.1)");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(port.port).dataDir(work.resolve("kafka")).start()) {
-            Thread stopBroker = new Thread(broker::close, "moerec-demo-broker-shutdown");
-            Runtime.getRuntime().addShutdownHook(stopBroker);
-            out.printf(Locale.ROOT, "      broker ready at %s in %,d ms%n", broker.bootstrapServers(), broker.startupTime().toMillis());
-            step(out, "2/5", "creating topics " + Topics.all().stream().map(Topic::name).toList());
-            broker.createMoerecTopics();
-
-            DataSet data = dataSet(out, work);
-            String bootstrap = broker.bootstrapServers();
-            ReplaySummary catalog;
-            ReplaySummary replay;
-            try (Producer<byte[], byte[]> producer = ReplayProducers.create(bootstrap)) {
-                step(out, "4/5", "publishing the catalog to " + Topics.MOVIES.name());
-                catalog = new CatalogLoader(producer, Topics.MOVIES, Topics.VIEWING_EVENTS_DLQ.name()).load(data);
-                out.println("      " + ProgressPrinter.summary(catalog, "movies"));
-                step(out, "5/5", "replaying events to " + Topics.VIEWING_EVENTS.name());
-                boolean terminal = System.console() != null;
-                ProgressPrinter progress = new ProgressPrinter(out, terminal);
-                ReplayOptions options = ReplayOptions.defaults().withSpeed(speed)
-                        .withProgressInterval(terminal ? Duration.ofMillis(250) : Duration.ofSeconds(5));
-                try {
-                    replay = new Replayer(producer, options).replay(data, progress);
-                } finally {
-                    progress.done();
-                }
-                out.println("      " + ProgressPrinter.summary(replay, "events"));
-            }
-            Map<String, Long> onTopics = recordCounts(bootstrap,
-                    List.of(Topics.MOVIES.name(), Topics.VIEWING_EVENTS.name(), Topics.VIEWING_EVENTS_DLQ.name()));
-            out.printf(Locale.ROOT, "done: records now on the broker: %s%n", onTopics);
-            long expectedDlq = catalog.rejectedTotal() + replay.rejectedTotal();
-            boolean accounted = onTopics.get(Topics.VIEWING_EVENTS.name()) == replay.sent()
-                    && onTopics.get(Topics.VIEWING_EVENTS_DLQ.name()) == expectedDlq;
-            out.printf(Locale.ROOT, "      every line accounted for: %s (%,d events sent + %,d rejected = %,d lines read)%n",
-                    accounted ? "yes" : "NO", replay.sent(), replay.rejectedTotal(), replay.read());
-            out.println("      stopping the broker");
-            out.flush();
-            Runtime.getRuntime().removeShutdownHook(stopBroker);
-            if (!accounted) {
-                throw new IllegalStateException("the topics do not hold what was sent: " + onTopics);
-            }
+    private double positive(String option, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '" + option + "': must be a positive number, got " + value);
         }
+        return value;
     }
 
     private DataSet dataSet(PrintWriter out, Path work) {
         if (movielens != null) {
-            step(out, "3/5", "opening " + movielens);
+            out.println("[demo] opening " + movielens);
             DataSet ds = DataSetOpener.open(movielens, format);
             out.println("      " + ds.description());
             return ds;
         }
         GeneratorConfig config = GeneratorConfig.builder().seed(seed).users(users).targetEvents(events).build();
         Path dir = work.resolve("data");
-        step(out, "3/5", String.format(Locale.ROOT, "generating %,d events for %,d users (seed %d) into %s", events, users, seed, dir));
+        out.println(String.format(Locale.ROOT, "[demo] generating %,d events for %,d users (seed %d) into %s", events, users, seed, dir));
         GenerationResult r = new SyntheticDataGenerator(config).generate(dir);
         out.println("      " + GenerateCommand.describe(r, dir));
         return DataSetOpener.open(dir, Optional.of("jsonl"));
-    }
-
-    private static void step(PrintWriter out, String n, String what) {
-        out.println("[" + n + "] " + what);
-        out.flush();
-    }
-
-    /** Records per topic, from end offsets: the producers are idempotent and not transactional. */
-    static Map<String, Long> recordCounts(String bootstrap, List<String> topics) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            Map<String, Long> counts = new java.util.LinkedHashMap<>();
-            for (String topic : topics) {
-                List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map((PartitionInfo p) -> new TopicPartition(p.topic(), p.partition())).toList();
-                long end = consumer.endOffsets(parts, Duration.ofSeconds(30)).values().stream().mapToLong(Long::longValue).sum();
-                long begin = consumer.beginningOffsets(parts, Duration.ofSeconds(30)).values().stream().mapToLong(Long::longValue).sum();
-                counts.put(topic, end - begin);
-            }
-            return counts;
-        }
     }
 
     private static void deleteTemporary(Path dir, boolean temporary) {

@@ -34,7 +34,7 @@ class MoerecCliTest {
     @CsvSource(delimiter = '|', value = {
             "--help|demo,generate,broker,replay,catalog,score",
             "score --help|--config,--set",
-            "demo --help|--movielens,--events,--users,--seed,--speed,--port,--work-dir",
+            "demo --help|--movielens,--events,--users,--seed,--speed,--live-seconds,--cut,--router,--model-cache,--ui,--port,--work-dir",
             "generate --help|DIR,--seed,--users,--movies,--events,--clusters,--start,--span-days",
             "broker --help|--port,--data-dir,create-topics",
             "replay --help|--bootstrap,--topic,--speed,--dlq-topic,--format,FILE|DIR",
@@ -62,6 +62,9 @@ class MoerecCliTest {
             "generate out --events x|--events",
             "demo --port 70000|--port",
             "demo --speed -2|--speed",
+            "demo --live-seconds 0|--live-seconds",
+            "demo --cut 1.5|--cut",
+            "demo --router nope|nope",
             "replay data --bootstrap b --nope|--nope"})
     void aBadFlagStopsWithItsName(String args, String flag) {
         Run r = run(args.split(" "));

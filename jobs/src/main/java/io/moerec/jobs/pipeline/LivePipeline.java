@@ -1,0 +1,296 @@
+package io.moerec.jobs.pipeline;
+
+import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.features.FeaturesJob;
+import io.moerec.jobs.features.FeaturesJobConfig;
+import io.moerec.jobs.process.ChildJvm;
+import io.moerec.jobs.scoring.ScoringApp;
+import io.moerec.jobs.scoring.ScoringConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live pipeline as the demo, the benchmark and the integration tests run it: the Flink features
+ * job on a local MiniCluster and the Kafka Streams scoring app, each in its own child JVM (the two
+ * RocksDB builds must not meet, shared/NOTES-deps.md), both against one Kafka cluster. Each child
+ * gets this JVM's class path minus the other's RocksDB build and writes its output to a log file in
+ * the work directory. {@link #close} stops both for sure, scoring app first.
+ */
+public final class LivePipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LivePipeline.class);
+    private static final Pattern EXPERT_LOAD = Pattern.compile("^moerec_expert_load_total\\{expert=\"([^\"]+)\"} ([0-9.eE+-]+)$");
+
+    private final Settings settings;
+    private final int httpPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private ChildJvm featuresJob;
+    private ChildJvm scoringApp;
+    private int scoringStarts;
+
+    /**
+     * How to run the two jobs.
+     *
+     * @param bootstrapServers Kafka
+     * @param bundle           the model bundle the scoring app starts with
+     * @param workDir          checkpoints, Kafka Streams state and the children's logs
+     * @param features         extra features-job settings ({@link FeaturesJobConfig} keys), win over the defaults here
+     * @param scoring          extra scoring-app settings ({@link ScoringConfig} keys), win over the defaults here
+     */
+    public record Settings(String bootstrapServers, Path bundle, Path workDir, Map<String, String> features,
+                           Map<String, String> scoring) {
+        public Settings {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            Objects.requireNonNull(bundle, "bundle");
+            Objects.requireNonNull(workDir, "workDir");
+            features = Map.copyOf(features);
+            scoring = Map.copyOf(scoring);
+        }
+    }
+
+    private LivePipeline(Settings settings, int httpPort) {
+        this.settings = settings;
+        this.httpPort = httpPort;
+    }
+
+    /** Starts the features job, then the scoring app; does not wait for either to be ready. */
+    public static LivePipeline start(Settings settings) throws IOException {
+        Files.createDirectories(settings.workDir());
+        LivePipeline p = new LivePipeline(settings, freePort());
+        try {
+            p.featuresJob = p.startFeaturesJob();
+            p.scoringApp = p.startScoringApp();
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        return p;
+    }
+
+    /** The features job's settings: this pipeline's defaults under {@link Settings#features}. */
+    Map<String, String> featuresSettings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(FeaturesJobConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers());
+        s.put(FeaturesJobConfig.CHECKPOINT_DIR, settings.workDir().resolve("checkpoints").toUri().toString());
+        // Lists wait for the features' transaction: a short checkpoint interval keeps latency low.
+        s.put(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "1000");
+        s.put(FeaturesJobConfig.TRANSACTION_TIMEOUT_MS, "60000");
+        s.putAll(settings.features());
+        return s;
+    }
+
+    /** The scoring app's settings: this pipeline's defaults under {@link Settings#scoring}. */
+    Map<String, String> scoringSettings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(ScoringConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers());
+        s.put(ScoringConfig.MODEL_PATH, settings.bundle().toString());
+        s.put(ScoringConfig.HTTP_PORT, Integer.toString(httpPort));
+        s.put(ScoringConfig.STATE_DIR, settings.workDir().resolve("streams").toString());
+        s.putAll(settings.scoring());
+        return s;
+    }
+
+    private ChildJvm startFeaturesJob() throws IOException {
+        List<String> jvm = new ArrayList<>(ChildJvm.FLINK_JAVA_17_OPTIONS);
+        jvm.addAll(List.of("-Xmx1g", "-cp", ChildJvm.classpathWithout(System.getProperty("java.class.path"), "/rocksdbjni-")));
+        return ChildJvm.start("features-job", jvm, FeaturesJob.class.getName(), asArgs(featuresSettings()), Map.of(),
+                settings.workDir().resolve("logs").resolve("features-job.log"));
+    }
+
+    private ChildJvm startScoringApp() throws IOException {
+        scoringStarts++;
+        List<String> jvm = List.of("-Xmx768m", "-cp", ChildJvm.classpathWithout(System.getProperty("java.class.path"), "/frocksdbjni-"));
+        return ChildJvm.start("scoring-app", jvm, ScoringApp.class.getName(), asArgs(scoringSettings()), Map.of(),
+                settings.workDir().resolve("logs").resolve("scoring-app-" + scoringStarts + ".log"));
+    }
+
+    private static List<String> asArgs(Map<String, String> settings) {
+        List<String> args = new ArrayList<>();
+        settings.forEach((k, v) -> {
+            args.add("-s");
+            args.add(k + "=" + v);
+        });
+        return args;
+    }
+
+    /** The scoring app's HTTP port on 127.0.0.1. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public ChildJvm featuresJob() {
+        return featuresJob;
+    }
+
+    public ChildJvm scoringApp() {
+        return scoringApp;
+    }
+
+    /** Waits until the scoring app answers {@code /health} with 200; fails at once if a child died. */
+    public void awaitScoringRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            checkAlive();
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/health")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                LOG.trace("scoring app not answering yet: {}", notYet.toString());
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the scoring app did not become healthy within " + timeout + "; its log ends:\n"
+                + scoringApp.logTail(3000));
+    }
+
+    /** Throws, with the end of its log, if either child has exited. */
+    public void checkAlive() {
+        for (ChildJvm c : new ChildJvm[] {featuresJob, scoringApp}) {
+            if (c != null && !c.isAlive()) {
+                throw new IllegalStateException(c.name() + " exited; its log (" + c.log() + ") ends:\n" + c.logTail(3000));
+            }
+        }
+    }
+
+    /** Users routed to each expert so far, from the scoring app's {@code /metrics}; empty if it does not answer. */
+    public Map<String, Double> routingLoad() {
+        Map<String, Double> load = new TreeMap<>();
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/metrics")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                for (String line : r.body().split("\n")) {
+                    Matcher m = EXPERT_LOAD.matcher(line.trim());
+                    if (m.matches()) {
+                        load.put(m.group(1), Double.parseDouble(m.group(2)));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("no metrics from the scoring app: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return load;
+    }
+
+    /**
+     * Records on {@code user-features} the scoring app has not committed yet (its consumer group's lag),
+     * or -1 while the group has no committed offsets.
+     */
+    public long scoringLag() {
+        String group = settings.scoring().getOrDefault(ScoringConfig.APPLICATION_ID, "moerec-scoring");
+        String topic = settings.scoring().getOrDefault(ScoringConfig.TOPIC_FEATURES, Topics.USER_FEATURES.name());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(ends,
+                    new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            long lag = 0;
+            for (var e : end.entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                if (c == null) {
+                    if (e.getValue().offset() > 0) {
+                        return -1;
+                    }
+                    continue;
+                }
+                lag += Math.max(0, e.getValue().offset() - c.offset());
+            }
+            return lag;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the scoring app's consumer lag: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Kills the scoring app's JVM outright (SIGKILL), as a crash would. */
+    public void killScoringApp() {
+        scoringApp.kill();
+    }
+
+    /** Starts the scoring app again on the same settings, state directory and application id. */
+    public void restartScoringApp() throws IOException {
+        if (scoringApp.isAlive()) {
+            throw new IllegalStateException("the scoring app is still running");
+        }
+        scoringApp = startScoringApp();
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the scoring app's HTTP endpoint", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (ChildJvm c : new ChildJvm[] {scoringApp, featuresJob}) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Last resort for a shutdown hook: kills both children without waiting. */
+    public void kill() {
+        for (ChildJvm c : new ChildJvm[] {scoringApp, featuresJob}) {
+            if (c != null) {
+                c.kill();
+            }
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package io.moerec.jobs.pipeline;
+
+import io.moerec.features.flink.KafkaConnectors;
+import io.moerec.ingest.domain.EventType;
+import io.moerec.ingest.domain.RecommendationList;
+import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.domain.ViewingEvent;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What a running pipeline did, folded from the records on its topics: every replayed event, every
+ * features update, late event and dead letter, and every recommendation list. Pure bookkeeping (no
+ * Kafka); {@link PipelineMonitor} feeds it from a {@code read_committed} consumer. Thread-safe: one
+ * feeder, any number of readers of {@link #snapshot}.
+ *
+ * <p>Measures:
+ * <ul>
+ *   <li><b>accounting</b>: every event on {@code viewing-events} ends as exactly one features update,
+ *       one late event or one dead letter of the features job ({@link #accounting});</li>
+ *   <li><b>event-to-recommendation latency</b>: from the moment the replayer published an event (its
+ *       Kafka timestamp) to the moment a list triggered by it became visible to a {@code read_committed}
+ *       consumer (the caller's clock, the same machine); only events at or after {@code liveFrom};</li>
+ *   <li><b>prequential HR@10</b> ({@link #prequential}): for each live event that starts a user's first
+ *       interaction with a movie, whether the movie was in the user's latest list triggered by an
+ *       earlier event of that user (in the user's event order), next to the same figure for a
+ *       most-popular list (first interactions counted over everything seen before the event, the
+ *       user's own movies excluded).</li>
+ * </ul>
+ */
+public final class PipelineObservations {
+
+    /** Length of the lists the prequential hit rate looks at. */
+    public static final int HIT_LIST_SIZE = 10;
+
+    /** Users whose lists the live view shows: the first to have a live event. */
+    public static final int FEATURED_USERS = 3;
+
+    private final long liveFrom;
+    private final List<String> featuredUsers = new ArrayList<>();
+    private final Histogram latencyMs = new Histogram(3_600_000L, 3);
+    private final RateMeter eventRate = new RateMeter();
+    private final RateMeter listRate = new RateMeter();
+    private final Map<String, UserTrace> users = new HashMap<>();
+    private final Map<String, EventRef> eventsById = new HashMap<>();
+    private final Map<Long, Integer> popularity = new HashMap<>();
+    private final TreeSet<long[]> popularRanking = new TreeSet<>(
+            Comparator.<long[]>comparingLong(a -> -a[1]).thenComparingLong(a -> a[0]));
+    private final Set<String> updatedTriggers = new HashSet<>();
+    private final Map<String, Long> deadLettersByReason = new LinkedHashMap<>();
+    private long eventsSeen;
+    private long liveEvents;
+    private long featureUpdates;
+    private long duplicateUpdates;
+    private long lateEvents;
+    private long deadLetters;
+    private long lists;
+    private long popularHits;
+    private long prequentialEvents;
+
+    /** {@code liveFrom}: events with an event time at or after it are the measured part. */
+    public PipelineObservations(long liveFrom) {
+        this.liveFrom = liveFrom;
+    }
+
+    /** An event as published to {@code viewing-events}, in each user's order, at wall-clock {@code publishedAt}. */
+    public synchronized void eventPublished(ViewingEvent e, long publishedAt) {
+        eventsSeen++;
+        UserTrace user = users.computeIfAbsent(e.userId(), u -> new UserTrace());
+        int index = user.events++;
+        user.movies.add(e.movieId());
+        if (e.type() == EventType.SKIP) {
+            user.skips.set(index);
+        }
+        boolean live = e.eventTime() >= liveFrom;
+        eventsById.put(e.eventId(), new EventRef(index, live ? publishedAt : Long.MIN_VALUE));
+        boolean firstInteraction = !user.touched.contains(e.movieId());
+        if (live) {
+            liveEvents++;
+            user.liveEvents++;
+            if (featuredUsers.size() < FEATURED_USERS && !featuredUsers.contains(e.userId())) {
+                featuredUsers.add(e.userId());
+            }
+            eventRate.add(publishedAt);
+            if (firstInteraction) {
+                prequentialEvents++;
+                if (popularFor(user).contains(e.movieId())) {
+                    popularHits++;
+                }
+                user.pending.add(new long[] {index, e.movieId()});
+            }
+        }
+        if (firstInteraction) {
+            user.touched.add(e.movieId());
+            count(e.movieId());
+        }
+    }
+
+    /** A features update read from {@code user-features}. */
+    public synchronized void featuresUpdated(UserPreferenceFeatures f) {
+        featureUpdates++;
+        if (!updatedTriggers.add(f.triggerEventId())) {
+            duplicateUpdates++;
+        }
+    }
+
+    /** An event the features job set aside as late: it never became part of the user's features. */
+    public synchronized void lateEvent(ViewingEvent e) {
+        lateEvents++;
+        EventRef ref = eventsById.get(e.eventId());
+        UserTrace user = users.get(e.userId());
+        if (ref != null && user != null) {
+            user.late.set(ref.index);
+        }
+    }
+
+    /**
+     * A dead letter, with its {@code moerec.stage} and {@code moerec.reason} headers. Only the features
+     * job's count in the accounting of published events: the replayer's and catalog loader's rejects
+     * never reached {@code viewing-events}.
+     */
+    public synchronized void deadLetter(String stage, String reason) {
+        if (KafkaConnectors.DLQ_STAGE.equals(stage)) {
+            deadLetters++;
+        }
+        deadLettersByReason.merge(stage + ":" + reason, 1L, Long::sum);
+    }
+
+    /** A list, visible to a {@code read_committed} consumer at wall-clock {@code seenAt}. */
+    public synchronized void listPublished(RecommendationList list, long seenAt) {
+        lists++;
+        listRate.add(seenAt);
+        UserTrace user = users.computeIfAbsent(list.userId(), u -> new UserTrace());
+        long[] items = list.items().stream().limit(HIT_LIST_SIZE).mapToLong(RecommendationList.RecommendedItem::movieId).toArray();
+        user.lists.add(new TriggeredList(list.triggerEventId(), items));
+        user.latest = list;
+        EventRef trigger = eventsById.get(list.triggerEventId());
+        if (trigger != null && trigger.publishedAt != Long.MIN_VALUE) {
+            latencyMs.recordValue(Math.max(0, Math.min(seenAt - trigger.publishedAt, latencyMs.getHighestTrackableValue())));
+        }
+    }
+
+    /** The latest list of {@code userId}, if it has one. */
+    public synchronized Optional<RecommendationList> latestList(String userId) {
+        UserTrace u = users.get(userId);
+        return Optional.ofNullable(u == null ? null : u.latest);
+    }
+
+    /** Events published so far (all phases). */
+    public synchronized long eventsSeen() {
+        return eventsSeen;
+    }
+
+    /** The accounting of every event published so far. */
+    public synchronized Accounting accounting() {
+        return new Accounting(eventsSeen, featureUpdates, duplicateUpdates, lateEvents, deadLetters,
+                Map.copyOf(deadLettersByReason));
+    }
+
+    /** Prequential HR@10 of the pipeline's lists and of a most-popular list over the live events so far. */
+    public synchronized Prequential prequential() {
+        long hits = 0;
+        long withList = 0;
+        for (UserTrace user : users.values()) {
+            if (user.pending.isEmpty()) {
+                continue;
+            }
+            // Lists in the user's trigger order; a list whose trigger was not seen (another run) is ignored.
+            List<long[]> byTrigger = new ArrayList<>();
+            List<long[]> itemsByTrigger = new ArrayList<>();
+            for (TriggeredList l : user.lists) {
+                EventRef ref = eventsById.get(l.triggerEventId);
+                if (ref != null) {
+                    byTrigger.add(new long[] {ref.index, itemsByTrigger.size()});
+                    itemsByTrigger.add(l.items);
+                }
+            }
+            byTrigger.sort(Comparator.<long[]>comparingLong(a -> a[0]).thenComparingLong(a -> a[1]));
+            int next = 0;
+            long[] current = null;
+            List<long[]> pending = new ArrayList<>(user.pending);
+            pending.sort(Comparator.comparingLong(a -> a[0]));
+            for (long[] event : pending) {
+                while (next < byTrigger.size() && byTrigger.get(next)[0] < event[0]) {
+                    current = itemsByTrigger.get((int) byTrigger.get(next)[1]);
+                    next++;
+                }
+                if (current != null) {
+                    withList++;
+                    if (contains(current, event[1])) {
+                        hits++;
+                    }
+                }
+            }
+        }
+        return new Prequential(prequentialEvents, hits, popularHits, withList);
+    }
+
+    /**
+     * Lists that hold a movie the user had watched (any applied event but a SKIP, the feature logic's
+     * definition) at or before the list's trigger event: must be none.
+     */
+    public synchronized List<String> listsWithWatchedMovies() {
+        List<String> bad = new ArrayList<>();
+        for (Map.Entry<String, UserTrace> u : users.entrySet()) {
+            UserTrace user = u.getValue();
+            for (TriggeredList l : user.lists) {
+                EventRef ref = eventsById.get(l.triggerEventId);
+                if (ref == null) {
+                    continue;
+                }
+                Set<Long> watched = new HashSet<>();
+                for (int i = 0; i <= ref.index; i++) {
+                    if (!user.skips.get(i) && !user.late.get(i)) {
+                        watched.add(user.movies.get(i));
+                    }
+                }
+                for (long item : l.items) {
+                    if (watched.contains(item)) {
+                        bad.add("user " + u.getKey() + ", list after " + l.triggerEventId + ": movie " + item);
+                    }
+                }
+            }
+        }
+        return bad;
+    }
+
+    /** Every user's latest list, as movie ids in rank order. */
+    public synchronized Map<String, List<Long>> finalLists() {
+        Map<String, List<Long>> out = new java.util.TreeMap<>();
+        users.forEach((id, u) -> {
+            if (u.latest != null) {
+                out.put(id, u.latest.items().stream().map(RecommendationList.RecommendedItem::movieId).toList());
+            }
+        });
+        return out;
+    }
+
+    /** Users with at least one live event, and of them those with a list. */
+    public synchronized long[] activeUsersWithLists() {
+        long active = 0;
+        long withList = 0;
+        for (UserTrace u : users.values()) {
+            if (u.liveEvents > 0) {
+                active++;
+                if (u.latest != null) {
+                    withList++;
+                }
+            }
+        }
+        return new long[] {active, withList};
+    }
+
+    /** The live view's figures at wall-clock {@code now}; {@code routingLoad} is the scoring app's, per expert. */
+    public synchronized LiveSnapshot snapshot(long now, Map<String, Double> routingLoad) {
+        return new LiveSnapshot(now, eventsSeen, liveEvents, eventRate.perSecond(now), lists, listRate.perSecond(now),
+                latencyMs.getTotalCount() == 0 ? 0 : latencyMs.getValueAtPercentile(50),
+                latencyMs.getTotalCount() == 0 ? 0 : latencyMs.getValueAtPercentile(99),
+                latencyMs.getTotalCount() == 0 ? 0 : latencyMs.getMaxValue(), latencyMs.getTotalCount(),
+                accounting(), Map.copyOf(routingLoad), featuredLists());
+    }
+
+    /** Latency quantile in ms over every measured event so far (0 when none). */
+    public synchronized long latencyAtPercentile(double percentile) {
+        return latencyMs.getTotalCount() == 0 ? 0 : latencyMs.getValueAtPercentile(percentile);
+    }
+
+    private List<RecommendationList> featuredLists() {
+        List<RecommendationList> out = new ArrayList<>();
+        for (String u : featuredUsers) {
+            RecommendationList l = users.get(u).latest;
+            if (l != null) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    private Set<Long> popularFor(UserTrace user) {
+        Set<Long> top = new HashSet<>();
+        for (long[] entry : popularRanking) {
+            if (top.size() == HIT_LIST_SIZE) {
+                break;
+            }
+            if (!user.touched.contains(entry[0])) {
+                top.add(entry[0]);
+            }
+        }
+        return top;
+    }
+
+    private void count(long movieId) {
+        int before = popularity.getOrDefault(movieId, 0);
+        if (before > 0) {
+            popularRanking.remove(new long[] {movieId, before});
+        }
+        popularity.put(movieId, before + 1);
+        popularRanking.add(new long[] {movieId, before + 1});
+    }
+
+    private static boolean contains(long[] items, long movieId) {
+        for (long item : items) {
+            if (item == movieId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Accounting of published events: each must end as one update, one late event or one dead letter of
+     * the features job; {@code deadLettersByReason} counts every dead letter by {@code stage:reason}.
+     */
+    public record Accounting(long events, long featureUpdates, long duplicateUpdates, long late, long deadLetters,
+                             Map<String, Long> deadLettersByReason) {
+        /** Every event ended in exactly one place and nothing twice. */
+        public boolean balanced() {
+            return duplicateUpdates == 0 && events == featureUpdates + late + deadLetters;
+        }
+    }
+
+    /** Prequential hits over {@code events} first interactions; {@code eventsWithList} had a list before them. */
+    public record Prequential(long events, long modelHits, long popularHits, long eventsWithList) {
+        public double modelHitRate() {
+            return events == 0 ? 0 : (double) modelHits / events;
+        }
+
+        public double popularHitRate() {
+            return events == 0 ? 0 : (double) popularHits / events;
+        }
+    }
+
+    private record EventRef(int index, long publishedAt) {
+    }
+
+    private record TriggeredList(String triggerEventId, long[] items) {
+    }
+
+    private static final class UserTrace {
+        int events;
+        int liveEvents;
+        final Set<Long> touched = new HashSet<>();
+        final List<Long> movies = new ArrayList<>();
+        final BitSet skips = new BitSet();
+        final BitSet late = new BitSet();
+        final List<long[]> pending = new ArrayList<>();
+        final List<TriggeredList> lists = new ArrayList<>();
+        RecommendationList latest;
+    }
+}

@@ -1,0 +1,117 @@
+package io.moerec.jobs.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moerec.features.flink.KafkaConnectors;
+import io.moerec.ingest.domain.EventType;
+import io.moerec.ingest.domain.Genre;
+import io.moerec.ingest.domain.RecommendationList;
+import io.moerec.ingest.domain.RecommendationList.ExpertWeight;
+import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
+import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.domain.ViewingEvent;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PipelineObservationsTest {
+
+    private static final long CUT = 1_000_000;
+
+    private static ViewingEvent event(String id, String user, long movie, EventType type, long time) {
+        return new ViewingEvent(id, user, movie, type, time, null, null, type == EventType.RATE ? 4.0 : null);
+    }
+
+    private static RecommendationList list(String user, String trigger, long... movies) {
+        return new RecommendationList(user, 0, "m1", "softmax",
+                Arrays.stream(movies).mapToObj(m -> new RecommendedItem(m, 1.0, List.of(new ExpertWeight(Genre.DRAMA, 1.0)))).toList(),
+                trigger, 0);
+    }
+
+    private static UserPreferenceFeatures features(String user, String trigger) {
+        return new UserPreferenceFeatures(user, 0, 1, new double[Genre.COUNT], 0, 0, new long[0], new long[EventType.values().length], trigger, 0);
+    }
+
+    @Test
+    void aHitCountsOnlyTheLatestListMadeBeforeTheEventAndOnlyFirstInteractions() {
+        PipelineObservations o = new PipelineObservations(CUT);
+        o.eventPublished(event("h1", "u", 1, EventType.PLAY, CUT - 10), 0);
+        o.listPublished(list("u", "h1", 5, 6), 10);
+        o.eventPublished(event("l1", "u", 5, EventType.PLAY, CUT), 100);      // in the list made after h1: hit
+        o.eventPublished(event("l2", "u", 5, EventType.COMPLETE, CUT + 1), 101); // same movie again: not counted
+        o.eventPublished(event("l3", "u", 7, EventType.PLAY, CUT + 2), 102);   // not in the list before it: miss
+        o.listPublished(list("u", "l3", 7, 8), 200);                           // made after l3: must not count for l3
+        o.eventPublished(event("l4", "u", 8, EventType.PLAY, CUT + 3), 103);   // in the list made after l3: hit
+        PipelineObservations.Prequential p = o.prequential();
+        assertEquals(3, p.events());
+        assertEquals(2, p.modelHits());
+        assertEquals(3, p.eventsWithList());
+    }
+
+    @Test
+    void mostPopularCountsEarlierFirstInteractionsAndSkipsTheUsersOwnMovies() {
+        PipelineObservations o = new PipelineObservations(CUT);
+        for (int u = 0; u < 3; u++) {
+            o.eventPublished(event("a" + u, "v" + u, 42, EventType.PLAY, CUT - 100 + u), 0);
+            o.eventPublished(event("b" + u, "v" + u, 42, EventType.PROGRESS, CUT - 50 + u), 0); // a repeat: counts once
+        }
+        o.eventPublished(event("c", "w", 42, EventType.PLAY, CUT), 0);   // 42 is the most popular: hit
+        o.eventPublished(event("d", "v0", 43, EventType.PLAY, CUT + 1), 0); // v0 has 42 already, nothing else was watched: a miss
+        PipelineObservations.Prequential p = o.prequential();
+        assertEquals(2, p.events());
+        assertEquals(1, p.popularHits());
+        assertEquals(0, p.modelHits(), "no lists at all");
+        assertEquals(0, p.eventsWithList());
+    }
+
+    @Test
+    void accountingBalancesOnlyWhenEveryEventEndsOnceInOnePlace() {
+        PipelineObservations o = new PipelineObservations(CUT);
+        o.eventPublished(event("e1", "u", 1, EventType.PLAY, CUT), 0);
+        o.eventPublished(event("e2", "u", 2, EventType.PLAY, CUT - 7_200_000), 0);
+        o.eventPublished(event("e3", "u", 3, EventType.PLAY, CUT + 1), 0);
+        o.featuresUpdated(features("u", "e1"));
+        o.lateEvent(event("e2", "u", 2, EventType.PLAY, CUT - 7_200_000));
+        o.deadLetter("replay", "INVALID_JSON"); // the replayer's: never on viewing-events
+        assertFalse(o.accounting().balanced());
+        o.deadLetter(KafkaConnectors.DLQ_STAGE, "INVALID_JSON");
+        assertTrue(o.accounting().balanced(), o.accounting().toString());
+        o.featuresUpdated(features("u", "e1"));
+        assertEquals(1, o.accounting().duplicateUpdates());
+        assertFalse(o.accounting().balanced());
+        assertEquals(Map.of("replay:INVALID_JSON", 1L, KafkaConnectors.DLQ_STAGE + ":INVALID_JSON", 1L), o.accounting().deadLettersByReason());
+    }
+
+    @Test
+    void aListHoldingAMovieWatchedBeforeItsTriggerIsReportedButSkipsAndLateEventsAreNotWatches() {
+        PipelineObservations o = new PipelineObservations(CUT);
+        o.eventPublished(event("e1", "u", 1, EventType.PLAY, CUT), 0);
+        o.eventPublished(event("e2", "u", 2, EventType.SKIP, CUT + 1), 0);
+        o.eventPublished(event("e3", "u", 3, EventType.PLAY, CUT - 9_000_000), 0);
+        o.lateEvent(event("e3", "u", 3, EventType.PLAY, CUT - 9_000_000));
+        o.eventPublished(event("e4", "u", 4, EventType.PLAY, CUT + 3), 0);
+        o.listPublished(list("u", "e3", 2, 3, 4), 0); // 4 is watched only after e3: fine
+        assertTrue(o.listsWithWatchedMovies().isEmpty(), o.listsWithWatchedMovies().toString());
+        o.listPublished(list("u", "e4", 9, 1), 0);
+        assertEquals(List.of("user u, list after e4: movie 1"), o.listsWithWatchedMovies());
+        assertEquals(Map.of("u", List.of(9L, 1L)), o.finalLists());
+    }
+
+    @Test
+    void latencyRunsFromTheTriggersPublicationToTheListBeingSeenAndOnlyForLiveEvents() {
+        PipelineObservations o = new PipelineObservations(CUT);
+        o.eventPublished(event("h", "u", 1, EventType.PLAY, CUT - 1), 1_000);
+        o.listPublished(list("u", "h", 5), 9_000); // a history event: not measured
+        o.eventPublished(event("l", "u", 2, EventType.PLAY, CUT), 10_000);
+        o.listPublished(list("u", "l", 5), 10_250);
+        LiveSnapshot s = o.snapshot(11_000, Map.of("DRAMA", 2.0));
+        assertEquals(1, s.latencySamples());
+        assertEquals(250, s.latencyP50Ms(), 1);
+        assertEquals(2, s.lists());
+        assertEquals(1, s.liveEvents());
+        assertEquals(List.of("u"), s.featured().stream().map(RecommendationList::userId).toList());
+    }
+}
