@@ -27,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -208,8 +209,15 @@ public final class LivePipeline implements AutoCloseable {
      * or -1 while the group has no committed offsets.
      */
     public long scoringLag() {
-        String group = settings.scoring().getOrDefault(ScoringConfig.APPLICATION_ID, "moerec-scoring");
-        String topic = settings.scoring().getOrDefault(ScoringConfig.TOPIC_FEATURES, Topics.USER_FEATURES.name());
+        return consumerLag(settings.scoring().getOrDefault(ScoringConfig.APPLICATION_ID, "moerec-scoring"),
+                settings.scoring().getOrDefault(ScoringConfig.TOPIC_FEATURES, Topics.USER_FEATURES.name()));
+    }
+
+    /**
+     * Records of {@code topic} not yet committed by consumer group {@code group} (read_committed end
+     * offsets), or -1 while the group has committed nothing on a non-empty partition.
+     */
+    long consumerLag(String group, String topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
@@ -217,7 +225,7 @@ public final class LivePipeline implements AutoCloseable {
             admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                     .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(ends,
-                    new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
             long lag = 0;
             for (var e : end.entrySet()) {
                 OffsetAndMetadata c = committed.get(e.getKey());
@@ -231,7 +239,7 @@ public final class LivePipeline implements AutoCloseable {
             }
             return lag;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the scoring app's consumer lag: " + e.getCause(), e.getCause());
+            throw new IllegalStateException("cannot read the lag of consumer group " + group + " on " + topic + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -103,6 +103,8 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
             return;
         }
         if (pendingStore != null) {
+            // Remember the watches now: a movie can pass through the bounded recent list between two scorings.
+            updateWatched(user, record.value().recentWatches());
             pendingStore.put(user, record.value());
             return;
         }

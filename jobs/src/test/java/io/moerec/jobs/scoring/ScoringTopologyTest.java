@@ -216,6 +216,21 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void aMovieThatPassedThroughTheRecentListBetweenTwoCoalescedScoringsIsStillNeverRecommended() {
+        start(Map.of(ScoringConfig.COALESCE_INTERVAL_MS, "1000"), ScoringFixtures.catalog());
+        features.pipeInput("c3", ScoringFixtures.features("c3", Genre.HORROR, new long[0], "e0", NOW), NOW);
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        long top = out.readValuesToList().get(0).items().get(0).movieId();
+        // Within one interval the user watches the top movie, and then it drops off the recent list again.
+        features.pipeInput("c3", ScoringFixtures.features("c3", Genre.HORROR, new long[] {top}, "e1", NOW + 1), NOW + 1);
+        features.pipeInput("c3", ScoringFixtures.features("c3", Genre.HORROR, new long[0], "e2", NOW + 2), NOW + 2);
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        RecommendationList after = out.readValuesToList().get(0);
+        assertEquals("e2", after.triggerEventId());
+        assertFalse(after.items().stream().anyMatch(i -> i.movieId() == top), "watched movie " + top + " came back");
+    }
+
+    @Test
     void theBalancedRouterMovesItsBiasAndKeepsItInTheStore() {
         start(Map.of(ScoringConfig.ROUTER, "balanced", ScoringConfig.BALANCED_BATCH, "5"), ScoringFixtures.catalog());
         double[] calibrated = ((io.moerec.moe.routing.BalancedRouter) holder.current().router(io.moerec.moe.routing.RouterKind.BALANCED)).bias();

@@ -1,0 +1,191 @@
+package io.moerec.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moerec.jobs.process.ChildJvm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command, run as the launcher runs it ({@code java -cp <jobs jar>:<its class path>
+ * io.moerec.jobs.cli.MoerecCli demo ...}) on a seeded generated log: the whole pipeline on a real
+ * broker, the Flink job on a MiniCluster and the scoring app, each in its own JVM.
+ * <ul>
+ *   <li>every active user gets a list, no list holds a movie watched before it was made, every event
+ *       is accounted for, prequential HR@10 beats most-popular;</li>
+ *   <li>the live view web page ({@code --ui}) renders live figures in a real headless Chromium;</li>
+ *   <li>the same log replayed again through a fresh pipeline gives every user the same final list
+ *       (determinism), and those lists equal the pinned golden file;</li>
+ *   <li>Ctrl-C (SIGINT) mid-replay stops everything, leaving no process behind; so does a normal end.</li>
+ * </ul>
+ */
+class DemoCommandIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern UI_URL = Pattern.compile("live view in a browser: (http://127\\.0\\.0\\.1:\\d+/)");
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
+    /** The log of the golden test: seeded, so the same bytes every time. */
+    private static final List<String> LOG_ARGS = List.of("--events", "20000", "--users", "300", "--seed", "42");
+    static final String GOLDEN = "/golden/demo-final-lists.tsv";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theWholeEngineRunsServesItsLiveViewAndReplaysDeterministicallyToTheGoldenLists() throws Exception {
+        Path cache = tmp.resolve("models");
+        Path listsA = tmp.resolve("a.tsv");
+        Path reportA = tmp.resolve("a.json");
+        List<String> argsA = new ArrayList<>(LOG_ARGS);
+        argsA.addAll(List.of("--live-seconds", "15", "--ui", "--model-cache", cache.toString(), "--work-dir", tmp.resolve("a").toString(),
+                "--final-lists", listsA.toString(), "--report", reportA.toString()));
+        Set<Long> descendants = new HashSet<>();
+        try (ChildJvm demo = startDemo("demo-a", argsA)) {
+            String url = awaitLog(demo, UI_URL, descendants).group(1);
+            awaitLog(demo, Pattern.compile("^  live   replayed", Pattern.MULTILINE), descendants);
+            String dom = renderInChromium(url);
+            assertTrue(Pattern.compile("id=\"replayed\">[0-9][0-9,]* / [1-9]").matcher(dom).find(), "live figures rendered:\n" + dom);
+            assertTrue(dom.contains("class=\"load-bar\""), "routing load chart drawn:\n" + dom);
+            assertTrue(Pattern.compile("<td>u[0-9]+</td>").matcher(dom).find(), "users' lists shown:\n" + dom);
+            assertEquals(0, demo.waitFor(RUN_TIMEOUT), demo.logTail(4000));
+            descendants.addAll(liveDescendants(demo.pid()));
+        }
+        assertNoneAlive(descendants);
+
+        JsonNode a = JSON.readTree(reportA.toFile());
+        assertTrue(a.at("/accounting/balanced").asBoolean(), "every event accounted for: " + a);
+        assertEquals(20_000, a.at("/accounting/events").asLong(), a.toString());
+        assertEquals(0, a.get("listsWithWatchedMovies").asLong(), a.toString());
+        assertTrue(a.get("activeUsers").asLong() > 100, a.toString());
+        assertEquals(a.get("activeUsers").asLong(), a.get("activeUsersWithLists").asLong(), "every active user has a list: " + a);
+        double model = a.at("/prequential/modelHitRate").asDouble();
+        double popular = a.at("/prequential/mostPopularHitRate").asDouble();
+        assertTrue(model > popular, "prequential HR@10 " + model + " beats most-popular " + popular);
+
+        Path listsB = tmp.resolve("b.tsv");
+        List<String> argsB = new ArrayList<>(LOG_ARGS);
+        argsB.addAll(List.of("--live-seconds", "5", "--model-cache", cache.toString(), "--work-dir", tmp.resolve("b").toString(),
+                "--final-lists", listsB.toString()));
+        try (ChildJvm demo = startDemo("demo-b", argsB)) {
+            assertEquals(0, demo.waitFor(RUN_TIMEOUT), demo.logTail(4000));
+            assertTrue(Files.readString(demo.log()).contains("reused cached bundle"), "the second run reuses the model");
+        }
+        List<String> first = Files.readAllLines(listsA);
+        assertEquals(first, Files.readAllLines(listsB), "a fresh pipeline on the same log gives the same final lists");
+        assertEquals(golden(), first, "final lists equal the golden file " + GOLDEN
+                + " (regenerate it with the command in its first line if the model or the pipeline changed on purpose)");
+    }
+
+    @Test
+    void ctrlCMidReplayStopsEverythingAndLeavesNoProcessBehind() throws Exception {
+        List<String> args = new ArrayList<>(List.of("--events", "8000", "--users", "100", "--live-seconds", "60",
+                "--model-cache", tmp.resolve("models").toString()));
+        Set<Long> descendants = new HashSet<>();
+        try (ChildJvm demo = startDemo("demo-ctrl-c", args)) {
+            awaitLog(demo, Pattern.compile("^  live   replayed", Pattern.MULTILINE), descendants);
+            descendants.addAll(liveDescendants(demo.pid()));
+            assertTrue(descendants.size() >= 2, "the features job and the scoring app run in their own JVMs: " + descendants);
+            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start();
+            assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0);
+            int exit = demo.waitFor(Duration.ofSeconds(60));
+            assertTrue(exit != 0, "interrupted, not finished");
+        }
+        assertNoneAlive(descendants);
+    }
+
+    private static List<String> golden() throws IOException {
+        try (InputStream in = DemoCommandIT.class.getResourceAsStream(GOLDEN)) {
+            if (in == null) {
+                fail("missing test resource " + GOLDEN);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#")).toList();
+        }
+    }
+
+    private ChildJvm startDemo(String name, List<String> demoArgs) throws IOException {
+        Path jar = Path.of(System.getProperty("moerec.jobs.jar"));
+        String classpath = jar + java.io.File.pathSeparator
+                + Files.readString(Path.of(System.getProperty("moerec.jobs.classpath.file"))).trim();
+        List<String> args = new ArrayList<>();
+        args.add("demo");
+        args.addAll(demoArgs);
+        return ChildJvm.start(name, List.of("-Xmx1g", "-cp", classpath), "io.moerec.jobs.cli.MoerecCli", args,
+                Map.of(), tmp.resolve(name + ".log"));
+    }
+
+    /** Waits for {@code pattern} in the demo's output, noting its child processes meanwhile. */
+    private static Matcher awaitLog(ChildJvm demo, Pattern pattern, Set<Long> descendants) throws Exception {
+        long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = pattern.matcher(Files.readString(demo.log()));
+            if (m.find()) {
+                return m;
+            }
+            if (!demo.isAlive()) {
+                fail(demo.name() + " ended before printing " + pattern + ":\n" + demo.logTail(4000));
+            }
+            descendants.addAll(liveDescendants(demo.pid()));
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no " + pattern + " within " + RUN_TIMEOUT + ":\n" + demo.logTail(4000));
+    }
+
+    private static Set<Long> liveDescendants(long pid) {
+        Set<Long> out = new HashSet<>();
+        ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> out.add(d.pid())));
+        return out;
+    }
+
+    private static void assertNoneAlive(Set<Long> pids) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<Long> alive = List.of();
+        while (System.nanoTime() < deadline) {
+            alive = pids.stream().filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).toList();
+            if (alive.isEmpty()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        fail("processes left behind: " + alive);
+    }
+
+    /** The page as a real browser renders it after its script ran: Debian's Chromium, headless. */
+    private String renderInChromium(String url) throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        assertTrue(Files.isExecutable(chromium), "Chromium is needed for the browser test: apt-get install chromium (.ci/run does)");
+        Path profile = Files.createDirectories(tmp.resolve("chromium-profile"));
+        Path dom = tmp.resolve("dom.html");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--virtual-time-budget=4000", "--dump-dom", url)
+                .redirectOutput(dom.toFile()).redirectError(tmp.resolve("chromium.log").toFile()).start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            fail("Chromium did not render " + url + " within 90 s");
+        }
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("chromium.log")));
+        String html = Files.readString(dom);
+        assertFalse(html.isBlank(), "Chromium printed no DOM: " + Files.readString(tmp.resolve("chromium.log")));
+        return html;
+    }
+}
