@@ -53,6 +53,7 @@ public final class LivePipeline implements AutoCloseable {
     private ChildJvm featuresJob;
     private ChildJvm scoringApp;
     private int scoringStarts;
+    private int featuresStarts;
 
     /**
      * How to run the two jobs.
@@ -62,15 +63,25 @@ public final class LivePipeline implements AutoCloseable {
      * @param workDir          checkpoints, Kafka Streams state and the children's logs
      * @param features         extra features-job settings ({@link FeaturesJobConfig} keys), win over the defaults here
      * @param scoring          extra scoring-app settings ({@link ScoringConfig} keys), win over the defaults here
+     * @param classpath        the children's class path (each minus the other's RocksDB build): the jobs
+     *                         module's runtime class path; inside surefire/failsafe the test JVM's
+     *                         {@code java.class.path} is not it
      */
     public record Settings(String bootstrapServers, Path bundle, Path workDir, Map<String, String> features,
-                           Map<String, String> scoring) {
+                           Map<String, String> scoring, String classpath) {
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(bundle, "bundle");
             Objects.requireNonNull(workDir, "workDir");
+            Objects.requireNonNull(classpath, "classpath");
             features = Map.copyOf(features);
             scoring = Map.copyOf(scoring);
+        }
+
+        /** The children run on this JVM's {@code java.class.path}. */
+        public Settings(String bootstrapServers, Path bundle, Path workDir, Map<String, String> features,
+                        Map<String, String> scoring) {
+            this(bootstrapServers, bundle, workDir, features, scoring, System.getProperty("java.class.path"));
         }
     }
 
@@ -84,7 +95,7 @@ public final class LivePipeline implements AutoCloseable {
         Files.createDirectories(settings.workDir());
         LivePipeline p = new LivePipeline(settings, freePort());
         try {
-            p.featuresJob = p.startFeaturesJob();
+            p.featuresJob = p.startFeaturesJob(Map.of());
             p.scoringApp = p.startScoringApp();
         } catch (IOException | RuntimeException e) {
             p.close();
@@ -116,16 +127,19 @@ public final class LivePipeline implements AutoCloseable {
         return s;
     }
 
-    private ChildJvm startFeaturesJob() throws IOException {
+    private ChildJvm startFeaturesJob(Map<String, String> extra) throws IOException {
+        featuresStarts++;
         List<String> jvm = new ArrayList<>(ChildJvm.FLINK_JAVA_17_OPTIONS);
-        jvm.addAll(List.of("-Xmx1g", "-cp", ChildJvm.classpathWithout(System.getProperty("java.class.path"), "/rocksdbjni-")));
-        return ChildJvm.start("features-job", jvm, FeaturesJob.class.getName(), asArgs(featuresSettings()), Map.of(),
-                settings.workDir().resolve("logs").resolve("features-job.log"));
+        jvm.addAll(List.of("-Xmx1g", "-cp", ChildJvm.classpathWithout(settings.classpath(), "/rocksdbjni-")));
+        Map<String, String> s = featuresSettings();
+        s.putAll(extra);
+        return ChildJvm.start("features-job", jvm, FeaturesJob.class.getName(), asArgs(s), Map.of(),
+                settings.workDir().resolve("logs").resolve(featuresStarts == 1 ? "features-job.log" : "features-job-" + featuresStarts + ".log"));
     }
 
     private ChildJvm startScoringApp() throws IOException {
         scoringStarts++;
-        List<String> jvm = List.of("-Xmx768m", "-cp", ChildJvm.classpathWithout(System.getProperty("java.class.path"), "/frocksdbjni-"));
+        List<String> jvm = List.of("-Xmx768m", "-cp", ChildJvm.classpathWithout(settings.classpath(), "/frocksdbjni-"));
         return ChildJvm.start("scoring-app", jvm, ScoringApp.class.getName(), asArgs(scoringSettings()), Map.of(),
                 settings.workDir().resolve("logs").resolve("scoring-app-" + scoringStarts + ".log"));
     }
@@ -249,6 +263,22 @@ public final class LivePipeline implements AutoCloseable {
             throw new IllegalStateException("the scoring app is still running");
         }
         scoringApp = startScoringApp();
+    }
+
+    /** Kills the features job's JVM (the MiniCluster with its JobManager and TaskManager) outright (SIGKILL). */
+    public void killFeaturesJob() {
+        featuresJob.kill();
+    }
+
+    /**
+     * Starts the features job again on the same settings (checkpoint directory, transactional id
+     * prefix), resuming from the newest retained checkpoint ({@link FeaturesJobConfig#RESTORE_LATEST}).
+     */
+    public void restartFeaturesJob() throws IOException {
+        if (featuresJob.isAlive()) {
+            throw new IllegalStateException("the features job is still running");
+        }
+        featuresJob = startFeaturesJob(Map.of(FeaturesJobConfig.RESTORE, FeaturesJobConfig.RESTORE_LATEST));
     }
 
     private URI uri(String path) {
