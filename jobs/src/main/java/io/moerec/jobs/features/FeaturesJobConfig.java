@@ -233,7 +233,7 @@ public record FeaturesJobConfig(
         if (!Files.isDirectory(checkpointDir)) {
             return Optional.empty();
         }
-        try (Stream<Path> metadata = Files.find(checkpointDir, 2, (p, attrs) -> attrs.isRegularFile()
+        try (Stream<Path> metadata = Files.find(checkpointDir, 3, (p, attrs) -> attrs.isRegularFile()
                 && p.getFileName().toString().equals("_metadata")
                 && p.getParent().getFileName().toString().startsWith("chk-"))) {
             return metadata.max(Comparator.comparing((Path p) -> {
