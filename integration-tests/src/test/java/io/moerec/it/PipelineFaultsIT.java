@@ -86,6 +86,7 @@ class PipelineFaultsIT {
     /** Wall-clock length of the paced replay; faults land at {@link #FAULT_AT} of the events. */
     static final double REPLAY_SECONDS = 20;
     static final double FAULT_AT = 0.35;
+    static final Duration BROKER_DOWN = Duration.ofSeconds(5);
     static final Pattern REJECTIONS = Pattern.compile("(?m)^moerec_model_rejections_total(?:\\{[^}]*})? ([0-9.eE+-]+)$");
 
     static DataSet data;
@@ -185,8 +186,11 @@ class PipelineFaultsIT {
             long down = System.nanoTime();
             long features = ctx.obs.accounting().featureUpdates();
             long lists = ctx.obs.lists();
+            // Down for a while: every client sees its connections refused and must reconnect by itself.
+            Thread.sleep(BROKER_DOWN.toMillis());
             ctx.broker = EmbeddedKafkaBroker.builder().port(port).dataDir(dir).start();
-            log("broker-restart: stopped in %d ms, started again in %d ms", ms(down - t0), ctx.broker.startupTime().toMillis());
+            log("broker-restart: stopped in %d ms, down %d ms, started again in %d ms", ms(down - t0), BROKER_DOWN.toMillis(),
+                    ctx.broker.startupTime().toMillis());
             long f = awaitIncrease(t0, () -> ctx.obs.accounting().featureUpdates(), features,
                     "a new features update after the broker's restart", ctx);
             long l = awaitIncrease(t0, ctx.obs::lists, lists, "a new list after the broker's restart", ctx);
