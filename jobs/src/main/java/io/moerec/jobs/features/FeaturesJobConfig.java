@@ -8,13 +8,19 @@ import io.moerec.features.flink.FlinkSettings;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.config.LayeredConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -22,7 +28,7 @@ import org.apache.flink.configuration.Configuration;
  * start-up with its key in the message. Keys (defaults in {@link #defaults()}):
  * {@value #BOOTSTRAP_SERVERS} (required), {@code topic.*}, {@value #GROUP_ID}, {@value #PARALLELISM},
  * {@value #CHECKPOINT_INTERVAL_MS}, {@value #CHECKPOINT_DIR}, {@value #TRANSACTIONAL_ID_PREFIX},
- * {@value #TRANSACTION_TIMEOUT_MS}, {@value #START}, plus the pipeline's {@code stream.*} and the
+ * {@value #TRANSACTION_TIMEOUT_MS}, {@value #START}, {@value #RESTORE}, plus the pipeline's {@code stream.*} and the
  * feature logic's {@code features.*} keys ({@link FeaturesPipelineConfig}). Each key can also be
  * set by an environment variable ({@link #environmentVariable}); precedence, lowest first: defaults,
  * properties file, environment, {@code -s key=value}.
@@ -41,6 +47,7 @@ public record FeaturesJobConfig(
         String transactionalIdPrefix,
         long transactionTimeoutMs,
         String start,
+        String restore,
         FeaturesPipelineConfig pipeline) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -56,6 +63,15 @@ public record FeaturesJobConfig(
     public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
     public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout-ms";
     public static final String START = "start";
+    public static final String RESTORE = "restore";
+
+    /** {@value #RESTORE} value: start without state (the default). */
+    public static final String RESTORE_NONE = "none";
+    /**
+     * {@value #RESTORE} value: resume from the newest retained checkpoint under {@value #CHECKPOINT_DIR}
+     * (any job's; a {@code file:} URI only), or start without state if there is none.
+     */
+    public static final String RESTORE_LATEST = "latest";
 
     /** The broker's default {@code transaction.max.timeout.ms}: a longer producer timeout is refused. */
     public static final long MAX_TRANSACTION_TIMEOUT_MS = 15 * 60 * 1000L;
@@ -70,6 +86,7 @@ public record FeaturesJobConfig(
         require(GROUP_ID, groupId);
         require(CHECKPOINT_DIR, checkpointDir);
         require(TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
+        require(RESTORE, restore);
         Objects.requireNonNull(pipeline, "pipeline");
         if (parallelism < 1 || parallelism > 1024) {
             throw new IllegalArgumentException(PARALLELISM + " must be in [1, 1024], got " + parallelism);
@@ -93,6 +110,10 @@ public record FeaturesJobConfig(
         if (!start.equals("earliest") && !start.equals("latest")) {
             throw new IllegalArgumentException(START + " must be 'earliest' or 'latest', got '" + start + "'");
         }
+        if (restore.equals(RESTORE_LATEST) && !checkpointDir.startsWith("file:")) {
+            throw new IllegalArgumentException(RESTORE + "=" + RESTORE_LATEST + " needs a file: " + CHECKPOINT_DIR + ", got "
+                    + checkpointDir + " (give the checkpoint's path instead)");
+        }
     }
 
     /** Every key with its default ({@value #BOOTSTRAP_SERVERS} has none). */
@@ -111,6 +132,7 @@ public record FeaturesJobConfig(
         m.put(TRANSACTIONAL_ID_PREFIX, "moerec-features");
         m.put(TRANSACTION_TIMEOUT_MS, Long.toString(MAX_TRANSACTION_TIMEOUT_MS));
         m.put(START, "earliest");
+        m.put(RESTORE, RESTORE_NONE);
         return m;
     }
 
@@ -135,7 +157,7 @@ public record FeaturesJobConfig(
                 v.get(TOPIC_FEATURES), v.get(TOPIC_LATE), v.get(TOPIC_DLQ), v.get(GROUP_ID),
                 parseInt(v, PARALLELISM), parseLong(v, CHECKPOINT_INTERVAL_MS), v.get(CHECKPOINT_DIR),
                 v.get(TRANSACTIONAL_ID_PREFIX), parseLong(v, TRANSACTION_TIMEOUT_MS), v.get(START),
-                FeaturesPipelineConfig.fromMap(settings));
+                v.get(RESTORE), FeaturesPipelineConfig.fromMap(settings));
     }
 
     /** Reads a properties file; {@code overrides} win over its entries. */
@@ -183,6 +205,48 @@ public record FeaturesJobConfig(
     /** The Flink configuration: RocksDB, incremental exactly-once checkpoints, no generic types. */
     public Configuration flinkConfiguration() {
         return FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(checkpointIntervalMs), checkpointDir);
+    }
+
+    /**
+     * The checkpoint or savepoint to resume from, as {@value #RESTORE} says: none, the newest retained
+     * checkpoint under {@value #CHECKPOINT_DIR} ({@link #latestCheckpoint}), or the given path. The
+     * transactional id prefix must be the one the checkpointed job ran with: the restored sinks commit
+     * the checkpoint's pending transactions and abort the ones the old job left open.
+     */
+    public Optional<String> restorePath() {
+        if (restore.equals(RESTORE_NONE)) {
+            return Optional.empty();
+        }
+        if (restore.equals(RESTORE_LATEST)) {
+            return latestCheckpoint(Path.of(URI.create(checkpointDir)));
+        }
+        return Optional.of(restore);
+    }
+
+    /**
+     * The newest complete checkpoint ({@code <job id>/chk-N} with its {@code _metadata}, which Flink
+     * writes last) of any job under {@code checkpointDir}, by the time its metadata was written; empty
+     * if there is none. Checkpoints are retained (on cancellation and, of course, on a crash) by
+     * {@link FlinkSettings#rocksDbExactlyOnce}.
+     */
+    public static Optional<String> latestCheckpoint(Path checkpointDir) {
+        if (!Files.isDirectory(checkpointDir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> metadata = Files.find(checkpointDir, 3, (p, attrs) -> attrs.isRegularFile()
+                && p.getFileName().toString().equals("_metadata")
+                && p.getParent().getFileName().toString().startsWith("chk-"))) {
+            return metadata.max(Comparator.comparing((Path p) -> {
+                        try {
+                            return Files.getLastModifiedTime(p);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }).thenComparingLong(p -> Long.parseLong(p.getParent().getFileName().toString().substring(4))))
+                    .map(p -> p.getParent().toUri().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the checkpoints under " + checkpointDir, e);
+        }
     }
 
     private static void require(String key, String value) {

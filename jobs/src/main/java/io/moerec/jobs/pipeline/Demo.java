@@ -56,6 +56,7 @@ public final class Demo {
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration QUIET = Duration.ofSeconds(2);
 
     /**
      * How to run it.
@@ -218,6 +219,8 @@ public final class Demo {
                     Runtime.getRuntime().addShutdownHook(killer);
                     try {
                         say("logs: " + settings.workDir().resolve("logs"));
+                        pipeline.awaitFeaturesJobHasCatalog(READY_TIMEOUT);
+                        say("features job running with the whole catalog (checkpointed)");
                         pipeline.awaitScoringRunning(READY_TIMEOUT);
                         say("scoring app healthy on http://127.0.0.1:" + pipeline.httpPort() + "/health");
                         Result r = replayAndWatch(data, cut, producer, pipeline, monitor, model, history.size(), liveCount, catalog, t0);
@@ -239,7 +242,7 @@ public final class Demo {
         ReplaySummary warm = new Replayer(producer, ReplayOptions.defaults().withProgressInterval(Duration.ofSeconds(5)))
                 .replay(EventTimeSlice.before(data, cut), p -> LOG.info("warm-up replay: {} sent", p.sent()));
         say("warm-up: sent " + warm.sent() + ", rejected " + warm.rejectedTotal());
-        awaitDrained(pipeline, monitor, warm.sent(), "warm-up");
+        pipeline.awaitDrained(monitor, warm.sent(), QUIET, DRAIN_TIMEOUT, "warm-up");
 
         DataSet liveData = EventTimeSlice.from(data, cut);
         double speed = options.speed().orElseGet(() -> liveSpeed(data, cut));
@@ -280,7 +283,7 @@ public final class Demo {
             ReplayProgressListener listener = progress::set;
             live = new Replayer(producer, ReplayOptions.defaults().withSpeed(speed)
                     .withProgressInterval(Duration.ofMillis(250)).withExpectedRecords(liveCount)).replay(liveData, listener);
-            awaitDrained(pipeline, monitor, warm.sent() + live.sent(), "live");
+            pipeline.awaitDrained(monitor, warm.sent() + live.sent(), QUIET, DRAIN_TIMEOUT, "live");
             ticker.shutdown();
             ticker.awaitTermination(10, TimeUnit.SECONDS);
             tick.run();
@@ -294,36 +297,6 @@ public final class Demo {
                 obs.finalLists(), pipeline.routingLoad(), (System.nanoTime() - t0) / 1e9);
         printSummary(r);
         return r;
-    }
-
-    /**
-     * Waits until every published event is accounted for (features, late or dead letter), the scoring
-     * app has committed everything on {@code user-features}, and the lists stopped changing.
-     */
-    private void awaitDrained(LivePipeline pipeline, PipelineMonitor monitor, long published, String phase)
-            throws InterruptedException {
-        PipelineObservations obs = monitor.observations();
-        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        long quietSince = -1;
-        long lastLists = -1;
-        while (System.nanoTime() < deadline) {
-            pipeline.checkAlive();
-            monitor.check();
-            PipelineObservations.Accounting a = obs.accounting();
-            boolean accounted = a.events() == published && a.featureUpdates() + a.late() + a.deadLetters() >= published;
-            long lists = obs.snapshot(System.currentTimeMillis(), Map.of()).lists();
-            if (accounted && pipeline.scoringLag() == 0) {
-                if (lists != lastLists) {
-                    lastLists = lists;
-                    quietSince = System.nanoTime();
-                } else if (System.nanoTime() - quietSince > Duration.ofSeconds(2).toNanos()) {
-                    return;
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException(phase + ": the pipeline did not drain within " + DRAIN_TIMEOUT + ": "
-                + obs.accounting() + ", scoring lag " + pipeline.scoringLag());
     }
 
     private void printSummary(Result r) {

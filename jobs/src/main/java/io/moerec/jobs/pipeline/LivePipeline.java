@@ -54,6 +54,7 @@ public final class LivePipeline implements AutoCloseable {
     private ChildJvm featuresJob;
     private ChildJvm scoringApp;
     private int scoringStarts;
+    private int featuresStarts;
 
     /**
      * How to run the two jobs.
@@ -63,15 +64,25 @@ public final class LivePipeline implements AutoCloseable {
      * @param workDir          checkpoints, Kafka Streams state and the children's logs
      * @param features         extra features-job settings ({@link FeaturesJobConfig} keys), win over the defaults here
      * @param scoring          extra scoring-app settings ({@link ScoringConfig} keys), win over the defaults here
+     * @param classpath        the children's class path (each minus the other's RocksDB build): the jobs
+     *                         module's runtime class path; inside surefire/failsafe the test JVM's
+     *                         {@code java.class.path} is not it
      */
     public record Settings(String bootstrapServers, Path bundle, Path workDir, Map<String, String> features,
-                           Map<String, String> scoring) {
+                           Map<String, String> scoring, String classpath) {
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(bundle, "bundle");
             Objects.requireNonNull(workDir, "workDir");
+            Objects.requireNonNull(classpath, "classpath");
             features = Map.copyOf(features);
             scoring = Map.copyOf(scoring);
+        }
+
+        /** The children run on this JVM's {@code java.class.path}. */
+        public Settings(String bootstrapServers, Path bundle, Path workDir, Map<String, String> features,
+                        Map<String, String> scoring) {
+            this(bootstrapServers, bundle, workDir, features, scoring, System.getProperty("java.class.path"));
         }
     }
 
@@ -85,7 +96,7 @@ public final class LivePipeline implements AutoCloseable {
         Files.createDirectories(settings.workDir());
         LivePipeline p = new LivePipeline(settings, freePort());
         try {
-            p.featuresJob = p.startFeaturesJob();
+            p.featuresJob = p.startFeaturesJob(Map.of());
             p.scoringApp = p.startScoringApp();
         } catch (IOException | RuntimeException e) {
             p.close();
@@ -117,16 +128,19 @@ public final class LivePipeline implements AutoCloseable {
         return s;
     }
 
-    private ChildJvm startFeaturesJob() throws IOException {
+    private ChildJvm startFeaturesJob(Map<String, String> extra) throws IOException {
+        featuresStarts++;
         List<String> jvm = new ArrayList<>(ChildJvm.FLINK_JAVA_17_OPTIONS);
-        jvm.addAll(List.of("-Xmx1g", "-cp", ChildJvm.classpathWithout(System.getProperty("java.class.path"), "/rocksdbjni-")));
-        return ChildJvm.start("features-job", jvm, FeaturesJob.class.getName(), asArgs(featuresSettings()), Map.of(),
-                settings.workDir().resolve("logs").resolve("features-job.log"));
+        jvm.addAll(List.of("-Xmx1g", "-cp", ChildJvm.classpathWithout(settings.classpath(), "/rocksdbjni-")));
+        Map<String, String> s = featuresSettings();
+        s.putAll(extra);
+        return ChildJvm.start("features-job", jvm, FeaturesJob.class.getName(), asArgs(s), Map.of(),
+                settings.workDir().resolve("logs").resolve(featuresStarts == 1 ? "features-job.log" : "features-job-" + featuresStarts + ".log"));
     }
 
     private ChildJvm startScoringApp() throws IOException {
         scoringStarts++;
-        List<String> jvm = List.of("-Xmx768m", "-cp", ChildJvm.classpathWithout(System.getProperty("java.class.path"), "/frocksdbjni-"));
+        List<String> jvm = List.of("-Xmx768m", "-cp", ChildJvm.classpathWithout(settings.classpath(), "/frocksdbjni-"));
         return ChildJvm.start("scoring-app", jvm, ScoringApp.class.getName(), asArgs(scoringSettings()), Map.of(),
                 settings.workDir().resolve("logs").resolve("scoring-app-" + scoringStarts + ".log"));
     }
@@ -214,6 +228,59 @@ public final class LivePipeline implements AutoCloseable {
     }
 
     /**
+     * Waits until the features job has checkpointed past everything on the catalog topic (its catalog
+     * source commits offsets, as group {@code <group.id>-catalog}, on each completed checkpoint). Events
+     * replayed before that race the broadcast catalog: an event whose movie is not in it yet is buffered
+     * while the user's later events are applied, so a list could hold a movie the user has just watched.
+     */
+    public void awaitFeaturesJobHasCatalog(Duration timeout) throws InterruptedException {
+        Map<String, String> f = featuresSettings();
+        String group = f.getOrDefault(FeaturesJobConfig.GROUP_ID, "moerec-features") + "-catalog";
+        String topic = f.getOrDefault(FeaturesJobConfig.TOPIC_MOVIES, Topics.MOVIES.name());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            checkAlive();
+            if (consumerLag(group, topic) == 0) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the features job did not checkpoint past the catalog within " + timeout
+                + "; its log ends:\n" + featuresJob.logTail(3000));
+    }
+
+    /**
+     * Waits until every one of {@code published} events is accounted for (a features update, a late
+     * event or a dead letter), the scoring app has committed everything on {@code user-features}, and
+     * no new list has appeared for {@code quiet}: the end of a replay phase.
+     */
+    public void awaitDrained(PipelineMonitor monitor, long published, Duration quiet, Duration timeout, String phase)
+            throws InterruptedException {
+        PipelineObservations obs = monitor.observations();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long quietSince = -1;
+        long lastLists = -1;
+        while (System.nanoTime() < deadline) {
+            checkAlive();
+            monitor.check();
+            PipelineObservations.Accounting a = obs.accounting();
+            boolean accounted = a.events() == published && a.featureUpdates() + a.late() + a.deadLetters() >= published;
+            if (accounted && scoringLag() == 0) {
+                long lists = obs.lists();
+                if (lists != lastLists) {
+                    lastLists = lists;
+                    quietSince = System.nanoTime();
+                } else if (System.nanoTime() - quietSince > quiet.toNanos()) {
+                    return;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(phase + ": the pipeline did not drain within " + timeout + ": "
+                + obs.accounting() + ", scoring lag " + scoringLag());
+    }
+
+    /**
      * Records of {@code topic} not yet committed by consumer group {@code group} (read_committed end
      * offsets), or -1 while the group has committed nothing on a non-empty partition.
      */
@@ -257,6 +324,22 @@ public final class LivePipeline implements AutoCloseable {
             throw new IllegalStateException("the scoring app is still running");
         }
         scoringApp = startScoringApp();
+    }
+
+    /** Kills the features job's JVM (the MiniCluster with its JobManager and TaskManager) outright (SIGKILL). */
+    public void killFeaturesJob() {
+        featuresJob.kill();
+    }
+
+    /**
+     * Starts the features job again on the same settings (checkpoint directory, transactional id
+     * prefix), resuming from the newest retained checkpoint ({@link FeaturesJobConfig#RESTORE_LATEST}).
+     */
+    public void restartFeaturesJob() throws IOException {
+        if (featuresJob.isAlive()) {
+            throw new IllegalStateException("the features job is still running");
+        }
+        featuresJob = startFeaturesJob(Map.of(FeaturesJobConfig.RESTORE, FeaturesJobConfig.RESTORE_LATEST));
     }
 
     private URI uri(String path) {

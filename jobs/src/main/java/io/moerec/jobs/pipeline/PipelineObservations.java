@@ -57,6 +57,8 @@ public final class PipelineObservations {
     private final TreeSet<long[]> popularRanking = new TreeSet<>(
             Comparator.<long[]>comparingLong(a -> -a[1]).thenComparingLong(a -> a[0]));
     private final Set<String> updatedTriggers = new HashSet<>();
+    private final Set<String> listTriggers = new HashSet<>();
+    private long duplicateLists;
     private final Map<String, Long> deadLettersByReason = new LinkedHashMap<>();
     private long eventsSeen;
     private long liveEvents;
@@ -139,6 +141,9 @@ public final class PipelineObservations {
     /** A list, visible to a {@code read_committed} consumer at wall-clock {@code seenAt}. */
     public synchronized void listPublished(RecommendationList list, long seenAt) {
         lists++;
+        if (!listTriggers.add(list.userId() + '\u0000' + list.triggerEventId())) {
+            duplicateLists++;
+        }
         listRate.add(seenAt);
         UserTrace user = users.computeIfAbsent(list.userId(), u -> new UserTrace());
         long[] items = list.items().stream().limit(HIT_LIST_SIZE).mapToLong(RecommendationList.RecommendedItem::movieId).toArray();
@@ -154,6 +159,16 @@ public final class PipelineObservations {
     public synchronized Optional<RecommendationList> latestList(String userId) {
         UserTrace u = users.get(userId);
         return Optional.ofNullable(u == null ? null : u.latest);
+    }
+
+    /** Lists seen so far. */
+    public synchronized long lists() {
+        return lists;
+    }
+
+    /** Lists seen a second (or further) time for the same (user, triggering event): must be none. */
+    public synchronized long duplicateLists() {
+        return duplicateLists;
     }
 
     /** Events published so far (all phases). */

@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.features.FeatureConfig;
 import io.moerec.features.flink.FeaturesPipelineConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -19,12 +23,34 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Configuration parsing and validation of the job's main, and the wired job graph (no broker needed). */
 @Tag("flink")
 class FeaturesJobTest {
 
     static final Map<String, String> MINIMAL = Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "localhost:9092");
+
+    @Test
+    void restoreLatestPicksTheNewestCompleteCheckpointOfAnyJob(@TempDir Path dir) throws Exception {
+        Map<String, String> m = new java.util.HashMap<>(MINIMAL);
+        m.put(FeaturesJobConfig.CHECKPOINT_DIR, dir.toUri().toString());
+        assertEquals(Optional.empty(), FeaturesJobConfig.fromMap(m).restorePath(), "restore defaults to none");
+        m.put(FeaturesJobConfig.RESTORE, FeaturesJobConfig.RESTORE_LATEST);
+        assertEquals(Optional.empty(), FeaturesJobConfig.fromMap(m).restorePath(), "nothing retained yet");
+        Path old = Files.createDirectories(dir.resolve("job-a").resolve("chk-7"));
+        Files.writeString(old.resolve("_metadata"), "x");
+        Files.setLastModifiedTime(old.resolve("_metadata"), FileTime.fromMillis(1_000_000));
+        Path newer = Files.createDirectories(dir.resolve("job-b").resolve("chk-2"));
+        Files.writeString(newer.resolve("_metadata"), "x");
+        Files.createDirectories(dir.resolve("job-b").resolve("chk-3")); // in progress: no _metadata
+        assertEquals(Optional.of(newer.toUri().toString()), FeaturesJobConfig.fromMap(m).restorePath());
+        m.put(FeaturesJobConfig.RESTORE, old.toString());
+        assertEquals(Optional.of(old.toString()), FeaturesJobConfig.fromMap(m).restorePath());
+        m.put(FeaturesJobConfig.CHECKPOINT_DIR, "s3://bucket/checkpoints");
+        m.put(FeaturesJobConfig.RESTORE, FeaturesJobConfig.RESTORE_LATEST);
+        assertThrows(IllegalArgumentException.class, () -> FeaturesJobConfig.fromMap(m));
+    }
 
     @Test
     void defaultsAndOverrides() {
