@@ -7,7 +7,9 @@ import io.moerec.ingest.json.UserFeaturesCodec;
 import io.moerec.ingest.json.ViewingEventCodec;
 import io.moerec.ingest.topic.DeadLetters;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -26,6 +28,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * exactly-once Kafka sinks writing the ingest codecs' bytes. Each sink has its own transactional id
  * prefix ({@code prefix + "-features"}, {@code "-late"}, {@code "-dlq"}): two sinks sharing one would
  * fence each other's producers.
+ *
+ * <p>Each factory has a form taking {@code clientProperties}: standard Kafka client properties
+ * (security: {@code security.protocol}, {@code sasl.*}, {@code ssl.*}) given to the underlying
+ * consumer, admin client or producer; the settings these factories make themselves (bootstrap
+ * servers, group id, isolation level, transactional ids, transaction timeout) are applied after them.
  */
 public final class KafkaConnectors {
 
@@ -43,7 +50,14 @@ public final class KafkaConnectors {
      */
     public static KafkaSource<RawRecord> rawSource(String bootstrapServers, String topic, String groupId,
                                                    OffsetsInitializer start, boolean bounded) {
+        return rawSource(bootstrapServers, Map.of(), topic, groupId, start, bounded);
+    }
+
+    /** {@link #rawSource(String, String, String, OffsetsInitializer, boolean)} with extra client properties. */
+    public static KafkaSource<RawRecord> rawSource(String bootstrapServers, Map<String, String> clientProperties, String topic,
+                                                   String groupId, OffsetsInitializer start, boolean bounded) {
         KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
+                .setProperties(properties(clientProperties))
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(groupId)
@@ -60,27 +74,50 @@ public final class KafkaConnectors {
     /** Exactly-once sink of features to {@code topic}, keyed by user id, value = {@link UserFeaturesCodec}. */
     public static KafkaSink<UserPreferenceFeatures> featuresSink(String bootstrapServers, String topic,
                                                                String transactionalIdPrefix, long transactionTimeoutMs) {
-        return exactlyOnce(bootstrapServers, transactionalIdPrefix + "-features", transactionTimeoutMs,
+        return featuresSink(bootstrapServers, Map.of(), topic, transactionalIdPrefix, transactionTimeoutMs);
+    }
+
+    public static KafkaSink<UserPreferenceFeatures> featuresSink(String bootstrapServers, Map<String, String> clientProperties,
+                                                               String topic, String transactionalIdPrefix, long transactionTimeoutMs) {
+        return exactlyOnce(bootstrapServers, clientProperties, transactionalIdPrefix + "-features", transactionTimeoutMs,
                 new FeaturesSerializer(topic));
     }
 
     /** Exactly-once sink of late events to {@code topic}, keyed by user id, value = {@link ViewingEventCodec}. */
     public static KafkaSink<ViewingEvent> lateSink(String bootstrapServers, String topic,
                                                    String transactionalIdPrefix, long transactionTimeoutMs) {
-        return exactlyOnce(bootstrapServers, transactionalIdPrefix + "-late", transactionTimeoutMs,
+        return lateSink(bootstrapServers, Map.of(), topic, transactionalIdPrefix, transactionTimeoutMs);
+    }
+
+    public static KafkaSink<ViewingEvent> lateSink(String bootstrapServers, Map<String, String> clientProperties, String topic,
+                                                   String transactionalIdPrefix, long transactionTimeoutMs) {
+        return exactlyOnce(bootstrapServers, clientProperties, transactionalIdPrefix + "-late", transactionTimeoutMs,
                 new LateEventSerializer(topic));
     }
 
     /** Exactly-once sink of dead letters: original key and value, reason headers ({@link DeadLetters}). */
     public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, String topic,
                                                           String transactionalIdPrefix, long transactionTimeoutMs) {
-        return exactlyOnce(bootstrapServers, transactionalIdPrefix + "-dlq", transactionTimeoutMs,
+        return deadLetterSink(bootstrapServers, Map.of(), topic, transactionalIdPrefix, transactionTimeoutMs);
+    }
+
+    public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, Map<String, String> clientProperties,
+                                                          String topic, String transactionalIdPrefix, long transactionTimeoutMs) {
+        return exactlyOnce(bootstrapServers, clientProperties, transactionalIdPrefix + "-dlq", transactionTimeoutMs,
                 new DeadLetterSerializer(topic));
     }
 
-    private static <T> KafkaSink<T> exactlyOnce(String bootstrapServers, String transactionalIdPrefix,
-                                                long transactionTimeoutMs, KafkaRecordSerializationSchema<T> serializer) {
+    private static Properties properties(Map<String, String> clientProperties) {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        return p;
+    }
+
+    private static <T> KafkaSink<T> exactlyOnce(String bootstrapServers, Map<String, String> clientProperties,
+                                                String transactionalIdPrefix, long transactionTimeoutMs,
+                                                KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(properties(clientProperties))
                 .setBootstrapServers(bootstrapServers)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +29,12 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -50,6 +58,13 @@ import org.slf4j.LoggerFactory;
  * with its host, and its Scala jars are on the host's classpath, which is why only {@code jobs} and
  * tests (through the {@code jobs} test-jar) depend on it, and why the Flink job and the Kafka Streams
  * app, which run in JVMs of their own anyway (RocksDB clash), never host it.
+ *
+ * <p>With {@link Builder#saslUser} the broker also listens on a second loopback port,
+ * {@link #saslBootstrapServers()}, that accepts only {@code SASL_PLAINTEXT} with mechanism
+ * {@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}, for the given users. The first
+ * listener stays {@code PLAINTEXT}: the broker talks to itself there (transaction markers), and tests
+ * use it to create topics and check results without credentials. The KRaft controller listener is
+ * {@code PLAINTEXT} too. Every listener is bound to 127.0.0.1 only.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -63,16 +78,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final int port;
+    private final int saslPort;
     private final int controllerPort;
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
     private final Duration startupTime;
     private volatile boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, int controllerPort, Path dataDir,
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, int saslPort, int controllerPort, Path dataDir,
                                 boolean deleteDataDirOnClose, Duration startupTime) {
         this.server = server;
         this.port = port;
+        this.saslPort = saslPort;
         this.controllerPort = controllerPort;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
@@ -95,6 +112,44 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** {@code 127.0.0.1:port} of the SASL listener; fails when the broker was started without SASL users. */
+    public String saslBootstrapServers() {
+        if (saslPort == 0) {
+            throw new IllegalStateException("this broker has no SASL listener: start it with Builder.saslUser(...)");
+        }
+        return HOST + ":" + saslPort;
+    }
+
+    /**
+     * Client properties that reach this broker's SASL listener as {@code username} with
+     * {@code mechanism} ({@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}):
+     * {@code bootstrap.servers}, {@code security.protocol}, {@code sasl.mechanism} and
+     * {@code sasl.jaas.config}. Wrong credentials are allowed, for tests of refusals.
+     */
+    public Map<String, Object> saslClientProperties(String mechanism, String username, String password) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, saslBootstrapServers());
+        props.putAll(saslSettings(mechanism, username, password));
+        return props;
+    }
+
+    /**
+     * The three standard client settings for SASL over plain TCP with this mechanism and user, without
+     * {@code bootstrap.servers}: what an operator writes into a client properties file.
+     */
+    public static Map<String, String> saslSettings(String mechanism, String username, String password) {
+        String module = switch (mechanism) {
+            case "PLAIN" -> "org.apache.kafka.common.security.plain.PlainLoginModule";
+            case "SCRAM-SHA-256", "SCRAM-SHA-512" -> "org.apache.kafka.common.security.scram.ScramLoginModule";
+            default -> throw new IllegalArgumentException("mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, got " + mechanism);
+        };
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+        props.put(SaslConfigs.SASL_MECHANISM, mechanism);
+        props.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + username + "\" password=\"" + password + "\";");
+        return props;
     }
 
     public Path dataDir() {
@@ -155,8 +210,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EmbeddedKafkaBroker[" + bootstrapServers() + ", controller " + HOST + ":" + controllerPort
-                + ", data " + dataDir + "]";
+        return "EmbeddedKafkaBroker[" + bootstrapServers() + (saslPort == 0 ? "" : ", SASL " + HOST + ":" + saslPort)
+                + ", controller " + HOST + ":" + controllerPort + ", data " + dataDir + "]";
     }
 
     /**
@@ -168,8 +223,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private Path dataDir;
         private Duration startTimeout = Duration.ofSeconds(60);
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a user of the SASL listener (which exists once one user is added), known to all three
+         * mechanisms. Names are 1–64 of {@code A-Z a-z 0-9 . _ -}; passwords must not hold {@code "}
+         * or {@code \\} (they are written into a JAAS configuration).
+         */
+        public Builder saslUser(String username, String password) {
+            if (username == null || !username.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException("SASL user name must be 1-64 of A-Z a-z 0-9 . _ -, got '" + username + "'");
+            }
+            if (password == null || password.isEmpty() || password.contains("\"") || password.contains("\\")) {
+                throw new IllegalArgumentException("the password of SASL user " + username + " must be non-empty without \" or \\");
+            }
+            saslUsers.put(username, password);
+            return this;
         }
 
         /** The client port; 0 (the default) picks a free one. */
@@ -220,8 +292,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 for (int attempt = 1; ; attempt++) {
                     int clientPort = port == 0 ? freePort() : port;
                     int ctrlPort = freePort();
+                    int saslPort = saslUsers.isEmpty() ? 0 : freePort();
                     try {
-                        return startOnce(clientPort, ctrlPort, dir, temporary);
+                        return startOnce(clientPort, saslPort, ctrlPort, dir, temporary);
                     } catch (PortTakenException e) {
                         if (attempt >= attempts) {
                             throw new IllegalStateException("Kafka broker cannot listen on " + HOST + ":" + clientPort
@@ -238,9 +311,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
 
-        private EmbeddedKafkaBroker startOnce(int clientPort, int ctrlPort, Path dir, boolean temporary) {
+        private EmbeddedKafkaBroker startOnce(int clientPort, int saslPort, int ctrlPort, Path dir, boolean temporary) {
             long t0 = System.nanoTime();
             Map<String, String> props = brokerProperties(clientPort, ctrlPort, dir);
+            if (saslPort != 0) {
+                props.putAll(saslListener(clientPort, saslPort, ctrlPort, saslUsers));
+            }
             props.putAll(overrides);
             KafkaConfig config = new KafkaConfig(props, false);
             formatIfNew(config, dir);
@@ -257,7 +333,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 long deadline = t0 + startTimeout.toNanos();
                 started.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 awaitServing(HOST + ":" + clientPort, deadline);
-                EmbeddedKafkaBroker ready = new EmbeddedKafkaBroker(server, clientPort, ctrlPort, dir, temporary,
+                if (saslPort != 0) {
+                    addScramUsers(HOST + ":" + clientPort, HOST + ":" + saslPort, saslUsers, deadline);
+                }
+                EmbeddedKafkaBroker ready = new EmbeddedKafkaBroker(server, clientPort, saslPort, ctrlPort, dir, temporary,
                         Duration.ofNanos(System.nanoTime() - t0));
                 LOG.info("Kafka broker up at {} in {} ms (data {})", ready.bootstrapServers(),
                         ready.startupTime().toMillis(), dir);
@@ -323,6 +402,73 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.put("num.io.threads", "4");
             p.put("num.recovery.threads.per.data.dir", "1");
             return p;
+        }
+
+        /**
+         * The SASL listener: a listener named {@code SASL}, protocol {@code SASL_PLAINTEXT}, three
+         * mechanisms; PLAIN users are listed in the listener's JAAS entry, SCRAM users are added to the
+         * cluster's metadata after start ({@link #addScramUsers}).
+         */
+        private static Map<String, String> saslListener(int clientPort, int saslPort, int ctrlPort, Map<String, String> users) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + ",SASL://" + HOST + ":" + saslPort
+                    + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + ctrlPort);
+            p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort + ",SASL://" + HOST + ":" + saslPort);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            p.put("listener.name.sasl.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+            StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            users.forEach((u, pw) -> plain.append(" user_").append(u).append("=\"").append(pw).append('"'));
+            p.put("listener.name.sasl.plain.sasl.jaas.config", plain.append(';').toString());
+            String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+            p.put("listener.name.sasl.scram-sha-256.sasl.jaas.config", scram);
+            p.put("listener.name.sasl.scram-sha-512.sasl.jaas.config", scram);
+            return p;
+        }
+
+        /**
+         * Stores the users' SCRAM credentials (both mechanisms) through the PLAINTEXT listener and
+         * waits until each user can log in on the SASL listener: credentials reach the listener's
+         * cache through the metadata log, a moment after the request returned.
+         */
+        private static void addScramUsers(String plainBootstrap, String saslBootstrap, Map<String, String> users, long deadline)
+                throws InterruptedException, TimeoutException {
+            try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, plainBootstrap))) {
+                // One request per mechanism: a request may alter each user's credentials only once.
+                for (ScramMechanism mechanism : List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
+                    List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+                    users.forEach((u, pw) -> upserts.add(new UserScramCredentialUpsertion(u, new ScramCredentialInfo(mechanism, 4096), pw)));
+                    admin.alterUserScramCredentials(upserts).all().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("cannot store SCRAM credentials: " + e.getCause(), e.getCause());
+            }
+            for (Map.Entry<String, String> u : users.entrySet()) {
+                for (String mechanism : List.of("SCRAM-SHA-256", "SCRAM-SHA-512")) {
+                    Map<String, Object> props = new LinkedHashMap<>();
+                    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, saslBootstrap);
+                    props.putAll(saslSettings(mechanism, u.getKey(), u.getValue()));
+                    awaitLogin(props, deadline);
+                }
+            }
+        }
+
+        private static void awaitLogin(Map<String, Object> props, long deadlineNanos) throws InterruptedException, TimeoutException {
+            AuthenticationException last = null;
+            while (System.nanoTime() < deadlineNanos) {
+                try (Admin admin = Admin.create(props)) {
+                    admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof AuthenticationException a)) {
+                        throw new IllegalStateException("SASL listener check failed: " + e.getCause(), e.getCause());
+                    }
+                    last = a;
+                    TimeUnit.MILLISECONDS.sleep(50);
+                }
+            }
+            TimeoutException t = new TimeoutException("SCRAM credentials did not become usable: " + last);
+            t.initCause(last);
+            throw t;
         }
 
         private static void formatIfNew(KafkaConfig config, Path dir) {

@@ -7,8 +7,10 @@ import io.moerec.ingest.replay.ReplaySummary;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.config.KafkaAccessCheck;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine.Command;
@@ -55,13 +57,15 @@ final class CatalogCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Map<String, Object> client = kafka.clientProperties(); // a bad setting fails before any work
             DataSet dataSet = DataSetOpener.open(path, kafka.format);
             Topic<Long, Movie> target = Topics.MOVIES.withName(topic);
+            KafkaAccessCheck.check("catalog load", client, KafkaTopics.TIMEOUT);
             if (kafka.createTopics) {
-                KafkaTopics.ensure(kafka.bootstrap, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(kafka.dlqTopic)));
+                KafkaTopics.ensure(client, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(kafka.dlqTopic)));
             }
             ReplaySummary summary;
-            try (Producer<byte[], byte[]> producer = ReplayProducers.create(kafka.bootstrap)) {
+            try (Producer<byte[], byte[]> producer = ReplayProducers.create(ReplayProducers.config(kafka.bootstrap, client))) {
                 summary = new CatalogLoader(producer, target, kafka.dlqTopic).load(dataSet);
             }
             spec.commandLine().getOut().println("loaded the catalog of " + dataSet.description() + " to " + topic + ": "

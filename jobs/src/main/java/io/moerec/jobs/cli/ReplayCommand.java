@@ -8,10 +8,12 @@ import io.moerec.ingest.replay.Replayer;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.config.KafkaAccessCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine.Command;
@@ -59,10 +61,12 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Map<String, Object> client = kafka.clientProperties(); // a bad setting fails before any work
         DataSet dataSet = DataSetOpener.open(path, kafka.format);
         Topic<String, ViewingEvent> target = Topics.VIEWING_EVENTS.withName(topic);
+        KafkaAccessCheck.check("replay", client, KafkaTopics.TIMEOUT);
         if (kafka.createTopics) {
-            KafkaTopics.ensure(kafka.bootstrap, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(kafka.dlqTopic)));
+            KafkaTopics.ensure(client, List.of(target, Topics.VIEWING_EVENTS_DLQ.withName(kafka.dlqTopic)));
         }
         boolean terminal = System.console() != null;
         PrintWriter out = spec.commandLine().getOut();
@@ -71,7 +75,7 @@ final class ReplayCommand implements Callable<Integer> {
                 .withExpectedRecords(DataSetOpener.countEventLines(path).orElse(-1));
         ProgressPrinter progress = new ProgressPrinter(out, terminal);
         ReplaySummary summary;
-        try (Producer<byte[], byte[]> producer = ReplayProducers.create(kafka.bootstrap)) {
+        try (Producer<byte[], byte[]> producer = ReplayProducers.create(ReplayProducers.config(kafka.bootstrap, client))) {
             summary = new Replayer(producer, options).replay(dataSet, progress);
         } finally {
             progress.done();

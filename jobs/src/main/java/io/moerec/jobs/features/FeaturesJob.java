@@ -2,8 +2,10 @@ package io.moerec.jobs.features;
 
 import io.moerec.features.flink.FeaturesPipeline;
 import io.moerec.features.flink.KafkaConnectors;
+import io.moerec.jobs.config.KafkaAccessCheck;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +48,7 @@ public final class FeaturesJob {
         }
         FeaturesJobConfig config = parsed.get();
         LOG.info("starting the features job: {}", config);
+        checkKafka(config);
         Configuration flink = config.flinkConfiguration();
         Optional<String> restore = config.restorePath();
         if (restore.isPresent()) {
@@ -83,20 +86,35 @@ public final class FeaturesJob {
         return Optional.of(FeaturesJobConfig.fromMap(FeaturesJobConfig.load(cli.configFile, environment, cli.settings)));
     }
 
+    /**
+     * Connects to Kafka with the job's client settings before the job is submitted
+     * ({@link KafkaAccessCheck}), unless {@value FeaturesJobConfig#KAFKA_CHECK_TIMEOUT_MS} is 0: wrong
+     * credentials would otherwise make the job restart for ever under its restart strategy.
+     *
+     * @throws IllegalStateException naming the failure (authentication failed, with protocol,
+     *                               mechanism and user; or no answer in time)
+     */
+    public static void checkKafka(FeaturesJobConfig config) {
+        if (config.kafkaCheckTimeoutMs() > 0) {
+            KafkaAccessCheck.check("features job", config.kafkaClientProperties(), Duration.ofMillis(config.kafkaCheckTimeoutMs()));
+        }
+    }
+
     /** The pipeline wired to Kafka as {@code config} says. */
     public static FeaturesPipeline pipeline(FeaturesJobConfig config) {
         OffsetsInitializer start = config.start().equals("latest") ? OffsetsInitializer.latest() : OffsetsInitializer.earliest();
         String servers = config.bootstrapServers();
+        Map<String, String> client = config.kafkaProperties();
         return new FeaturesPipeline(config.pipeline(),
-                KafkaConnectors.rawSource(servers, config.eventsTopic(), config.groupId(), start, false),
+                KafkaConnectors.rawSource(servers, client, config.eventsTopic(), config.groupId(), start, false),
                 // The catalog is always read whole: it is compacted and the broadcast state needs every movie.
-                KafkaConnectors.rawSource(servers, config.moviesTopic(), config.groupId() + "-catalog",
+                KafkaConnectors.rawSource(servers, client, config.moviesTopic(), config.groupId() + "-catalog",
                         OffsetsInitializer.earliest(), false),
-                KafkaConnectors.featuresSink(servers, config.featuresTopic(), config.transactionalIdPrefix(),
+                KafkaConnectors.featuresSink(servers, client, config.featuresTopic(), config.transactionalIdPrefix(),
                         config.transactionTimeoutMs()),
-                KafkaConnectors.lateSink(servers, config.lateTopic(), config.transactionalIdPrefix(),
+                KafkaConnectors.lateSink(servers, client, config.lateTopic(), config.transactionalIdPrefix(),
                         config.transactionTimeoutMs()),
-                KafkaConnectors.deadLetterSink(servers, config.dlqTopic(), config.transactionalIdPrefix(),
+                KafkaConnectors.deadLetterSink(servers, client, config.dlqTopic(), config.transactionalIdPrefix(),
                         config.transactionTimeoutMs()));
     }
 }

@@ -6,6 +6,7 @@ import static io.moerec.ingest.config.ConfigValues.parseLong;
 import io.moerec.features.flink.FeaturesPipelineConfig;
 import io.moerec.features.flink.FlinkSettings;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.config.KafkaClientProperties;
 import io.moerec.jobs.config.LayeredConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
@@ -29,9 +31,12 @@ import org.apache.flink.configuration.Configuration;
  * {@value #BOOTSTRAP_SERVERS} (required), {@code topic.*}, {@value #GROUP_ID}, {@value #PARALLELISM},
  * {@value #CHECKPOINT_INTERVAL_MS}, {@value #CHECKPOINT_DIR}, {@value #TRANSACTIONAL_ID_PREFIX},
  * {@value #TRANSACTION_TIMEOUT_MS}, {@value #START}, {@value #RESTORE}, plus the pipeline's {@code stream.*} and the
- * feature logic's {@code features.*} keys ({@link FeaturesPipelineConfig}). Each key can also be
+ * feature logic's {@code features.*} keys ({@link FeaturesPipelineConfig}), and
+ * {@code kafka.<client property>} (for example {@code kafka.security.protocol=SASL_SSL},
+ * {@code kafka.sasl.jaas.config=...}), handed to every Kafka client of the job (sources, sinks and the
+ * start-up check) and validated by {@link KafkaClientProperties}. Each key can also be
  * set by an environment variable ({@link #environmentVariable}); precedence, lowest first: defaults,
- * properties file, environment, {@code -s key=value}.
+ * properties file, environment, {@code -s key=value}. {@link #toString()} masks secret values.
  */
 public record FeaturesJobConfig(
         String bootstrapServers,
@@ -48,6 +53,8 @@ public record FeaturesJobConfig(
         long transactionTimeoutMs,
         String start,
         String restore,
+        long kafkaCheckTimeoutMs,
+        Map<String, String> kafkaProperties,
         FeaturesPipelineConfig pipeline) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -72,6 +79,21 @@ public record FeaturesJobConfig(
      * (any job's; a {@code file:} URI only), or start without state if there is none.
      */
     public static final String RESTORE_LATEST = "latest";
+    public static final String KAFKA_CHECK_TIMEOUT_MS = "startup.kafka-check-timeout-ms";
+    /** Prefix of Kafka client properties passed to every client of the job. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    /** Client settings the job derives from its own keys; {@code kafka.<name>} for these is refused. */
+    static final Map<String, String> OWNED_KAFKA_PROPERTIES = Map.of(
+            "bootstrap.servers", BOOTSTRAP_SERVERS,
+            "group.id", GROUP_ID,
+            "transactional.id", TRANSACTIONAL_ID_PREFIX,
+            "transaction.timeout.ms", TRANSACTION_TIMEOUT_MS,
+            "isolation.level", "nothing (the job reads read_committed)",
+            "key.serializer", "nothing (the job's serializers)",
+            "value.serializer", "nothing (the job's serializers)",
+            "key.deserializer", "nothing (the job's deserializers)",
+            "value.deserializer", "nothing (the job's deserializers)");
 
     /** The broker's default {@code transaction.max.timeout.ms}: a longer producer timeout is refused. */
     public static final long MAX_TRANSACTION_TIMEOUT_MS = 15 * 60 * 1000L;
@@ -114,6 +136,32 @@ public record FeaturesJobConfig(
             throw new IllegalArgumentException(RESTORE + "=" + RESTORE_LATEST + " needs a file: " + CHECKPOINT_DIR + ", got "
                     + checkpointDir + " (give the checkpoint's path instead)");
         }
+        if (kafkaCheckTimeoutMs < 0 || kafkaCheckTimeoutMs > 600_000) {
+            throw new IllegalArgumentException(KAFKA_CHECK_TIMEOUT_MS + " must be in [0, 600000] (0 = no check), got "
+                    + kafkaCheckTimeoutMs);
+        }
+        kafkaProperties = Map.copyOf(KafkaClientProperties.validate(KAFKA_PREFIX, kafkaProperties, OWNED_KAFKA_PROPERTIES));
+    }
+
+    /**
+     * The Kafka client properties of every client of the job: the {@code kafka.*} settings and
+     * {@code bootstrap.servers}.
+     */
+    public Map<String, String> kafkaClientProperties() {
+        Map<String, String> m = new TreeMap<>(kafkaProperties);
+        m.put("bootstrap.servers", bootstrapServers);
+        return m;
+    }
+
+    /** The configuration with secret values ({@link KafkaClientProperties#isSecret}) masked: safe to log. */
+    @Override
+    public String toString() {
+        return "FeaturesJobConfig[bootstrapServers=" + bootstrapServers + ", eventsTopic=" + eventsTopic + ", moviesTopic="
+                + moviesTopic + ", featuresTopic=" + featuresTopic + ", lateTopic=" + lateTopic + ", dlqTopic=" + dlqTopic
+                + ", groupId=" + groupId + ", parallelism=" + parallelism + ", checkpointIntervalMs=" + checkpointIntervalMs
+                + ", checkpointDir=" + checkpointDir + ", transactionalIdPrefix=" + transactionalIdPrefix
+                + ", transactionTimeoutMs=" + transactionTimeoutMs + ", start=" + start + ", restore=" + restore + ", kafkaCheckTimeoutMs="
+                + kafkaCheckTimeoutMs + ", kafka=" + KafkaClientProperties.masked(kafkaProperties) + ", pipeline=" + pipeline + "]";
     }
 
     /** Every key with its default ({@value #BOOTSTRAP_SERVERS} has none). */
@@ -133,23 +181,29 @@ public record FeaturesJobConfig(
         m.put(TRANSACTION_TIMEOUT_MS, Long.toString(MAX_TRANSACTION_TIMEOUT_MS));
         m.put(START, "earliest");
         m.put(RESTORE, RESTORE_NONE);
+        m.put(KAFKA_CHECK_TIMEOUT_MS, "30000");
         return m;
     }
 
     /**
-     * Reads settings over the defaults. Keys of this class, {@code stream.*} and {@code features.*}
-     * are known; anything else is rejected so that a typo fails loudly.
+     * Reads settings over the defaults. Keys of this class, {@code stream.*}, {@code features.*} and
+     * {@code kafka.*} are known; anything else is rejected so that a typo fails loudly.
      */
     public static FeaturesJobConfig fromMap(Map<String, String> settings) {
         Map<String, String> v = defaults();
+        Map<String, String> kafka = new TreeMap<>();
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String k = e.getKey();
             if (k.startsWith("stream.") || k.startsWith("features.")) {
                 continue; // validated by FeaturesPipelineConfig below
             }
+            if (k.startsWith(KAFKA_PREFIX)) {
+                kafka.put(k.substring(KAFKA_PREFIX.length()), e.getValue());
+                continue; // validated by KafkaClientProperties in the constructor
+            }
             if (!v.containsKey(k)) {
                 throw new IllegalArgumentException("unknown configuration key " + k + "; known are " + v.keySet()
-                        + " and the stream.* and features.* keys");
+                                + " and the stream.*, features.* and kafka.* keys");
             }
             v.put(k, e.getValue().trim());
         }
@@ -157,7 +211,7 @@ public record FeaturesJobConfig(
                 v.get(TOPIC_FEATURES), v.get(TOPIC_LATE), v.get(TOPIC_DLQ), v.get(GROUP_ID),
                 parseInt(v, PARALLELISM), parseLong(v, CHECKPOINT_INTERVAL_MS), v.get(CHECKPOINT_DIR),
                 v.get(TRANSACTIONAL_ID_PREFIX), parseLong(v, TRANSACTION_TIMEOUT_MS), v.get(START),
-                v.get(RESTORE), FeaturesPipelineConfig.fromMap(settings));
+                v.get(RESTORE), parseLong(v, KAFKA_CHECK_TIMEOUT_MS), kafka, FeaturesPipelineConfig.fromMap(settings));
     }
 
     /** Reads a properties file; {@code overrides} win over its entries. */
@@ -177,10 +231,15 @@ public record FeaturesJobConfig(
     /** Prefix of the environment variables that set the job's keys. */
     public static final String ENV_PREFIX = "MOEREC_FEATURES_";
 
-    /** Every key the job reads: its own, the pipeline's {@code stream.*} and the logic's {@code features.*}. */
+    /**
+     * Every key the job reads: its own, the pipeline's {@code stream.*}, the logic's {@code features.*}
+     * and {@code kafka.<name>} for every Kafka client property name (so that secrets such as
+     * {@code kafka.sasl.jaas.config} can come from {@code MOEREC_FEATURES_KAFKA_SASL_JAAS_CONFIG}).
+     */
     public static Set<String> knownKeys() {
         Set<String> keys = new TreeSet<>(defaults().keySet());
         keys.addAll(FeaturesPipelineConfig.defaults().toMap().keySet());
+        KafkaClientProperties.clientPropertyNames().forEach(n -> keys.add(KAFKA_PREFIX + n));
         return keys;
     }
 

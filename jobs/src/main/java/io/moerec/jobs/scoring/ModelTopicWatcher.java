@@ -5,6 +5,7 @@ import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,10 +32,11 @@ public final class ModelTopicWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public ModelTopicWatcher(String bootstrapServers, String topicName, ModelUpdater updater) {
+    /** @param clientProperties {@code bootstrap.servers} and connection settings (security) of the consumer */
+    public ModelTopicWatcher(Map<String, String> clientProperties, String topicName, ModelUpdater updater) {
         Topic<String, ModelAnnouncement> topic = Topics.MODELS.withName(topicName);
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(clientProperties);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "moerec-model-watcher");

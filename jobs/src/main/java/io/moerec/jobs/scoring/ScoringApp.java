@@ -1,5 +1,7 @@
 package io.moerec.jobs.scoring;
 
+import io.moerec.jobs.config.KafkaAccessCheck;
+import io.moerec.jobs.config.KafkaClientProperties;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.bundle.ModelBundle;
 import java.io.IOException;
@@ -9,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -52,20 +56,36 @@ public final class ScoringApp implements AutoCloseable {
         LOG.info("model {} loaded from {}", initial.version(), config.modelPath());
     }
 
-    /** Starts the HTTP endpoint, Kafka Streams and the model watcher; returns at once. */
+    /**
+     * Checks that Kafka answers with the configured credentials ({@link KafkaAccessCheck}, unless
+     * {@value ScoringConfig#KAFKA_CHECK_TIMEOUT_MS} is 0), then starts the HTTP endpoint, Kafka
+     * Streams and the model watcher; returns at once.
+     *
+     * @throws IllegalStateException when Kafka refuses the credentials or does not answer in time
+     */
     public ScoringApp start() throws IOException {
+        LOG.info("starting the scoring app: {}", config);
+        if (config.kafkaCheckTimeoutMs() > 0) {
+            KafkaAccessCheck.check("scoring app", config.kafkaClientProperties(), Duration.ofMillis(config.kafkaCheckTimeoutMs()));
+        }
         http = new ScoringHttpServer(config.httpHost(), config.httpPort(), metrics, () -> models.current().version());
         Topology topology = ScoringTopology.buildTopology(config, models, metrics);
         LOG.debug("scoring topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, config.streamsProperties(http.port()));
         streams.setUncaughtExceptionHandler(e -> {
+            if (causedBy(e, AuthenticationException.class) || causedBy(e, AuthorizationException.class)) {
+                // New threads would fail the same way for ever: credentials or ACLs changed under us.
+                LOG.error("a stream thread failed on Kafka security ({}); shutting the app's Kafka Streams client down",
+                        KafkaClientProperties.describeAuthentication(config.kafkaClientProperties()), e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             LOG.error("a stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         http.attach(new RecommendationLookup(streams, new HostInfo(config.httpHost(), http.port())), () -> streams.state().name());
         streams.start();
         if (config.watchModelsTopic()) {
-            watcher = new ModelTopicWatcher(config.bootstrapServers(), config.modelsTopic(), new ModelUpdater(models, metrics));
+            watcher = new ModelTopicWatcher(config.kafkaClientProperties(), config.modelsTopic(), new ModelUpdater(models, metrics));
             watcher.start();
         }
         if (config.modelWatchDir() != null) {
@@ -74,6 +94,15 @@ public final class ScoringApp implements AutoCloseable {
         }
         LOG.info("scoring app {} started; HTTP on {}:{}", config.applicationId(), config.httpHost(), http.port());
         return this;
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public KafkaStreams streams() {

@@ -4,21 +4,35 @@ import static io.moerec.ingest.config.ConfigValues.parseInt;
 import static io.moerec.ingest.config.ConfigValues.parseLong;
 
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.config.KafkaClientProperties;
 import io.moerec.jobs.config.LayeredConfig;
 import io.moerec.moe.routing.RouterKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Everything the scoring app needs to start, validated when built: a bad or missing value fails at
  * start-up with its key in the message. Keys and defaults are in {@link #defaults()};
  * {@code streams.<key>} passes {@code <key>} to Kafka Streams unchanged (for example
- * {@code streams.replication.factor=3}) and wins over what this class derives.
+ * {@code streams.replication.factor=3}) and wins over what this class derives. Kafka Streams hands
+ * unprefixed client properties to all its clients, so {@code streams.security.protocol},
+ * {@code streams.sasl.mechanism}, {@code streams.sasl.jaas.config} and {@code streams.ssl.*} secure
+ * its producer, consumers and admin client; the app's own model watcher and start-up check take the
+ * same unprefixed settings ({@link #kafkaClientProperties()}). A {@code streams.*} key must be a Kafka
+ * Streams or client setting (or one of Kafka Streams' {@code producer.}, {@code consumer.},
+ * {@code main.consumer.}, {@code restore.consumer.}, {@code global.consumer.}, {@code admin.},
+ * {@code topic.} prefixed forms), and its value must pass Kafka's validator. {@link #toString()} masks
+ * secret values.
  */
 public record ScoringConfig(
         String bootstrapServers,
@@ -43,6 +57,7 @@ public record ScoringConfig(
         Path stateDir,
         String httpHost,
         int httpPort,
+        long kafkaCheckTimeoutMs,
         Map<String, String> streamsOverrides) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -68,6 +83,12 @@ public record ScoringConfig(
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String STREAMS_PREFIX = "streams.";
+    public static final String KAFKA_CHECK_TIMEOUT_MS = "startup.kafka-check-timeout-ms";
+
+    /** Kafka Streams' prefixes for settings of one of its clients or of its internal topics. */
+    private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX,
+            StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX,
+            StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
 
     private static final Set<String> GUARANTEES = Set.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
 
@@ -96,7 +117,66 @@ public record ScoringConfig(
         range(STANDBY_REPLICAS, standbyReplicas, 0, 8);
         require(HTTP_HOST, httpHost);
         range(HTTP_PORT, httpPort, 0, 65535);
+        range(KAFKA_CHECK_TIMEOUT_MS, kafkaCheckTimeoutMs, 0, 600_000);
+        streamsOverrides.forEach(ScoringConfig::validateStreamsSetting);
         streamsOverrides = Map.copyOf(streamsOverrides);
+    }
+
+    private static void validateStreamsSetting(String key, String value) {
+        String shown = STREAMS_PREFIX + key;
+        if (key.startsWith(StreamsConfig.TOPIC_PREFIX)) {
+            return; // internal topics' settings: the broker validates them when it creates the topics
+        }
+        for (String prefix : CLIENT_PREFIXES) {
+            if (key.startsWith(prefix)) {
+                KafkaClientProperties.validateValue(shown, key.substring(prefix.length()), value);
+                return;
+            }
+        }
+        if (KafkaClientProperties.clientPropertyNames().contains(key)) {
+            KafkaClientProperties.validateValue(shown, key, value);
+            return;
+        }
+        ConfigDef.ConfigKey k = StreamsConfig.configDef().configKeys().get(key);
+        if (k == null) {
+            throw new IllegalArgumentException("unknown Kafka Streams setting " + shown
+                    + " (not a Kafka Streams or client property, nor a producer./consumer./admin./topic. prefixed one)");
+        }
+        try {
+            Object parsed = ConfigDef.parseType(key, value, k.type);
+            if (k.validator != null) {
+                k.validator.ensureValid(key, parsed);
+            }
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(shown + ": invalid value"
+                    + (KafkaClientProperties.isSecret(key) ? "" : " '" + value + "' (" + e.getMessage() + ")"));
+        }
+    }
+
+    /**
+     * Client properties for the app's own clients (the model watcher, the start-up check):
+     * {@code bootstrap.servers} and the unprefixed connection settings among {@code streams.*}
+     * ({@link KafkaClientProperties#connectionSettings}).
+     */
+    public Map<String, String> kafkaClientProperties() {
+        Map<String, String> m = new TreeMap<>(KafkaClientProperties.connectionSettings(streamsOverrides));
+        m.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, streamsOverrides.getOrDefault(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers));
+        return m;
+    }
+
+    /** The configuration with secret values masked ({@link KafkaClientProperties#isSecret}): safe to log. */
+    @Override
+    public String toString() {
+        return "ScoringConfig[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId + ", featuresTopic="
+                + featuresTopic + ", moviesTopic=" + moviesTopic + ", recommendationsTopic=" + recommendationsTopic
+                + ", modelsTopic=" + modelsTopic + ", dlqTopic=" + dlqTopic + ", modelPath=" + modelPath + ", watchModelsTopic="
+                + watchModelsTopic + ", modelWatchDir=" + modelWatchDir + ", modelWatchIntervalMs=" + modelWatchIntervalMs
+                + ", router=" + router + ", topN=" + topN + ", balancedBatch=" + balancedBatch + ", coalesceIntervalMs="
+                + coalesceIntervalMs + ", watchedMax=" + watchedMax + ", processingGuarantee=" + processingGuarantee
+                + ", streamThreads=" + streamThreads + ", standbyReplicas=" + standbyReplicas + ", stateDir=" + stateDir
+                + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", kafkaCheckTimeoutMs=" + kafkaCheckTimeoutMs
+                + ", streams=" + KafkaClientProperties.masked(new TreeMap<>(streamsOverrides)) + "]";
     }
 
     /** Every key with its default ({@value #BOOTSTRAP_SERVERS} and {@value #MODEL_PATH} have none). */
@@ -124,6 +204,7 @@ public record ScoringConfig(
         m.put(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "moerec", "streams").toString());
         m.put(HTTP_HOST, "127.0.0.1");
         m.put(HTTP_PORT, "8080");
+        m.put(KAFKA_CHECK_TIMEOUT_MS, "30000");
         return m;
     }
 
@@ -158,7 +239,7 @@ public record ScoringConfig(
                 v.get(MODEL_WATCH_DIR).isBlank() ? null : Path.of(v.get(MODEL_WATCH_DIR)), parseLong(v, MODEL_WATCH_INTERVAL_MS), router,
                 parseInt(v, TOP_N), parseInt(v, BALANCED_BATCH), parseLong(v, COALESCE_INTERVAL_MS), parseInt(v, WATCHED_MAX),
                 v.get(PROCESSING_GUARANTEE), parseInt(v, STREAM_THREADS), parseInt(v, STANDBY_REPLICAS),
-                Path.of(v.get(STATE_DIR)), v.get(HTTP_HOST), parseInt(v, HTTP_PORT), streams);
+                Path.of(v.get(STATE_DIR)), v.get(HTTP_HOST), parseInt(v, HTTP_PORT), parseLong(v, KAFKA_CHECK_TIMEOUT_MS), streams);
     }
 
     /** Reads a properties file; {@code overrides} win over its entries. */
@@ -172,7 +253,19 @@ public record ScoringConfig(
      */
     public static Map<String, String> load(Path propertiesFile, Map<String, String> environment,
                                            Map<String, String> overrides) throws IOException {
-        return LayeredConfig.load(propertiesFile, environment, ENV_PREFIX, defaults().keySet(), overrides);
+        return LayeredConfig.load(propertiesFile, environment, ENV_PREFIX, environmentKeys(), overrides);
+    }
+
+    /**
+     * The keys an environment variable can set: those of {@link #defaults()} and
+     * {@code streams.<name>} for every Kafka Streams and client property name (so that a secret such
+     * as {@code streams.sasl.jaas.config} can come from {@code MOEREC_SCORING_STREAMS_SASL_JAAS_CONFIG}).
+     */
+    public static Set<String> environmentKeys() {
+        Set<String> keys = new TreeSet<>(defaults().keySet());
+        KafkaClientProperties.clientPropertyNames().forEach(n -> keys.add(STREAMS_PREFIX + n));
+        StreamsConfig.configDef().names().forEach(n -> keys.add(STREAMS_PREFIX + n));
+        return keys;
     }
 
     /** Prefix of the environment variables that set the app's keys. */
@@ -181,8 +274,8 @@ public record ScoringConfig(
     /**
      * The environment variable for a key: {@value #ENV_PREFIX} and the key upper-cased with
      * {@code .} and {@code -} as {@code _}, e.g. {@code model.watch-dir} is
-     * {@code MOEREC_SCORING_MODEL_WATCH_DIR}. Only the keys of {@link #defaults()} have one;
-     * {@code streams.*} keys are set in the file or with {@code -s}.
+     * {@code MOEREC_SCORING_MODEL_WATCH_DIR}. The keys of {@link #environmentKeys()} have one;
+     * prefixed {@code streams.*} keys ({@code streams.producer.*}, ...) are set in the file or with {@code -s}.
      */
     public static String environmentVariable(String key) {
         return LayeredConfig.environmentVariable(ENV_PREFIX, key);
@@ -193,7 +286,7 @@ public record ScoringConfig(
      * with the prefix that names no key fails, naming the variable ({@link LayeredConfig#fromEnvironment}).
      */
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {
-        return LayeredConfig.fromEnvironment(environment, ENV_PREFIX, defaults().keySet());
+        return LayeredConfig.fromEnvironment(environment, ENV_PREFIX, environmentKeys());
     }
 
     /**

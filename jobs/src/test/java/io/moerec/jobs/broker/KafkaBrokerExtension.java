@@ -1,7 +1,9 @@
 package io.moerec.jobs.broker;
 
 import io.moerec.ingest.topic.Topic;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -25,14 +27,36 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     private static final String KEY = "broker";
 
     private final AtomicInteger topicCounter = new AtomicInteger();
+    private final Map<String, String> saslUsers;
     private volatile EmbeddedKafkaBroker broker;
+
+    public KafkaBrokerExtension() {
+        this(Map.of());
+    }
+
+    private KafkaBrokerExtension(Map<String, String> saslUsers) {
+        this.saslUsers = new LinkedHashMap<>(saslUsers);
+    }
+
+    /**
+     * A broker that also has a SASL listener ({@link EmbeddedKafkaBroker#saslBootstrapServers()}) for
+     * these users (name to password), each usable with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512.
+     */
+    public static KafkaBrokerExtension withSaslUsers(Map<String, String> users) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("at least one SASL user");
+        }
+        return new KafkaBrokerExtension(users);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         if (context.getStore(NS).get(KEY, EmbeddedKafkaBroker.class) != null) {
             return; // a @Nested class: the outer class's broker serves it
         }
-        EmbeddedKafkaBroker started = EmbeddedKafkaBroker.start();
+        EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder();
+        saslUsers.forEach(builder::saslUser);
+        EmbeddedKafkaBroker started = builder.start();
         context.getStore(NS).put(KEY, started);
         broker = started;
     }

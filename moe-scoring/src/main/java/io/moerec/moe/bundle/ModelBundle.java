@@ -50,6 +50,15 @@ import org.tribuo.classification.Label;
  * covering every other file. The bundle's version is {@code moe-} plus a hash of its content.
  * {@link #load} first verifies every checksum, then every version, and fails with
  * {@link InvalidBundleException} naming what is wrong; nothing is deserialized from an unverified file.
+ *
+ * <p>No file of a bundle is read with Java serialization ({@code ObjectInputStream}): the Tribuo
+ * models are protobuf, the rest JSON and the length-checked binary arrays of {@link BinaryArrays}
+ * ({@code ModelBundleTest} checks this with a JVM-wide serial filter). Tribuo's protobuf loader does
+ * resolve the class name written in a model file ({@code Class.forName}, then checks it is a Tribuo
+ * {@code ProtoSerializable}); that is one more reason why checksums are verified first. The manifest
+ * proves integrity against the manifest, not who wrote it: whoever can rewrite the whole directory can
+ * rewrite the manifest too. Live updates therefore also pin the manifest's own sha256 in the
+ * announcement; the start-up bundle ({@code model.path}) is trusted as operator configuration.
  */
 public final class ModelBundle {
 

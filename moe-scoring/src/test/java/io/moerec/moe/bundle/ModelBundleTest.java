@@ -109,6 +109,52 @@ class ModelBundleTest {
         assertTrue(e.getMessage().contains("checksum mismatch") && e.getMessage().contains("compiled/expert-Drama.bin"), e.getMessage());
     }
 
+    /**
+     * A model file swapped for a Java-serialized object stream (the usual shape of a deserialization
+     * attack) is refused by the checksum check, and nothing is deserialized: a JVM-wide serial filter
+     * sees every {@code ObjectInputStream} read and rejects any on this thread during the load; a
+     * valid bundle loads without any, since Tribuo's models are protobuf.
+     */
+    @Test
+    void aTamperedModelFileIsRejectedBeforeAnythingIsDeserialized() throws IOException {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread loader = Thread.currentThread();
+        // The filter stays for the rest of this JVM: it only acts while this test runs.
+        java.util.concurrent.atomic.AtomicBoolean active = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try {
+            java.io.ObjectInputFilter.Config.setSerialFilter(info -> {
+                if (active.get() && Thread.currentThread() == loader && info.serialClass() != null) {
+                    seen.add(info.serialClass().getName());
+                    return java.io.ObjectInputFilter.Status.REJECTED;
+                }
+                return java.io.ObjectInputFilter.Status.UNDECIDED;
+            });
+        } catch (IllegalStateException alreadySet) {
+            org.junit.jupiter.api.Assumptions.abort("a JVM-wide serial filter is already set: " + alreadySet.getMessage());
+        }
+        try {
+            loadAndTamper(seen);
+        } finally {
+            active.set(false);
+        }
+    }
+
+    private void loadAndTamper(List<String> seen) throws IOException {
+        Path dir = tmp.resolve("b");
+        ModelBundle.save(Fixtures.model(), dir);
+        assertEquals(ModelBundle.load(dir).version(), ModelBundle.load(dir).version());
+        assertEquals(List.of(), seen, "a valid bundle loads without Java deserialization");
+
+        java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(payload)) {
+            out.writeObject(new java.util.HashMap<>(java.util.Map.of("gadget", 1)));
+        }
+        Files.write(dir.resolve("tribuo/gate.tribuo"), payload.toByteArray());
+        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
+        assertTrue(e.getMessage().contains("checksum mismatch") && e.getMessage().contains("tribuo/gate.tribuo"), e.getMessage());
+        assertEquals(List.of(), seen, "nothing was deserialized from the tampered bundle");
+    }
+
     @Test
     void missingFileIsRejected() throws IOException {
         Path dir = tmp.resolve("b");

@@ -1,0 +1,133 @@
+package io.moerec.jobs.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.moerec.ingest.domain.Genre;
+import io.moerec.ingest.domain.Movie;
+import io.moerec.ingest.domain.RecommendationList;
+import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.topic.Topic;
+import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.broker.EmbeddedKafkaBroker;
+import io.moerec.jobs.broker.KafkaBrokerExtension;
+import io.moerec.jobs.testing.SecurityLog;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scoring app on the embedded broker's SASL listener, configured only through {@code streams.*}
+ * client settings: with the right SCRAM credentials it starts and publishes a list (read back over
+ * SASL); with a wrong password it fails in {@link ScoringApp#start()} saying authentication failed,
+ * with mechanism and user, instead of replacing stream threads for ever. No password reaches the log.
+ */
+class ScoringAppSaslTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringAppSaslTest.class);
+    private static final String PASSWORD = "scorer-" + UUID.randomUUID();
+    private static final String WRONG = "wrong-" + UUID.randomUUID();
+    private static final Duration DEADLINE = Duration.ofSeconds(45);
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.withSaslUsers(Map.of("scorer", PASSWORD));
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void train() {
+        ScoringFixtures.ensure();
+    }
+
+    private Map<String, String> settings(String mechanism, String password, String appId) {
+        Map<String, String> s = ScoringFixtures.settings(KAFKA.broker().saslBootstrapServers(), tmp.resolve(appId));
+        s.put(ScoringConfig.APPLICATION_ID, appId);
+        EmbeddedKafkaBroker.saslSettings(mechanism, "scorer", password).forEach((k, v) -> s.put("streams." + k, v));
+        s.put("streams.replication.factor", "1");
+        s.put("streams.commit.interval.ms", "100");
+        return s;
+    }
+
+    @Test
+    void startsAndPublishesWithTheRightCredentialsAndStopsAtStartWithWrongOnes() throws Exception {
+        Topic<String, UserPreferenceFeatures> features = KAFKA.createUniqueTopic(Topics.USER_FEATURES);
+        Topic<Long, Movie> movies = KAFKA.createUniqueTopic(Topics.MOVIES);
+        Topic<String, RecommendationList> recommendations = KAFKA.createUniqueTopic(Topics.RECOMMENDATIONS);
+        Map<String, String> good = settings("SCRAM-SHA-512", PASSWORD, KAFKA.uniqueName("scoring-sasl"));
+        good.put(ScoringConfig.TOPIC_FEATURES, features.name());
+        good.put(ScoringConfig.TOPIC_MOVIES, movies.name());
+        good.put(ScoringConfig.TOPIC_RECOMMENDATIONS, recommendations.name());
+        good.put(ScoringConfig.TOPIC_MODELS, KAFKA.createUniqueTopic(Topics.MODELS).name());
+        good.put(ScoringConfig.TOPIC_DLQ, KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_DLQ).name());
+
+        Map<String, Object> producerProps = KAFKA.broker().saslClientProperties("PLAIN", "scorer", PASSWORD);
+        producerProps.put("acks", "all");
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+             ScoringApp app = new ScoringApp(ScoringConfig.fromMap(good)).start()) {
+            for (Movie m : ScoringFixtures.catalog()) {
+                send(p, movies, m.movieId(), m);
+            }
+            send(p, features, "u1", ScoringFixtures.features("u1", Genre.COMEDY, new long[0], "sasl-e1", ScoringFixtures.T0 + 1));
+            Map<String, Object> c = KAFKA.broker().saslClientProperties("SCRAM-SHA-256", "scorer", PASSWORD);
+            c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            try (KafkaConsumer<byte[], byte[]> out = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> parts = out.partitionsFor(recommendations.name()).stream()
+                        .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                out.assign(parts);
+                out.seekToBeginning(parts);
+                awaitList(out, recommendations, "sasl-e1");
+            }
+        }
+
+        Map<String, String> bad = settings("SCRAM-SHA-256", WRONG, KAFKA.uniqueName("scoring-sasl-bad"));
+        long t0 = System.nanoTime();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+            try (ScoringApp app = new ScoringApp(ScoringConfig.fromMap(bad))) {
+                app.start();
+            }
+        });
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        LOG.info("scoring app with a wrong password (SCRAM-SHA-256) refused at start-up in {} ms: {}", ms, e.getMessage());
+        assertTrue(e.getMessage().startsWith("scoring app: authentication failed"), e.getMessage());
+        assertTrue(e.getMessage().contains("SASL mechanism SCRAM-SHA-256, user 'scorer'"), e.getMessage());
+        assertFalse(e.getMessage().contains(WRONG), e.getMessage());
+        SecurityLog.assertNoSecrets(PASSWORD, WRONG);
+        assertTrue(SecurityLog.text().contains("starting the scoring app: ScoringConfig["), "the app logs its configuration");
+    }
+
+    private static <K, V> void send(KafkaProducer<byte[], byte[]> p, Topic<K, V> topic, K key, V value) throws Exception {
+        p.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), key),
+                topic.valueSerde().serializer().serialize(topic.name(), value))).get();
+    }
+
+    private static void awaitList(KafkaConsumer<byte[], byte[]> c, Topic<String, RecommendationList> topic, String trigger) {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < end) {
+            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                if (topic.valueSerde().deserializer().deserialize(r.topic(), r.value()).triggerEventId().equals(trigger)) {
+                    return;
+                }
+            }
+        }
+        fail("no list for " + trigger + " within " + DEADLINE);
+    }
+}
