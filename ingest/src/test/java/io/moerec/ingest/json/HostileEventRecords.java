@@ -59,6 +59,34 @@ public final class HostileEventRecords {
             return valid != null;
         }
 
+        /**
+         * The same case as one line of a file: a newline inside would make two lines, a line of only
+         * blanks is no record, and a trailing carriage return is the line ending's; such bytes are
+         * replaced so the case stays one line.
+         */
+        public Case asLine() {
+            Case c = this;
+            byte[] b = c.bytes().clone();
+            boolean changed = false;
+            for (int i = 0; i < b.length; i++) {
+                if (b[i] == '\n' || (b[i] == '\r' && i == b.length - 1)) {
+                    b[i] = 'x';
+                    changed = true;
+                }
+            }
+            boolean blank = true;
+            for (byte x : b) {
+                blank &= x == ' ' || x == '\t';
+            }
+            if (blank) {
+                b = Arrays.copyOf(b, b.length + 1);
+                b[b.length - 1] = 'x';
+                changed = true;
+            }
+            // A changed record may change its verdict (a raw newline was its only fault): either way is fine.
+            return changed ? new Case(c.kind(), b, null, HostileEventRecords.ANY_DECODER_REASON) : c;
+        }
+
         @Override
         public String toString() {
             String text = new String(bytes, 0, Math.min(bytes.length, 160), StandardCharsets.UTF_8);
