@@ -16,7 +16,7 @@ import java.util.Iterator;
 import java.util.Set;
 
 /**
- * The one strict JSON reader behind every codec: size limit first, then UTF-8 and syntax (no NaN
+ * The one strict JSON reader behind every codec: size limit first, then strict UTF-8, then syntax (no NaN
  * literals, no comments, no duplicate fields, no trailing data), then typed field access that names
  * the field in every failure, and a final check that no unknown field was present.
  */
@@ -46,6 +46,11 @@ public final class StrictJson {
             throw new InvalidRecordException(RejectReason.OVERSIZE,
                     "the record has " + bytes.length + " bytes, the limit is " + maxBytes);
         }
+        int badUtf8 = firstInvalidUtf8(bytes);
+        if (badUtf8 >= 0) {
+            throw new InvalidRecordException(RejectReason.INVALID_UTF8,
+                    "the bytes are not valid UTF-8 at byte offset " + badUtf8);
+        }
         JsonNode node;
         try (JsonParser parser = FACTORY.createParser(bytes)) {
             node = MAPPER.readTree(parser);
@@ -54,9 +59,8 @@ public final class StrictJson {
             if (msg != null && msg.contains("Duplicate field")) {
                 throw new InvalidRecordException(RejectReason.DUPLICATE_FIELD, firstLine(msg), e);
             }
-            if (msg != null && (msg.contains("Invalid UTF-8") || msg.contains("UTF8"))) {
-                throw new InvalidRecordException(RejectReason.INVALID_UTF8, firstLine(msg), e);
-            }
+            // No INVALID_UTF8 here: the bytes passed firstInvalidUtf8, so when Jackson speaks of UTF-8
+            // it met a valid character where JSON allows none (e.g. a second byte-order mark).
             throw new InvalidRecordException(RejectReason.MALFORMED_JSON, firstLine(msg), e);
         } catch (IOException e) {
             throw new InvalidRecordException(RejectReason.MALFORMED_JSON, firstLine(e.getMessage()), e);
@@ -69,6 +73,61 @@ public final class StrictJson {
                     "expected a JSON object, got " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         }
         return new Fields((ObjectNode) node, "");
+    }
+
+    /**
+     * The offset of the first byte that does not belong to a well-formed UTF-8 sequence (Unicode
+     * Table 3-7), or -1. Jackson's own decoder is lenient: it accepts overlong forms, encoded
+     * surrogates and code points above U+10FFFF, so a record could carry them past the parser
+     * (fuzz-tested in {@code EventDecoderFuzzTest}).
+     */
+    static int firstInvalidUtf8(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int len;
+            int lo = 0x80;
+            int hi = 0xbf;
+            if (c >= 0xc2 && c <= 0xdf) {
+                len = 2;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                len = 3;
+                if (c == 0xe0) {
+                    lo = 0xa0;
+                } else if (c == 0xed) {
+                    hi = 0x9f;
+                }
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                len = 4;
+                if (c == 0xf0) {
+                    lo = 0x90;
+                } else if (c == 0xf4) {
+                    hi = 0x8f;
+                }
+            } else {
+                return i;
+            }
+            if (i + len > n) {
+                return i;
+            }
+            int second = b[i + 1] & 0xff;
+            if (second < lo || second > hi) {
+                return i;
+            }
+            for (int k = 2; k < len; k++) {
+                int cont = b[i + k] & 0xff;
+                if (cont < 0x80 || cont > 0xbf) {
+                    return i;
+                }
+            }
+            i += len;
+        }
+        return -1;
     }
 
     private static String firstLine(String s) {

@@ -89,7 +89,7 @@ class JsonLinesDataSetTest {
         Parsed.Rejected<ViewingEvent> bad = rejected(read.get(1));
         assertEquals(4, bad.position());
         assertArrayEquals(garbage, bad.original());
-        assertEquals(RejectReason.MALFORMED_JSON, bad.reason());
+        assertEquals(RejectReason.INVALID_UTF8, bad.reason()); // UTF-8 is checked before syntax
         Parsed.Rejected<ViewingEvent> big = rejected(read.get(2));
         assertEquals(RejectReason.OVERSIZE, big.reason());
         assertEquals(5, big.position());

@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@value ScoringTopology#LISTS_STORE} store. Knows nothing of HTTP (the resource asks the owner);
  * answers "unavailable" while the app is not running, rebalancing or restoring.
  */
-public final class RecommendationLookup {
+public final class RecommendationLookup implements UserListLookup {
 
     /** What a look-up found. */
     public sealed interface Result permits Found, NotFound, Unavailable, Elsewhere {
@@ -48,6 +48,7 @@ public final class RecommendationLookup {
         return self;
     }
 
+    @Override
     public Result find(String userId) {
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING) {

@@ -14,8 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -33,15 +34,44 @@ public final class ScoringHttpServer implements AutoCloseable {
     /** Query parameter marking a request forwarded by another instance, so it is never forwarded again. */
     static final String FORWARDED = "forwarded=1";
     static final int MAX_PATH_CHARS = 512;
+    /** Threads answering requests. */
+    static final int HANDLER_THREADS = 4;
+    /**
+     * Accepted connections waiting for a handler thread. Beyond it the JDK server closes the new
+     * connection at once rather than queueing it in memory (an unbounded queue was a memory hole under
+     * a flood of clients); the operating system's accept backlog ({@value #BACKLOG}) comes before it.
+     */
+    static final int MAX_QUEUED_EXCHANGES = 256;
+    static final int BACKLOG = 64;
+
+    /**
+     * The JDK server's own limits, set as defaults unless the JVM was started with them (-D wins).
+     * It reads them once, when its first server is created, so they must be in place before that.
+     * Without {@code maxReqTime} (the JDK default is none) a client that sends half a request line
+     * and stops holds a handler thread for ever: {@value #HANDLER_THREADS} such clients would silence
+     * the endpoint. Request headers are capped by the JDK at 384 KiB and 200 lines by default.
+     */
+    static final java.util.Map<String, String> JDK_SERVER_LIMITS = java.util.Map.of(
+            "sun.net.httpserver.maxReqTime", "10",          // seconds to send a whole request
+            "sun.net.httpserver.maxRspTime", "30",          // seconds for a client to take the answer
+            "jdk.httpserver.maxConnections", "1000");        // open connections, idle ones included
+
+    static {
+        JDK_SERVER_LIMITS.forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        });
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringHttpServer.class);
     private static final String PREFIX = "/users/";
     private static final String SUFFIX = "/recommendations";
 
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final ThreadPoolExecutor executor;
     private final HttpClient client;
-    private volatile RecommendationLookup lookup;
+    private volatile UserListLookup lookup;
     private volatile Supplier<String> health = () -> "STARTING";
     private final ScoringMetrics metrics;
     private final Supplier<String> modelVersion;
@@ -49,12 +79,13 @@ public final class ScoringHttpServer implements AutoCloseable {
     public ScoringHttpServer(String host, int port, ScoringMetrics metrics, Supplier<String> modelVersion) throws IOException {
         this.metrics = metrics;
         this.modelVersion = modelVersion;
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        this.executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "moerec-http");
-            t.setDaemon(true);
-            return t;
-        });
+        this.server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
+        this.executor = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(MAX_QUEUED_EXCHANGES), r -> {
+                    Thread t = new Thread(r, "moerec-http");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -66,8 +97,17 @@ public final class ScoringHttpServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** How many accepted requests wait for a handler thread now (bounded by {@link #MAX_QUEUED_EXCHANGES}). */
+    int queuedExchanges() {
+        return executor.getQueue().size();
+    }
+
+    int queueCapacity() {
+        return executor.getQueue().size() + executor.getQueue().remainingCapacity();
+    }
+
     /** Connects the endpoint to the running app; until then look-ups answer 503. */
-    void attach(RecommendationLookup lookup, Supplier<String> state) {
+    void attach(UserListLookup lookup, Supplier<String> state) {
         this.lookup = lookup;
         this.health = state;
     }
@@ -108,7 +148,7 @@ public final class ScoringHttpServer implements AutoCloseable {
             send(ex, 400, error(e.getMessage()));
             return;
         }
-        RecommendationLookup l = lookup;
+        UserListLookup l = lookup;
         if (l == null) {
             ex.getResponseHeaders().add("Retry-After", "1");
             send(ex, 503, error("the scoring app is starting"));
@@ -169,8 +209,10 @@ public final class ScoringHttpServer implements AutoCloseable {
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
+        // A HEAD response has no body: the JDK server would refuse one with an IOException.
+        boolean withBody = body.length > 0 && !"HEAD".equals(ex.getRequestMethod());
+        ex.sendResponseHeaders(status, withBody ? body.length : -1);
+        if (withBody) {
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
             }
