@@ -208,8 +208,22 @@ public final class LivePipeline implements AutoCloseable {
      * or -1 while the group has no committed offsets.
      */
     public long scoringLag() {
-        String group = settings.scoring().getOrDefault(ScoringConfig.APPLICATION_ID, "moerec-scoring");
-        String topic = settings.scoring().getOrDefault(ScoringConfig.TOPIC_FEATURES, Topics.USER_FEATURES.name());
+        return groupLag(settings.scoring().getOrDefault(ScoringConfig.APPLICATION_ID, "moerec-scoring"),
+                settings.scoring().getOrDefault(ScoringConfig.TOPIC_FEATURES, Topics.USER_FEATURES.name()));
+    }
+
+    /**
+     * Records on {@code viewing-events} the features job has not committed yet, or -1 while it has no
+     * committed offsets. Its Kafka source commits the offsets of each completed checkpoint to its group,
+     * so this trails the job by up to a checkpoint interval.
+     */
+    public long featuresLag() {
+        return groupLag(featuresSettings().getOrDefault(FeaturesJobConfig.GROUP_ID, "moerec-features"),
+                featuresSettings().getOrDefault(FeaturesJobConfig.TOPIC_EVENTS, Topics.VIEWING_EVENTS.name()));
+    }
+
+    /** A consumer group's lag on {@code topic} against its {@code read_committed} end offsets; -1 without committed offsets. */
+    private long groupLag(String group, String topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
@@ -231,7 +245,7 @@ public final class LivePipeline implements AutoCloseable {
             }
             return lag;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the scoring app's consumer lag: " + e.getCause(), e.getCause());
+            throw new IllegalStateException("cannot read the consumer lag of group " + group + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
