@@ -213,13 +213,29 @@ public final class LivePipeline implements AutoCloseable {
     }
 
     /**
-     * Records on {@code viewing-events} the features job has not committed yet, or -1 while it has no
-     * committed offsets. Its Kafka source commits the offsets of each completed checkpoint to its group,
-     * so this trails the job by up to a checkpoint interval.
+     * Events on the features job's input topic so far (the sum of its {@code read_committed} end offsets).
+     * Not the features job's consumer-group lag: its Kafka source commits offsets only as a side effect
+     * of completed checkpoints and was seen to leave them stale while idle, so the benchmark measures the
+     * backlog as these minus the outputs a {@code read_committed} consumer has seen.
      */
-    public long featuresLag() {
-        return groupLag(featuresSettings().getOrDefault(FeaturesJobConfig.GROUP_ID, "moerec-features"),
-                featuresSettings().getOrDefault(FeaturesJobConfig.TOPIC_EVENTS, Topics.VIEWING_EVENTS.name()));
+    public long eventsOnInputTopic() {
+        String topic = featuresSettings().getOrDefault(FeaturesJobConfig.TOPIC_EVENTS, Topics.VIEWING_EVENTS.name());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+            return endOffsets(admin, topic).values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> endOffsets(Admin admin, String topic)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(ends, new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
     }
 
     /** A consumer group's lag on {@code topic} against its {@code read_committed} end offsets; -1 without committed offsets. */
@@ -227,11 +243,7 @@ public final class LivePipeline implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(ends,
-                    new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = endOffsets(admin, topic);
             long lag = 0;
             for (var e : end.entrySet()) {
                 OffsetAndMetadata c = committed.get(e.getKey());
