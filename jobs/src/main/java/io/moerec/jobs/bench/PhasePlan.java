@@ -49,10 +49,23 @@ public record PhasePlan(long fixedFrom, long fixedTo, long fixedEvents, long loa
         long loadEvents = maxLoadEvents.isPresent() ? Math.min(rest, maxLoadEvents.getAsLong()) : rest;
         long loadTo = Long.MAX_VALUE;
         if (loadEvents < rest) {
-            loadTo = liveTimes[(int) (fixedEnd + loadEvents)];
-            loadEvents = firstAtOrAfter(liveTimes, loadTo) - fixedEnd;
+            int loadEnd = firstAtOrAfter(liveTimes, liveTimes[(int) (fixedEnd + loadEvents)]);
+            if (loadEnd == fixedEnd) {
+                // Every event up to the cap shares the phase's first event time: take that whole tie.
+                loadEnd = firstAfter(liveTimes, liveTimes[fixedEnd]);
+            }
+            loadTo = loadEnd == n ? Long.MAX_VALUE : liveTimes[loadEnd];
+            loadEvents = loadEnd - fixedEnd;
         }
         return new PhasePlan(liveTimes[0], fixedTo, fixedEnd, loadTo, loadEvents);
+    }
+
+    private static int firstAfter(long[] sorted, long t) {
+        int i = firstAtOrAfter(sorted, t);
+        while (i < sorted.length && sorted[i] == t) {
+            i++;
+        }
+        return i;
     }
 
     private static int firstAtOrAfter(long[] sorted, long t) {

@@ -49,9 +49,18 @@ public final class PipelineSession implements AutoCloseable {
         this.producer = producer;
     }
 
+    /**
+     * Segments roll by size only. The features job stamps its records with event time, so a replayed log
+     * spanning years (MovieLens) rolled a {@code user-features} segment every 7 days of event time
+     * (the default {@code log.roll.ms}), and the cleaner compacted away updates the monitor had not read
+     * yet: the accounting then never balanced and the drain waited forever.
+     */
+    static final String ROLL_MS = Long.toString(Duration.ofDays(365L * 1000).toMillis());
+
     /** Starts a broker ({@code port} 0 = any free one) with its log under {@code workDir/kafka}, creates the topics and a replay producer. */
     public static PipelineSession startBroker(int port, Path workDir) {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(port).dataDir(workDir.resolve("kafka")).start();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(port).dataDir(workDir.resolve("kafka"))
+                .config("log.roll.ms", ROLL_MS).start();
         try {
             broker.createMoerecTopics();
             return new PipelineSession(broker, ReplayProducers.create(broker.bootstrapServers()));
