@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** Renders a {@link BenchReport} as Markdown (for people and notes) and JSON (for tools); pure. */
 public final class BenchReportWriter {
