@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a {@link DataSet}'s viewing events to the events topic in the data set's order, as fast
- * as possible or time-scaled, and every rejected line to the dead-letter topic with its original
+ * as possible, time-scaled or at a fixed rate ({@link ReplayOptions#rate}), and every rejected line to the dead-letter topic with its original
  * bytes, reason, file and line (stage {@value #STAGE}). Key = the user id through the topic's key
  * serde; value = the canonical JSON of the topic's value serde. Canonical rather than the source
  * line's bytes because the sources differ (a MovieLens row has no JSON line to forward) and the
@@ -60,9 +60,10 @@ public final class Replayer {
         var valueSerializer = topic.valueSerde().serializer();
         Publication run = new Publication(producer, options.dlqTopic(), STAGE, clock, listener,
                 options.progressInterval(), options.expectedRecords());
-        Pacer pacer = new Pacer(options.speed(), clock);
+        Pacer pacer = new Pacer(options.speed(), options.rate(), clock);
         LOG.info("replaying {} to {} (dead letters to {}) {}", dataSet.description(), topic.name(), options.dlqTopic(),
-                options.timeScaled() ? "at speed " + options.speed() : "as fast as possible");
+                options.timeScaled() ? "at speed " + options.speed()
+                : options.rateLimited() ? "at " + options.rate() + " events/s" : "as fast as possible");
         try (RecordStream<ViewingEvent> events = dataSet.events()) {
             while (events.hasNext()) {
                 Parsed<ViewingEvent> p = events.next();

@@ -38,10 +38,18 @@ public final class EventTimeSlice implements DataSet {
         return new EventTimeSlice(base, cut, Long.MAX_VALUE, false);
     }
 
+    /** Events in {@code [from, to)}; no rejected lines (they go with {@link #before}): a phase of the live part. */
+    public static EventTimeSlice between(DataSet base, long from, long to) {
+        return new EventTimeSlice(base, from, to, false);
+    }
+
     @Override
     public String description() {
-        return base.description() + (from == Long.MIN_VALUE ? " before " + Instant.ofEpochMilli(to)
-                : " from " + Instant.ofEpochMilli(from));
+        if (from == Long.MIN_VALUE) {
+            return base.description() + " before " + Instant.ofEpochMilli(to);
+        }
+        return base.description() + " from " + Instant.ofEpochMilli(from)
+                + (to == Long.MAX_VALUE ? "" : " before " + Instant.ofEpochMilli(to));
     }
 
     @Override

@@ -158,7 +158,40 @@ class ReplayerTest {
     }
 
     @Test
+    void fixedRateReplayIgnoresEventTimeAndKeepsTheSchedule() throws Exception {
+        writeLog(); // four valid events, one second of event time apart
+        FakeClock clock = new FakeClock();
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        ReplaySummary s = new Replayer(producer, ReplayOptions.defaults().withRate(8), clock).replay(new JsonLinesDataSet(dir));
+        // At 8 events/s the 4th event (n = 3) is due 3/8 s after the first, whatever the event times say.
+        assertEquals(4, s.sent());
+        assertEquals(375_000_000L, clock.now);
+    }
+
+    @Test
+    void ratePacerCatchesUpWithoutWaitingAndDoesNotDrift() throws Exception {
+        FakeClock clock = new FakeClock();
+        Pacer pacer = new Pacer(Double.POSITIVE_INFINITY, 1000, clock);
+        pacer.awaitDue(T, () -> { });
+        assertEquals(0, clock.now, "the first event goes at once");
+        clock.now = 5_000_000L; // the sender stalled 5 ms: events 1..5 are overdue and go at once
+        for (int i = 0; i < 5; i++) {
+            pacer.awaitDue(T, () -> { });
+        }
+        assertEquals(5_000_000L, clock.now);
+        pacer.awaitDue(T, () -> { });
+        assertEquals(6_000_000L, clock.now, "event 6 is due 6 ms after the start, not 1 ms after the stall");
+        assertEquals(333_333_333L, Pacer.rateOffsetNanos(1, 3));
+        assertEquals(3_600_000_000_000L, Pacer.rateOffsetNanos(3_600_000, 1000), "an hour at 1000/s");
+    }
+
+    @Test
     void optionsRejectBadValuesByName() {
+        IllegalArgumentException r = assertThrows(IllegalArgumentException.class, () -> ReplayOptions.defaults().withRate(0));
+        assertTrue(r.getMessage().startsWith("rate"), r.getMessage());
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+                () -> ReplayOptions.defaults().withSpeed(60).withRate(100));
+        assertTrue(both.getMessage().contains("exclude"), both.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReplayOptions.defaults().withSpeed(-1));
         assertTrue(e.getMessage().startsWith("speed"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ReplayOptions.defaults().withSpeed(Double.NaN));

@@ -38,5 +38,6 @@ class EventTimeSliceTest {
         DataSet all = new JsonLinesDataSet(dir);
         assertEquals(List.of("a", "rejected@3", "c"), read(EventTimeSlice.before(all, t + 10)));
         assertEquals(List.of("b", "d"), read(EventTimeSlice.from(all, t + 10)));
+        assertEquals(List.of("b"), read(EventTimeSlice.between(all, t + 10, t + 20)));
     }
 }

@@ -4,20 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.ViewingEvent;
-import io.moerec.ingest.replay.CatalogLoader;
 import io.moerec.ingest.replay.ReplayOptions;
 import io.moerec.ingest.replay.ReplayProgress;
 import io.moerec.ingest.replay.ReplayProgressListener;
-import io.moerec.ingest.replay.ReplayProducers;
 import io.moerec.ingest.replay.ReplaySummary;
 import io.moerec.ingest.replay.Replayer;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.source.EventTimeSlice;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.broker.EmbeddedKafkaBroker;
-import io.moerec.jobs.scoring.ScoringConfig;
-import io.moerec.moe.train.MoeTrainer;
 import io.moerec.moe.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,10 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class Demo {
 
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration QUIET = Duration.ofSeconds(2);
 
     /**
      * How to run it.
@@ -172,77 +161,51 @@ public final class Demo {
     /** Runs the demo on {@code data} (already generated or opened) and stops everything it started. */
     public Result run(DataSet data) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        List<Movie> catalog = new ArrayList<>();
-        List<ViewingEvent> all = new ArrayList<>();
-        MoeTrainer.readAll(data, catalog, all);
-        if (all.isEmpty()) {
-            throw new IllegalArgumentException("no valid events in " + data.description());
-        }
-        long cut = cutTime(all, options.cutQuantile());
-        List<ViewingEvent> history = all.stream().filter(e -> e.eventTime() < cut).toList();
-        long liveCount = all.size() - history.size();
+        HistoryCut split = HistoryCut.of(data, options.cutQuantile());
+        long cut = split.cut();
+        List<Movie> catalog = split.catalog();
+        List<ViewingEvent> history = split.history();
+        long liveCount = split.liveCount();
         step("cut at " + Instant.ofEpochMilli(cut) + String.format(Locale.ROOT,
                 " (%.0f%% quantile of event time): %,d history events for training and warm-up, %,d live events",
                 100 * options.cutQuantile(), history.size(), liveCount));
 
         step("training the MoE on the history (or reusing the cached bundle for it, " + options.modelCache() + ")");
-        ModelCache.Entry model = new ModelCache(options.modelCache())
-                .trainOrReuse(data.description() + " before " + Instant.ofEpochMilli(cut), catalog, history, options.training());
+        ModelCache.Entry model = split.model(new ModelCache(options.modelCache()), data.description(), options.training());
         say(String.format(Locale.ROOT, "%s %s in %.1f s (%,d events, %,d users, %,d movies)",
                 model.reused() ? "reused cached bundle" : "trained bundle", model.version(), model.seconds(),
                 model.provenance().events(), model.provenance().users(), model.provenance().movies()));
 
         step("starting a Kafka broker (KRaft, single node, 127.0.0.1)");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(options.brokerPort())
-                .dataDir(options.workDir().resolve("kafka")).start()) {
-            say(String.format(Locale.ROOT, "broker ready at %s in %,d ms; creating topics %s", broker.bootstrapServers(),
-                    broker.startupTime().toMillis(), Topics.all().stream().map(Topic::name).toList()));
-            broker.createMoerecTopics();
-            String bootstrap = broker.bootstrapServers();
-            try (Producer<byte[], byte[]> producer = ReplayProducers.create(bootstrap)) {
-                step("publishing the catalog to " + Topics.MOVIES.name());
-                ReplaySummary movies = new CatalogLoader(producer, Topics.MOVIES, Topics.VIEWING_EVENTS_DLQ.name()).load(data);
-                say("catalog: sent " + movies.sent() + ", rejected " + movies.rejectedTotal());
+        try (PipelineSession session = PipelineSession.startBroker(options.brokerPort(), options.workDir())) {
+            say(String.format(Locale.ROOT, "broker ready at %s in %,d ms; created topics %s", session.bootstrapServers(),
+                    session.broker().startupTime().toMillis(), Topics.all().stream().map(Topic::name).toList()));
+            step("publishing the catalog to " + Topics.MOVIES.name());
+            ReplaySummary movies = session.loadCatalog(data);
+            say("catalog: sent " + movies.sent() + ", rejected " + movies.rejectedTotal());
 
-                step("starting the Flink features job (local MiniCluster) and the scoring app (Kafka Streams), each in its own JVM");
-                Map<String, String> scoring = new LinkedHashMap<>();
-                scoring.put(ScoringConfig.ROUTER, options.router());
-                // Warm-up replays the history at full speed: score each user at most every 200 ms.
-                scoring.put(ScoringConfig.COALESCE_INTERVAL_MS, "200");
-                scoring.putAll(options.scoringExtra());
-                LivePipeline.Settings settings = new LivePipeline.Settings(bootstrap, model.bundle(),
-                        options.workDir().resolve("pipeline"), options.featuresExtra(), scoring);
-                PipelineObservations observations = new PipelineObservations(cut);
-                try (LivePipeline pipeline = LivePipeline.start(settings);
-                     PipelineMonitor monitor = new PipelineMonitor(bootstrap, Map.of(), observations)) {
-                    Thread killer = new Thread(pipeline::kill, "moerec-demo-children-kill");
-                    Runtime.getRuntime().addShutdownHook(killer);
-                    try {
-                        say("logs: " + settings.workDir().resolve("logs"));
-                        pipeline.awaitFeaturesJobHasCatalog(READY_TIMEOUT);
-                        say("features job running with the whole catalog (checkpointed)");
-                        pipeline.awaitScoringRunning(READY_TIMEOUT);
-                        say("scoring app healthy on http://127.0.0.1:" + pipeline.httpPort() + "/health");
-                        Result r = replayAndWatch(data, cut, producer, pipeline, monitor, model, history.size(), liveCount, catalog, t0);
-                        step("stopping the scoring app, the features job and the broker");
-                        return r;
-                    } finally {
-                        removeHook(killer);
-                    }
-                }
-            }
+            step("starting the Flink features job (local MiniCluster) and the scoring app (Kafka Streams), each in its own JVM");
+            LivePipeline.Settings settings = new LivePipeline.Settings(session.bootstrapServers(), model.bundle(),
+                    options.workDir().resolve("pipeline"), options.featuresExtra(),
+                    PipelineSession.scoringSettings(options.router(), options.scoringExtra()));
+            say("logs: " + settings.workDir().resolve("logs"));
+            LivePipeline pipeline = session.startPipeline(settings, new PipelineObservations(cut));
+            say("scoring app healthy on http://127.0.0.1:" + pipeline.httpPort() + "/health");
+            Result r = replayAndWatch(data, cut, session, model, history.size(), liveCount, catalog, t0);
+            step("stopping the scoring app, the features job and the broker");
+            return r;
         }
     }
 
-    private Result replayAndWatch(DataSet data, long cut, Producer<byte[], byte[]> producer, LivePipeline pipeline,
-                                  PipelineMonitor monitor, ModelCache.Entry model, long historyCount, long liveCount,
-                                  List<Movie> catalog, long t0) throws InterruptedException, IOException {
+    private Result replayAndWatch(DataSet data, long cut, PipelineSession session, ModelCache.Entry model, long historyCount,
+                                  long liveCount, List<Movie> catalog, long t0) throws InterruptedException, IOException {
+        LivePipeline pipeline = session.pipeline();
+        PipelineMonitor monitor = session.monitor();
         PipelineObservations obs = monitor.observations();
         step(String.format(Locale.ROOT, "warm-up: replaying the %,d history events at full speed", historyCount));
-        ReplaySummary warm = new Replayer(producer, ReplayOptions.defaults().withProgressInterval(Duration.ofSeconds(5)))
-                .replay(EventTimeSlice.before(data, cut), p -> LOG.info("warm-up replay: {} sent", p.sent()));
+        ReplaySummary warm = session.warmUp(data, cut);
         say("warm-up: sent " + warm.sent() + ", rejected " + warm.rejectedTotal());
-        pipeline.awaitDrained(monitor, warm.sent(), QUIET, DRAIN_TIMEOUT, "warm-up");
+        session.awaitDrained(warm.sent(), "warm-up", DRAIN_TIMEOUT);
 
         DataSet liveData = EventTimeSlice.from(data, cut);
         double speed = options.speed().orElseGet(() -> liveSpeed(data, cut));
@@ -281,9 +244,9 @@ public final class Demo {
             }
             ticker.scheduleWithFixedDelay(tick, 0, options.viewInterval().toMillis(), TimeUnit.MILLISECONDS);
             ReplayProgressListener listener = progress::set;
-            live = new Replayer(producer, ReplayOptions.defaults().withSpeed(speed)
+            live = new Replayer(session.producer(), ReplayOptions.defaults().withSpeed(speed)
                     .withProgressInterval(Duration.ofMillis(250)).withExpectedRecords(liveCount)).replay(liveData, listener);
-            pipeline.awaitDrained(monitor, warm.sent() + live.sent(), QUIET, DRAIN_TIMEOUT, "live");
+            session.awaitDrained(warm.sent() + live.sent(), "live", DRAIN_TIMEOUT);
             ticker.shutdown();
             ticker.awaitTermination(10, TimeUnit.SECONDS);
             tick.run();
@@ -317,14 +280,6 @@ public final class Demo {
         out.flush();
     }
 
-    /** The event time below which {@code quantile} of the events lie. */
-    static long cutTime(List<ViewingEvent> events, double quantile) {
-        long[] times = events.stream().mapToLong(ViewingEvent::eventTime).toArray();
-        Arrays.sort(times);
-        int i = (int) Math.min(times.length - 1, Math.max(1, Math.round(quantile * times.length)));
-        return times[i];
-    }
-
     /** The speed that replays the live part's event-time span in {@link Options#liveSeconds}. */
     private double liveSpeed(DataSet data, long cut) {
         if (!(options.liveSeconds() > 0) || Double.isInfinite(options.liveSeconds())) {
@@ -350,13 +305,5 @@ public final class Demo {
     private void say(String what) {
         out.println("       " + what);
         out.flush();
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            LOG.debug("JVM is shutting down; the hook runs by itself");
-        }
     }
 }

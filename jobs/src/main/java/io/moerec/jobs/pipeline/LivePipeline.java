@@ -223,7 +223,7 @@ public final class LivePipeline implements AutoCloseable {
      * or -1 while the group has no committed offsets.
      */
     public long scoringLag() {
-        return consumerLag(settings.scoring().getOrDefault(ScoringConfig.APPLICATION_ID, "moerec-scoring"),
+        return groupLag(settings.scoring().getOrDefault(ScoringConfig.APPLICATION_ID, "moerec-scoring"),
                 settings.scoring().getOrDefault(ScoringConfig.TOPIC_FEATURES, Topics.USER_FEATURES.name()));
     }
 
@@ -240,7 +240,7 @@ public final class LivePipeline implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             checkAlive();
-            if (consumerLag(group, topic) == 0) {
+            if (groupLag(group, topic) == 0) {
                 return;
             }
             Thread.sleep(200);
@@ -252,9 +252,13 @@ public final class LivePipeline implements AutoCloseable {
     /**
      * Waits until every one of {@code published} events is accounted for (a features update, a late
      * event or a dead letter), the scoring app has committed everything on {@code user-features}, and
-     * no new list has appeared for {@code quiet}: the end of a replay phase.
+     * no new list has appeared for {@code quiet}: the end of a replay phase. Returns the
+     * {@link System#nanoTime} at which it first saw that state or, if later, the lists last changed (to
+     * within the 250 ms it polls at).
+     *
+     * @throws IllegalStateException past {@code timeout}, or when a child died
      */
-    public void awaitDrained(PipelineMonitor monitor, long published, Duration quiet, Duration timeout, String phase)
+    public long awaitDrained(PipelineMonitor monitor, long published, Duration quiet, Duration timeout, String phase)
             throws InterruptedException {
         PipelineObservations obs = monitor.observations();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -265,13 +269,14 @@ public final class LivePipeline implements AutoCloseable {
             monitor.check();
             PipelineObservations.Accounting a = obs.accounting();
             boolean accounted = a.events() == published && a.featureUpdates() + a.late() + a.deadLetters() >= published;
+            // Quiet counts only from when all is accounted and committed: coalesced users are scored after that.
             if (accounted && scoringLag() == 0) {
                 long lists = obs.lists();
                 if (lists != lastLists) {
                     lastLists = lists;
                     quietSince = System.nanoTime();
                 } else if (System.nanoTime() - quietSince > quiet.toNanos()) {
-                    return;
+                    return quietSince;
                 }
             }
             Thread.sleep(250);
@@ -281,18 +286,37 @@ public final class LivePipeline implements AutoCloseable {
     }
 
     /**
-     * Records of {@code topic} not yet committed by consumer group {@code group} (read_committed end
-     * offsets), or -1 while the group has committed nothing on a non-empty partition.
+     * Events on the features job's input topic so far (the sum of its {@code read_committed} end offsets).
+     * Not the features job's consumer-group lag: its Kafka source commits offsets only as a side effect
+     * of completed checkpoints and was seen to leave them stale while idle, so the benchmark measures the
+     * backlog as these minus the outputs a {@code read_committed} consumer has seen.
      */
-    long consumerLag(String group, String topic) {
+    public long eventsOnInputTopic() {
+        String topic = featuresSettings().getOrDefault(FeaturesJobConfig.TOPIC_EVENTS, Topics.VIEWING_EVENTS.name());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+            return endOffsets(admin, topic).values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> endOffsets(Admin admin, String topic)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(ends, new org.apache.kafka.clients.admin.ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+    }
+
+    /** A consumer group's lag on {@code topic} against its {@code read_committed} end offsets; -1 without committed offsets. */
+    private long groupLag(String group, String topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .forEach(p -> ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(ends,
-                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = endOffsets(admin, topic);
             long lag = 0;
             for (var e : end.entrySet()) {
                 OffsetAndMetadata c = committed.get(e.getKey());
@@ -306,7 +330,7 @@ public final class LivePipeline implements AutoCloseable {
             }
             return lag;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the lag of consumer group " + group + " on " + topic + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException("cannot read the consumer lag of group " + group + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

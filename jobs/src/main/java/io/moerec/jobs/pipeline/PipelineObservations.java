@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -70,9 +71,29 @@ public final class PipelineObservations {
     private long popularHits;
     private long prequentialEvents;
 
+    /**
+     * Hears each measured event-to-list latency as it is folded, on the feeding thread and under this
+     * object's lock: keep it short and thread-safe (an HdrHistogram {@code Recorder}, say).
+     */
+    @FunctionalInterface
+    public interface LatencyListener {
+        /** A list triggered by an event published at {@code publishedAt} became visible at {@code seenAt} (wall-clock ms). */
+        void measured(long publishedAt, long seenAt);
+
+        LatencyListener NONE = (publishedAt, seenAt) -> { };
+    }
+
+    private final LatencyListener latencyListener;
+
     /** {@code liveFrom}: events with an event time at or after it are the measured part. */
     public PipelineObservations(long liveFrom) {
+        this(liveFrom, LatencyListener.NONE);
+    }
+
+    /** As {@link #PipelineObservations(long)}, also telling {@code latencyListener} each measured latency. */
+    public PipelineObservations(long liveFrom, LatencyListener latencyListener) {
         this.liveFrom = liveFrom;
+        this.latencyListener = Objects.requireNonNull(latencyListener, "latencyListener");
     }
 
     /** An event as published to {@code viewing-events}, in each user's order, at wall-clock {@code publishedAt}. */
@@ -152,6 +173,7 @@ public final class PipelineObservations {
         EventRef trigger = eventsById.get(list.triggerEventId());
         if (trigger != null && trigger.publishedAt != Long.MIN_VALUE) {
             latencyMs.recordValue(Math.max(0, Math.min(seenAt - trigger.publishedAt, latencyMs.getHighestTrackableValue())));
+            latencyListener.measured(trigger.publishedAt, seenAt);
         }
     }
 
