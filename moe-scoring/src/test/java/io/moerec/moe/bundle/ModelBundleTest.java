@@ -122,9 +122,13 @@ class ModelBundleTest {
     void unknownFormatVersionIsRejectedEvenWithValidChecksums() throws IOException {
         Path dir = tmp.resolve("b");
         ModelBundle.save(Fixtures.model(), dir);
-        rewrite(dir, ModelBundle.DESCRIPTOR, "\"formatVersion\" : 1", "\"formatVersion\" : 99");
+        rewrite(dir, ModelBundle.DESCRIPTOR, "\"formatVersion\" : " + ModelBundle.FORMAT_VERSION, "\"formatVersion\" : 99");
         InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
-        assertTrue(e.getMessage().contains("format version 99; this build reads version 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("format version 99; this build reads version " + ModelBundle.FORMAT_VERSION), e.getMessage());
+        // A format-1 bundle (before the shared expert) is refused the same way.
+        rewrite(dir, ModelBundle.DESCRIPTOR, "\"formatVersion\" : 99", "\"formatVersion\" : 1");
+        e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
+        assertTrue(e.getMessage().contains("format version 1;"), e.getMessage());
     }
 
     @Test
