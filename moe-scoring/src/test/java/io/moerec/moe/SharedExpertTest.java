@@ -44,7 +44,7 @@ class SharedExpertTest {
     @BeforeAll
     static void train() {
         Fixtures.routeJulToSlf4j();
-        model = Fixtures.model(TrainingConfig.defaults().withShared(1.0, false));
+        model = Fixtures.model(Fixtures.PLAIN.withShared(1.0, false));
     }
 
     /** s(u, m) recomputed from the compiled parts, by the formula. */
@@ -154,7 +154,7 @@ class SharedExpertTest {
 
     @Test
     void residualExpertsFoldTheSharedExpertAndUseIt() {
-        TrainingConfig config = TrainingConfig.defaults().withResidualExperts(true);
+        TrainingConfig config = Fixtures.PLAIN.withResidualExperts(true);
         MoeModel r = Fixtures.model(config);
         assertNotNull(r.sharedExpert());
         MovieTable table = r.table();
@@ -189,7 +189,7 @@ class SharedExpertTest {
 
     @Test
     void softExpertsScoreTheWholeCatalogWithEveryChosenExpert() {
-        MoeModel soft = Fixtures.model(TrainingConfig.defaults().withSoftExperts(2));
+        MoeModel soft = Fixtures.model(Fixtures.PLAIN.withSoftExperts(2));
         SplittableRandom rng = new SplittableRandom(31);
         int outsideChosen = 0;
         for (int t = 0; t < 50; t++) {
@@ -213,7 +213,8 @@ class SharedExpertTest {
 
     @Test
     void sharedWeightNeedsASharedExpertAndBadValuesNameTheirKey() {
-        assertThrows(IllegalArgumentException.class, () -> Fixtures.model().withMixture(Fixtures.model().config().withShared(1, false)));
+        MoeModel plain = Fixtures.model(Fixtures.PLAIN);
+        assertThrows(IllegalArgumentException.class, () -> plain.withMixture(plain.config().withShared(1, false)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainingConfig.fromMap(Map.of("train.sharedWeight", "-1")));
         assertTrue(e.getMessage().contains("train.sharedWeight"), e.getMessage());

@@ -86,9 +86,14 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
         }
     }
 
+    /**
+     * The defaults. The mixture (shared expert of weight 3, genre experts trained as residuals on it,
+     * top-2 softmax routing, summed routed part) was chosen on the ml-latest-small validation cut, see
+     * the module README.
+     */
     public static TrainingConfig defaults() {
         return new TrainingConfig(42L, 2, 4, 0.0, ExpertHyperParameters.DEFAULT, 10, 0.5, 16, 0.02, 256, 300, 20,
-                200_000, FeatureConfig.defaults(), 0.0, 0.0, false, false, 0.0);
+                200_000, FeatureConfig.defaults(), 0.0, 3.0, false, true, 0.0);
     }
 
     public TrainingConfig withSeed(long s) {
@@ -164,7 +169,7 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
                 parseInt(v, "train.balancedBatch"), parseInt(v, "train.balancedUpdates"),
                 parseInt(v, "train.minPositivesPerExpert"), parseInt(v, "train.maxPositivesPerExpert"),
                 FeatureConfig.fromMap(feat), parseDouble(v, "train.gateLift"), parseDouble(v, "train.sharedWeight"),
-                parseBoolean(v, "train.normaliseMixture"), parseBoolean(v, "train.residualExperts"),
+                parseBoolean(v, "train.normaliseMixture"), residual(settings, v),
                 parseDouble(v, "train.softExperts"));
     }
 
@@ -189,6 +194,17 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
     /** Whether training produces a shared expert: for the mixture (λ > 0) or as the residual experts' base. */
     public boolean trainsSharedExpert() {
         return sharedWeight > 0 || residualExperts;
+    }
+
+    /**
+     * {@code train.residualExperts} as given; when not given it follows the expert family, since only
+     * LINEAR experts can be residuals: the default for LINEAR, false for FM.
+     */
+    private static boolean residual(Map<String, String> given, Map<String, String> v) {
+        if (!given.containsKey("train.residualExperts") && expertKind(v.get("expert.kind")) != ExpertKind.LINEAR) {
+            return false;
+        }
+        return parseBoolean(v, "train.residualExperts");
     }
 
     private static boolean parseBoolean(Map<String, String> v, String key) {

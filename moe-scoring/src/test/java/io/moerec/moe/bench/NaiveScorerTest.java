@@ -16,9 +16,8 @@ class NaiveScorerTest {
 
     @Test
     void compiledAndTribuoPathsGiveTheSameTopTen() {
-        for (TrainingConfig config : List.of(TrainingConfig.defaults(), TrainingConfig.defaults().withShared(1.0, false),
-                TrainingConfig.defaults().withResidualExperts(true).withShared(2.0, false),
-                TrainingConfig.defaults().withSoftExperts(2))) {
+        for (TrainingConfig config : List.of(TrainingConfig.defaults(), Fixtures.PLAIN, Fixtures.PLAIN.withShared(1.0, false),
+                Fixtures.PLAIN.withSoftExperts(2))) {
             MoeModel trained = Fixtures.model(config);
             assertSameTopTen(trained);
             assertSameTopTen(trained.withMixture(trained.config().withShared(trained.config().sharedWeight(), true)));

@@ -73,7 +73,8 @@ class ModelBundleTest {
         List<ViewingEvent> events = new ArrayList<>();
         new SyntheticDataGenerator(GeneratorConfig.builder().seed(31).users(80).movies(150).targetEvents(4_000).build())
                 .generate(movies::add, events::add);
-        MoeModel fm = MoeTrainer.train("generated", movies, events, TrainingConfig.defaults().withExpertKind(ExpertKind.FM));
+        MoeModel fm = MoeTrainer.train("generated", movies, events,
+                TrainingConfig.defaults().withResidualExperts(false).withExpertKind(ExpertKind.FM));
         Path dir = tmp.resolve("fm");
         ModelBundle.save(fm, dir);
         MoeModel loaded = ModelBundle.load(dir);
