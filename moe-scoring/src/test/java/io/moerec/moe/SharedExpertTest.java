@@ -1,5 +1,6 @@
 package io.moerec.moe;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,11 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
 import io.moerec.moe.bundle.InvalidBundleException;
 import io.moerec.moe.bundle.ModelBundle;
-import io.moerec.ingest.domain.Genre;
 import io.moerec.moe.model.CompiledExpert;
+import io.moerec.moe.model.CompiledLinearExpert;
 import io.moerec.moe.model.GenreExpert;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.SamplingCorrection;
@@ -19,6 +21,7 @@ import io.moerec.moe.routing.Router;
 import io.moerec.moe.routing.RouterKind;
 import io.moerec.moe.train.MoeTrainer;
 import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.train.TrainingData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +108,17 @@ class SharedExpertTest {
         assertTrue(changed > 50, "the shared expert changed only " + changed + " of 200 top-10 lists");
         // With a shared expert every catalog movie is a candidate; movies outside the chosen genres carry no experts.
         assertTrue(outsideChosenGenres > 0, "no recommendation came from the shared expert alone");
+    }
+
+    @Test
+    void theSharedExpertIsTheGlobalBaselineBitForBit() {
+        // Evaluation reuses the shared expert as the global model instead of training it twice.
+        TrainingData data = TrainingData.prepare(Fixtures.world().catalog, Fixtures.world().events, model.config().features());
+        CompiledLinearExpert global = (CompiledLinearExpert) MoeTrainer.trainGlobal(data, model.neighbours(), model.config())
+                .compile(model.table());
+        CompiledLinearExpert shared = (CompiledLinearExpert) model.sharedCompiled();
+        assertEquals(shared.bias(), global.bias());
+        assertArrayEquals(shared.weights(), global.weights());
     }
 
     @Test
