@@ -21,7 +21,9 @@ import java.util.function.LongPredicate;
  * linear expert's logit is then its compiled logit without those terms, and the sampling correction
  * is that of a movie with no training interactions in the expert's genre. FM experts have no such
  * form and do not score new movies. The mixture is the scorer's: Σ over the routed experts e with the
- * movie in genre e of weight_e · exp(logit_e + correction_e). Immutable and thread-safe.
+ * movie in genre e (soft experts: every routed expert) of weight_e · exp(logit_e + correction_e),
+ * normalised by Σ weight_e if the model normalises, plus λ · exp(shared logit + correction) when the
+ * model has a linear shared expert in its mixture. Immutable and thread-safe.
  */
 public final class ColdStartScorer {
 
@@ -35,13 +37,36 @@ public final class ColdStartScorer {
     private final double[][] weights = new double[Genre.COUNT][];
     private final double[] bias = new double[Genre.COUNT];
     private final double[] correction = new double[Genre.COUNT];
+    /** Soft experts score every movie; the routed part may be normalised; the shared term (linear only) is added. */
+    private final boolean soft;
+    private final boolean normalise;
+    private final double sharedWeight;
+    private final double sharedBias;
+    private final double[] sharedWeights;
+    private final double allCorrection;
 
     public ColdStartScorer(MoeModel model) {
         MovieTable table = model.table();
         double exponent = model.config().popularityExponent();
+        double zAll = 0;
+        for (int m = 0; m < table.size(); m++) {
+            zAll += Math.pow(table.interactions(m) + 1.0, exponent);
+        }
+        allCorrection = Math.log(model.config().negativesPerPositive()) - Math.log(zAll);
+        soft = model.config().softExperts() > 0;
+        normalise = model.config().normaliseMixture();
+        if (model.config().sharedWeight() > 0 && model.sharedCompiled() instanceof CompiledLinearExpert linear) {
+            sharedWeight = model.config().sharedWeight();
+            sharedBias = linear.bias();
+            sharedWeights = linear.weights();
+        } else {
+            sharedWeight = 0;
+            sharedBias = 0;
+            sharedWeights = null;
+        }
         for (int g = 0; g < Genre.COUNT; g++) {
             CompiledExpert e = model.compiledExpert(g);
-            int[] movies = table.moviesOfGenre(g);
+            int[] movies = soft ? MoeModel.allMovies(table.size()) : table.moviesOfGenre(g);
             if (e instanceof CompiledLinearExpert linear && movies.length > 0) {
                 weights[g] = linear.weights();
                 bias[g] = linear.bias();
@@ -95,15 +120,23 @@ public final class ColdStartScorer {
                 continue;
             }
             double s = 0;
+            double w = 0;
             List<ExpertWeight> contributors = new ArrayList<>(2);
             for (int i = 0; i < c; i++) {
                 int g = chosen[i];
-                if (((m.genreBits() >>> g) & 1) != 0 && weights[g] != null) {
+                if ((soft || ((m.genreBits() >>> g) & 1) != 0) && weights[g] != null) {
                     s += routeWeights[i] * Math.exp(logit(bias[g], weights[g], u, m.genreBits(), m.yearFeature()) + correction[g]);
+                    w += routeWeights[i];
                     contributors.add(new ExpertWeight(Genre.ofIndex(g), routeWeights[i]));
                 }
             }
-            if (!contributors.isEmpty()) {
+            if (normalise && w > 0) {
+                s /= w;
+            }
+            if (sharedWeights != null) {
+                s += sharedWeight * Math.exp(logit(sharedBias, sharedWeights, u, m.genreBits(), m.yearFeature()) + allCorrection);
+            }
+            if (!contributors.isEmpty() || sharedWeights != null) {
                 out.add(new RecommendedItem(m.movieId(), s, contributors));
             }
         }

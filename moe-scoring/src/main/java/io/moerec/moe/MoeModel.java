@@ -40,6 +40,9 @@ public final class MoeModel {
     private final String version;
     private final double[][] correction;
     private final ItemNeighbours neighbours;
+    private final GenreExpert shared;
+    private final CompiledExpert sharedCompiled;
+    private final double[] sharedCorrection;
     private final Map<RouterKind, MoeScorer> scorers = new EnumMap<>(RouterKind.class);
 
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
@@ -48,16 +51,35 @@ public final class MoeModel {
         this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, config, provenance, null, UNSAVED);
     }
 
+    /** Without a shared expert, with already compiled experts and a version (see the full constructor). */
+    public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
+                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
+                    TrainingProvenance provenance, CompiledExpert[] compiled, String version) {
+        this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, config, provenance, compiled, version,
+                null, null);
+    }
+
     /** The version of a model that has not been saved as a bundle yet. */
     public static final String UNSAVED = "unsaved";
 
     /**
-     * With already compiled experts (as a bundle stores them; {@code compiled} null compiles here) and
-     * the bundle's version.
+     * With already compiled experts (as a bundle stores them; {@code compiled} null compiles here), the
+     * bundle's version and the shared, always-on expert ({@code shared} null: none; {@code sharedCompiled}
+     * null compiles it here). A shared expert is required exactly when {@code config.sharedWeight() > 0}.
      */
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
                     GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
-                    TrainingProvenance provenance, CompiledExpert[] compiled, String version) {
+                    TrainingProvenance provenance, CompiledExpert[] compiled, String version, GenreExpert shared,
+                    CompiledExpert sharedCompiled) {
+        if ((shared != null) != config.trainsSharedExpert()) {
+            throw new IllegalArgumentException("train.sharedWeight " + config.sharedWeight() + ", train.residualExperts "
+                    + config.residualExperts() + " but " + (shared == null ? "no" : "a") + " shared expert");
+        }
+        this.shared = shared;
+        this.sharedCompiled = shared == null ? null : sharedCompiled != null ? sharedCompiled : shared.compile(table);
+        this.sharedCorrection = shared == null ? null
+                : SamplingCorrection.logCorrection(allMovies(table.size()), table, config.popularityExponent(),
+                config.negativesPerPositive());
         this.neighbours = Objects.requireNonNull(neighbours, "neighbours");
         if (neighbours.movies() != table.size()) {
             throw new IllegalArgumentException("neighbour lists cover " + neighbours.movies() + " movies, the table " + table.size());
@@ -81,10 +103,58 @@ public final class MoeModel {
             }
         }
         this.compiled = compiled.clone();
-        this.correction = SamplingCorrection.perGenre(table, config.popularityExponent(), config.negativesPerPositive());
-        for (RouterKind k : RouterKind.values()) {
-            scorers.put(k, new MoeScorer(table, this.compiled, correction, neighbours, router(k)));
+        if (config.softExperts() > 0) {
+            // Soft experts are trained against negatives from the whole catalog: every one gets its correction.
+            double[] all = SamplingCorrection.logCorrection(allMovies(table.size()), table, config.popularityExponent(),
+                    config.negativesPerPositive());
+            this.correction = new double[Genre.COUNT][];
+            java.util.Arrays.fill(this.correction, all);
+        } else {
+            this.correction = SamplingCorrection.perGenre(table, config.popularityExponent(), config.negativesPerPositive());
         }
+        for (RouterKind k : RouterKind.values()) {
+            scorers.put(k, scorer(router(k)));
+        }
+    }
+
+    /** Dense indices 0 … n − 1: the candidates of a model over the whole catalog. */
+    public static int[] allMovies(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    /** The shared, always-on expert, or null when the model has none ({@code train.sharedWeight} 0). */
+    public GenreExpert sharedExpert() {
+        return shared;
+    }
+
+    public CompiledExpert sharedCompiled() {
+        return sharedCompiled;
+    }
+
+    /** The shared expert's sampling correction per movie (over the whole catalog), or null. */
+    public double[] sharedCorrection() {
+        return sharedCorrection == null ? null : sharedCorrection.clone();
+    }
+
+    /**
+     * The same trained parts under another configuration that changes only how they are combined
+     * ({@code train.sharedWeight}, which may drop the shared expert but not add one, {@code train.normaliseMixture}, {@code train.topK},
+     * {@code train.gateLift}): for validation grids over the mixture without retraining.
+     */
+    public MoeModel withMixture(TrainingConfig mixture) {
+        if (mixture.residualExperts() != config.residualExperts() || mixture.softExperts() != config.softExperts()) {
+            throw new IllegalArgumentException("withMixture cannot change train.residualExperts or train.softExperts");
+        }
+        if (mixture.trainsSharedExpert() && shared == null) {
+            throw new IllegalArgumentException("withMixture cannot add a shared expert the model was trained without");
+        }
+        boolean keep = mixture.trainsSharedExpert();
+        return new MoeModel(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, mixture, provenance, compiled,
+                version, keep ? shared : null, keep ? sharedCompiled : null);
     }
 
     /** A fresh router of the given kind over this model's gate (balanced: from the calibrated bias). */
@@ -131,7 +201,10 @@ public final class MoeModel {
 
     /** A scorer with a router supplied by the caller (e.g. a balanced router updated online). */
     public MoeScorer scorer(Router router) {
-        return new MoeScorer(table, compiled, correction, neighbours, router);
+        // A shared expert kept only as the residual experts' base (λ = 0) does not score on its own.
+        boolean mixShared = config.sharedWeight() > 0;
+        return new MoeScorer(table, compiled, correction, neighbours, router, mixShared ? sharedCompiled : null,
+                mixShared ? sharedCorrection : null, config.sharedWeight(), config.normaliseMixture(), config.softExperts() > 0);
     }
 
     /** The bundle version ({@code moe-<content hash>}) or {@link #UNSAVED}: goes into every recommendation list. */

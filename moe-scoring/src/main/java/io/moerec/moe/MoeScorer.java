@@ -22,7 +22,10 @@ import java.util.function.LongPredicate;
  * {@code s(u, m) = Σ over chosen experts e with m in genre e of weight_e · expert_e(u, m)}, the expert
  * output being its probability or, with a {@link SamplingCorrection}, an estimate of P(m | u, e), over the
  * chosen genres' movies minus the excluded ones, and the top N come back best first, each with the
- * experts that contributed and their weights. Ties rank the lower movie id first. A chosen genre
+ * experts that contributed and their weights. Two extensions, both off by default: a shared, always-on
+ * expert adds λ·P_shared(m | u) to every catalog movie (which then are all candidates; an item reached
+ * through the shared expert alone lists no genre experts), and the routed part may be normalised per
+ * movie by the summed weight of its chosen experts. Ties rank the lower movie id first. A chosen genre
  * without a trained expert is dropped and its weight is not handed to the others. Immutable and
  * thread-safe after construction; a request allocates only per-request scratch arrays.
  */
@@ -35,6 +38,13 @@ public final class MoeScorer {
     private final double[][] correction;
 
     private final ItemNeighbours neighbours;
+    /** The shared, always-on expert (null: none), its per-movie correction over the whole catalog and its weight λ. */
+    private final CompiledExpert shared;
+    private final double[] sharedCorrection;
+    private final double sharedWeight;
+    private final boolean normalise;
+    /** Soft experts: every chosen expert scores every catalog movie (not only its genre's). */
+    private final boolean wholeCatalog;
 
     /** Scores with the experts' raw probabilities (no sampling correction) and no item-history signal. */
     public MoeScorer(MovieTable table, CompiledExpert[] experts, Router router) {
@@ -49,6 +59,39 @@ public final class MoeScorer {
      */
     public MoeScorer(MovieTable table, CompiledExpert[] experts, double[][] correction, ItemNeighbours neighbours,
                      Router router) {
+        this(table, experts, correction, neighbours, router, null, null, 0, false, false);
+    }
+
+    /**
+     * The full form: {@code s(u, m) = λ · shared(u, m) + routed(u, m)}, the shared expert's output being
+     * exp(logit + sharedCorrection[m]) ≈ P(m | u) (or its probability without a correction), and
+     * {@code routed} the issue's sum over chosen experts with m in their genre of weight · output, or,
+     * with {@code normalise}, that sum divided by the summed weight of those experts. With a shared
+     * expert every catalog movie (minus the excluded) is a candidate, since the shared expert scores
+     * them all; without one, only the chosen genres' movies are.
+     *
+     * @param shared           the shared expert, or null for none (then λ and its correction are ignored)
+     * @param sharedCorrection per movie, the shared expert's sampling correction; null for raw probabilities
+     * @param sharedWeight     λ ≥ 0
+     * @param normalise        weighted mean instead of weighted sum over a movie's chosen experts
+     * @param wholeCatalog     every chosen expert scores every catalog movie (soft experts, {@code train.softExperts})
+     *                         instead of its genre's movies only
+     */
+    public MoeScorer(MovieTable table, CompiledExpert[] experts, double[][] correction, ItemNeighbours neighbours,
+                     Router router, CompiledExpert shared, double[] sharedCorrection, double sharedWeight, boolean normalise,
+                     boolean wholeCatalog) {
+        this.wholeCatalog = wholeCatalog;
+        if (sharedWeight < 0 || Double.isNaN(sharedWeight)) {
+            throw new IllegalArgumentException("sharedWeight must be ≥ 0, got " + sharedWeight);
+        }
+        if (sharedCorrection != null && sharedCorrection.length != table.size()) {
+            throw new IllegalArgumentException("the shared correction covers " + sharedCorrection.length + " movies, the table "
+                    + table.size());
+        }
+        this.shared = shared;
+        this.sharedCorrection = sharedCorrection == null ? null : sharedCorrection.clone();
+        this.sharedWeight = sharedWeight;
+        this.normalise = normalise;
         this.neighbours = neighbours;
         this.table = Objects.requireNonNull(table, "table");
         if (experts.length != Genre.COUNT) {
@@ -108,31 +151,52 @@ public final class MoeScorer {
             e.prepareUser(user, ctx[i]);
         }
         TopN top = new TopN(n);
-        int earlier = 0;
-        for (int i = 0; i < c; i++) {
-            int g = chosen[i];
-            for (int m : table.moviesOfGenre(g)) {
-                int bits = table.genreBits(m);
-                // Movies of an earlier chosen genre were already scored with every chosen expert.
-                if ((bits & earlier) != 0 || excluded.test(table.movieId(m))) {
+        if (shared != null || wholeCatalog) {
+            double[] sctx = shared == null ? null : new double[shared.contextSize()];
+            if (shared != null) {
+                shared.prepareUser(user, sctx);
+            }
+            int mask = 0;
+            for (int i = 0; i < c; i++) {
+                mask |= 1 << chosen[i];
+            }
+            for (int m = 0; m < table.size(); m++) {
+                if (excluded.test(table.movieId(m))) {
                     continue;
                 }
                 double s = 0;
-                for (int j = i; j < c; j++) {
-                    if (((bits >>> chosen[j]) & 1) != 0) {
-                        s += weights[j] * expertOutput(chosen[j], ctx[j], m, knn[m]);
-                    }
+                if (shared != null) {
+                    double logit = shared.logit(sctx, m, knn[m]);
+                    s = sharedWeight * (sharedCorrection == null ? io.moerec.moe.math.MoeMath.sigmoid(logit)
+                            : SamplingCorrection.apply(logit, sharedCorrection[m]));
+                }
+                int bits = wholeCatalog ? -1 : table.genreBits(m);
+                if ((bits & mask) != 0) {
+                    s += routed(bits, chosen, weights, c, 0, ctx, m, knn[m]);
                 }
                 top.offer(s, m);
             }
-            earlier |= 1 << g;
+        } else {
+            int earlier = 0;
+            for (int i = 0; i < c; i++) {
+                int g = chosen[i];
+                for (int m : table.moviesOfGenre(g)) {
+                    int bits = table.genreBits(m);
+                    // Movies of an earlier chosen genre were already scored with every chosen expert.
+                    if ((bits & earlier) != 0 || excluded.test(table.movieId(m))) {
+                        continue;
+                    }
+                    top.offer(routed(bits, chosen, weights, c, i, ctx, m, knn[m]), m);
+                }
+                earlier |= 1 << g;
+            }
         }
         int[] items = new int[top.size()];
         double[] scores = new double[top.size()];
         int k = top.drainBestFirst(items, scores);
         List<RecommendedItem> out = new ArrayList<>(k);
         for (int r = 0; r < k; r++) {
-            int bits = table.genreBits(items[r]);
+            int bits = wholeCatalog ? -1 : table.genreBits(items[r]);
             List<ExpertWeight> contributors = new ArrayList<>(2);
             for (int j = 0; j < c; j++) {
                 if (((bits >>> chosen[j]) & 1) != 0) {
@@ -142,6 +206,23 @@ public final class MoeScorer {
             out.add(new RecommendedItem(table.movieId(items[r]), scores[r], contributors));
         }
         return out;
+    }
+
+    /**
+     * The routed part of a movie's score: Σ over chosen experts j ≥ {@code from} with the movie in their
+     * genre of weight_j · output_j, or that sum over Σ weight_j when normalising. (Experts before
+     * {@code from} do not hold the movie: the caller skips movies of earlier genres.)
+     */
+    private double routed(int bits, int[] chosen, double[] weights, int c, int from, double[][] ctx, int m, double knn) {
+        double s = 0;
+        double w = 0;
+        for (int j = from; j < c; j++) {
+            if (((bits >>> chosen[j]) & 1) != 0) {
+                s += weights[j] * expertOutput(chosen[j], ctx[j], m, knn);
+                w += weights[j];
+            }
+        }
+        return normalise && w > 0 ? s / w : s;
     }
 
     /** Drops chosen genres that have no expert, keeping order; returns the new count. */

@@ -48,7 +48,8 @@ class ColdStartScorerTest {
 
     @Test
     void recommendsScorableNewMoviesBestFirstAndSkipsExcludedOnes() {
-        MoeModel model = Fixtures.model();
+        // The plain mixture: no shared expert, genre experts (whatever the defaults are).
+        MoeModel model = Fixtures.model(Fixtures.PLAIN);
         ColdStartScorer cold = new ColdStartScorer(model);
         int g = -1;
         for (int i = 0; i < Genre.COUNT && g < 0; i++) {
@@ -65,5 +66,30 @@ class ColdStartScorerTest {
         assertEquals(2, items.size()); // the excluded one and the one outside the routed genre are gone
         assertTrue(items.get(0).score() >= items.get(1).score() && items.get(1).score() > 0);
         assertEquals(Genre.ofIndex(g), items.get(0).experts().get(0).genre());
+    }
+
+    @Test
+    void aSharedExpertScoresNewMoviesOutsideTheRoutedGenresToo() {
+        MoeModel model = Fixtures.model(Fixtures.PLAIN.withShared(2.0, false));
+        ColdStartScorer cold = new ColdStartScorer(model);
+        int g = 0;
+        while (!cold.scores(g)) {
+            g++;
+        }
+        int other = (g + 1) % Genre.COUNT;
+        double[] u = new double[UserVector.DIM];
+        u[g] = 1.0;
+        List<RecommendedItem> items = cold.recommend(u, new int[] {g}, new double[] {1.0}, 1,
+                List.of(new ColdStartScorer.NewMovie(9_000_004L, 1 << other, 0.0)), id -> false, 10);
+        assertEquals(1, items.size());
+        assertTrue(items.get(0).experts().isEmpty(), "no routed expert holds the movie");
+        CompiledLinearExpert shared = (CompiledLinearExpert) model.sharedCompiled();
+        double z = 0;
+        for (int m = 0; m < model.table().size(); m++) {
+            z += Math.pow(model.table().interactions(m) + 1.0, model.config().popularityExponent());
+        }
+        double expected = 2.0 * Math.exp(ColdStartScorer.logit(shared.bias(), shared.weights(), u, 1 << other, 0.0)
+                + Math.log(model.config().negativesPerPositive()) - Math.log(z));
+        assertEquals(expected, items.get(0).score(), 1e-12 * expected);
     }
 }

@@ -9,6 +9,7 @@ public final class Fixtures {
 
     private static PlantedTastes world;
     private static MoeModel model;
+    private static final java.util.Map<TrainingConfig, MoeModel> BY_CONFIG = new java.util.HashMap<>();
 
     private Fixtures() {
     }
@@ -27,6 +28,18 @@ public final class Fixtures {
             world = new PlantedTastes(300, 12, 15, 35, 0.8, false, 5);
         }
         return world;
+    }
+
+    /** The plain mixture: no shared expert, genre experts trained on their genre only. */
+    public static final TrainingConfig PLAIN = TrainingConfig.defaults().withShared(0, false).withResidualExperts(false);
+
+    /** A model trained on {@link #world()} with {@code config}, trained once per configuration per JVM. */
+    public static synchronized MoeModel model(TrainingConfig config) {
+        if (config.equals(TrainingConfig.defaults())) {
+            return model();
+        }
+        routeJulToSlf4j();
+        return BY_CONFIG.computeIfAbsent(config, c -> MoeTrainer.train(world().asDataSet(), c));
     }
 
     /** A model trained on {@link #world()} with the default configuration. */

@@ -63,7 +63,7 @@ import org.tribuo.classification.Label;
 public final class ModelBundle {
 
     /** Format of the directory layout; bumped on any incompatible change. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     public static final String MANIFEST = "MANIFEST.sha256";
     public static final String DESCRIPTOR = "bundle.json";
     static final String PROVENANCE = "provenance.json";
@@ -73,6 +73,13 @@ public final class ModelBundle {
     static final String NEIGHBOURS = "neighbours.bin";
     static final String GATE = "tribuo/gate.tribuo";
     static final String ENERGY = "tribuo/eigen-energy.tribuo";
+    /**
+     * The shared, always-on expert (format 2), present exactly when {@code train.sharedWeight} > 0 or
+     * {@code train.residualExperts}; a residual expert's compiled file holds its weights with the shared
+     * expert folded in.
+     */
+    static final String SHARED = "tribuo/shared.tribuo";
+    static final String SHARED_COMPILED = "compiled/shared.bin";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -111,6 +118,10 @@ public final class ModelBundle {
                 e.model().serializeToFile(dir.resolve(expertModelFile(g)));
                 writeCompiled(dir.resolve(compiledFile(g)), model.compiledExpert(g.ordinal()));
             }
+            if (model.sharedExpert() != null) {
+                model.sharedExpert().model().serializeToFile(dir.resolve(SHARED));
+                writeCompiled(dir.resolve(SHARED_COMPILED), model.sharedCompiled());
+            }
             model.gate().model().serializeToFile(dir.resolve(GATE));
             model.energyModel().model().serializeToFile(dir.resolve(ENERGY));
             writeTable(dir.resolve(MOVIES), model.table());
@@ -145,6 +156,7 @@ public final class ModelBundle {
             d.put("expertKind", model.config().expert().kind().name());
             ArrayNode ex = d.putArray("experts");
             experts.forEach(ex::add);
+            d.put("sharedExpert", model.sharedExpert() != null);
             d.set("config", JSON.valueToTree(new TreeMap<>(model.config().toMap())));
             JSON.writeValue(dir.resolve(DESCRIPTOR).toFile(), d);
             sums.put(DESCRIPTOR, sha256(Files.readAllBytes(dir.resolve(DESCRIPTOR))));
@@ -203,6 +215,20 @@ public final class ModelBundle {
             }
             TrainingProvenance provenance = JSON.readValue(dir.resolve(PROVENANCE).toFile(), TrainingProvenance.class);
             MovieTable table = readTable(dir.resolve(MOVIES));
+            GenreExpert shared = null;
+            CompiledExpert sharedCompiled = null;
+            if (d.path("sharedExpert").asBoolean(false)) {
+                if (!manifest.containsKey(SHARED) || !manifest.containsKey(SHARED_COMPILED)) {
+                    throw new InvalidBundleException("bundle " + dir + " manifest does not cover the files of the shared expert");
+                }
+                shared = new GenreExpert("shared", kind, labelModel(dir, SHARED));
+                sharedCompiled = readCompiled(dir.resolve(SHARED_COMPILED), kind, table);
+            }
+            if ((shared != null) != config.trainsSharedExpert()) {
+                throw new InvalidBundleException("bundle " + dir + ": sharedExpert " + (shared != null)
+                        + " disagrees with its configuration");
+            }
+            GenreExpert base = config.residualExperts() ? shared : null;
             GenreExpert[] experts = new GenreExpert[Genre.COUNT];
             CompiledExpert[] compiled = new CompiledExpert[Genre.COUNT];
             for (JsonNode n : d.path("experts")) {
@@ -213,7 +239,7 @@ public final class ModelBundle {
                 if (!manifest.containsKey(mf) || !manifest.containsKey(cf)) {
                     throw new InvalidBundleException("bundle " + dir + " manifest does not cover the files of expert " + g.wireName());
                 }
-                experts[g.ordinal()] = new GenreExpert(g.wireName(), kind, labelModel(dir, mf));
+                experts[g.ordinal()] = new GenreExpert(g.wireName(), kind, labelModel(dir, mf), base);
                 compiled[g.ordinal()] = readCompiled(dir.resolve(cf), kind, table);
             }
             GenreClassifier gate = new GenreClassifier(UserVector.featureNames(), labelModel(dir, GATE));
@@ -237,7 +263,8 @@ public final class ModelBundle {
                 }
                 neighbours = new ItemNeighbours(nb, sim);
             }
-            return new MoeModel(table, experts, gate, basis, energy, bias, neighbours, config, provenance, compiled, version);
+            return new MoeModel(table, experts, gate, basis, energy, bias, neighbours, config, provenance, compiled, version, shared,
+                    sharedCompiled);
         } catch (IOException e) {
             throw new InvalidBundleException("bundle " + dir + " could not be read: " + e.getMessage(), e);
         } catch (IllegalArgumentException | IllegalStateException e) {

@@ -75,15 +75,38 @@ public final class Evaluation {
     private Evaluation() {
     }
 
+    /** The name of the global baseline in reports; paired differences are taken against it. */
+    public static final String GLOBAL = "global-model";
+
     public static EvaluationReport run(List<Movie> catalog, EvalSplit split, TrainingConfig config, Options opt) {
         long t0 = System.nanoTime();
         TrainingData data = TrainingData.prepare(catalog, split.train(), config.features());
         MoeModel model = MoeTrainer.train("evaluation (" + split.kind() + " split)", data, config);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        long t1 = System.nanoTime();
-        GenreExpert global = MoeTrainer.trainGlobal(data, model.neighbours(), config);
+        GenreExpert global;
+        double baselineSeconds;
+        if (model.sharedExpert() != null) {
+            // The shared expert is the global model: trained by the same code on the same examples with the
+            // same seed stream and settings. Reusing it saves a second, bit-identical training run.
+            global = model.sharedExpert();
+            baselineSeconds = model.provenance().metrics().getOrDefault("expert.shared.millis", Double.NaN) / 1000;
+        } else {
+            long t1 = System.nanoTime();
+            global = MoeTrainer.trainGlobal(data, model.neighbours(), config);
+            baselineSeconds = (System.nanoTime() - t1) / 1e9;
+        }
+        return evaluateTrained(data, split, model, global, trainSeconds, baselineSeconds, opt);
+    }
+
+    /**
+     * Evaluates an already trained MoE and global model on a split whose training part {@code data}
+     * was prepared from (for grids over how the trained parts are combined, see
+     * {@link MoeModel#withMixture}).
+     */
+    public static EvaluationReport evaluateTrained(TrainingData data, EvalSplit split, MoeModel model, GenreExpert global,
+                                                   double trainSeconds, double baselineSeconds, Options opt) {
+        TrainingConfig config = model.config();
         CompiledExpert globalCompiled = global.compile(data.table());
-        double baselineSeconds = (System.nanoTime() - t1) / 1e9;
 
         Map<String, Set<Long>> watched = new HashMap<>();
         for (var e : split.train()) {
@@ -103,27 +126,24 @@ public final class Evaluation {
         List<RankingMethod> methods = new ArrayList<>();
         methods.add(Baselines.mostPopular(data.table()));
         methods.add(Baselines.itemKnn(watched, data.table()));
-        int[] all = new int[data.table().size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        methods.add(Baselines.globalModel(globalCompiled, SamplingCorrection.logCorrection(all, data.table(),
-                config.popularityExponent(), config.negativesPerPositive()), model.neighbours(), data.latestRecentWatches(),
-                data.table()));
+        methods.add(Baselines.globalModel(globalCompiled, SamplingCorrection.logCorrection(MoeModel.allMovies(data.table().size()),
+                data.table(), config.popularityExponent(), config.negativesPerPositive()), model.neighbours(),
+                data.latestRecentWatches(), data.table()));
         Map<String, RoutingStats> routing = new LinkedHashMap<>();
         List<EvaluationReport.MethodResult> results = new ArrayList<>();
+        Map<String, double[]> perUserNdcg = new LinkedHashMap<>();
         BufferedWriter dump = null;
         try {
             if (opt.dumpRecs() != null) {
                 dump = Files.newBufferedWriter(opt.dumpRecs(), StandardCharsets.UTF_8);
             }
             for (RankingMethod m : methods) {
-                results.add(evaluate(m, users, data, watched, split, opt, dump));
+                results.add(evaluate(m, users, data, watched, split, opt, dump, perUserNdcg));
             }
             for (RouterKind kind : opt.routers()) {
                 long[] load = new long[Genre.COUNT];
                 RankingMethod m = routedMethod(model, kind, opt, load, data.latestRecentWatches());
-                results.add(evaluate(m, users, data, watched, split, opt, dump));
+                results.add(evaluate(m, users, data, watched, split, opt, dump, perUserNdcg));
                 routing.put(kind.configName(), RoutingStats.of(load));
             }
         } catch (IOException e) {
@@ -139,9 +159,34 @@ public final class Evaluation {
         }
         double spec = specialisation(model, data, opt.probeUsers(), config.seed());
         EvaluationReport report = new EvaluationReport(split.kind(), split.train().size(), users.size(), skipped, split.droppedItems(),
-                data.table().size(), opt.k(), results, routing, spec, trainSeconds, baselineSeconds);
+                data.table().size(), opt.k(), results, paired(perUserNdcg, GLOBAL), routing, spec, trainSeconds, baselineSeconds);
         LOG.info("evaluation done:\n{}", report.toMarkdown());
         return report;
+    }
+
+    /**
+     * Paired differences of per-user NDCG against {@code reference}: for every other method the mean
+     * of NDCG(method, u) − NDCG(reference, u) over the same users, with the standard error of that
+     * mean. Both methods are measured on the same users, so their per-user noise largely cancels; this
+     * is the SE that decides whether a method beats the reference by two standard errors.
+     */
+    static List<EvaluationReport.PairedDelta> paired(Map<String, double[]> perUser, String reference) {
+        double[] ref = perUser.get(reference);
+        List<EvaluationReport.PairedDelta> out = new ArrayList<>();
+        if (ref == null) {
+            return out;
+        }
+        for (Map.Entry<String, double[]> e : perUser.entrySet()) {
+            if (e.getKey().equals(reference)) {
+                continue;
+            }
+            double[] d = new double[ref.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = e.getValue()[i] - ref[i];
+            }
+            out.add(new EvaluationReport.PairedDelta(e.getKey(), reference, MeanWithError.of(d)));
+        }
+        return out;
     }
 
     /**
@@ -184,7 +229,8 @@ public final class Evaluation {
 
     private static EvaluationReport.MethodResult evaluate(RankingMethod m, List<String> users, TrainingData data,
                                                           Map<String, Set<Long>> watched, EvalSplit split, Options opt,
-                                                          BufferedWriter dump) throws IOException {
+                                                          BufferedWriter dump, Map<String, double[]> perUserNdcg)
+            throws IOException {
         long t0 = System.nanoTime();
         int n = users.size();
         double[] hr = new double[n];
@@ -209,6 +255,7 @@ public final class Evaluation {
             }
         }
         LOG.info("{}: {} users in {} ms", m.name(), n, (System.nanoTime() - t0) / 1_000_000);
+        perUserNdcg.put(m.name(), ndcg);
         return new EvaluationReport.MethodResult(m.name(), MeanWithError.of(hr), MeanWithError.of(ndcg), MeanWithError.of(recall),
                 MeanWithError.of(mrr), (double) recommended.size() / data.table().size());
     }

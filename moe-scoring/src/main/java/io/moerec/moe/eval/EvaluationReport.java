@@ -21,6 +21,8 @@ import java.util.Map;
  * @param catalogSize      movies in the model's table (the candidate universe)
  * @param k                cut-off
  * @param methods          per method: metrics
+ * @param pairedNdcg       per method, its NDCG@k minus the global model's, paired over the same users, with the SE
+ *                         of that paired mean (the test "beats the global model by two standard errors" uses this)
  * @param routing          per router: load statistics over the test users
  * @param specialisation   mean pairwise Pearson correlation of the experts' scores on a probe set
  *                         (lower = more specialised)
@@ -28,12 +30,26 @@ import java.util.Map;
  * @param baselineSeconds  global-model training time
  */
 public record EvaluationReport(String split, int trainEvents, int testUsers, int skippedTestUsers, int droppedTestItems,
-                               int catalogSize, int k, List<MethodResult> methods, Map<String, RoutingStats> routing,
+                               int catalogSize, int k, List<MethodResult> methods, List<PairedDelta> pairedNdcg,
+                               Map<String, RoutingStats> routing,
                                double specialisation, double trainSeconds, double baselineSeconds) {
 
     /** One method's metrics. */
     public record MethodResult(String method, MeanWithError hr, MeanWithError ndcg, MeanWithError recall,
                                MeanWithError mrr, double coverage) {
+    }
+
+    /**
+     * A paired comparison: the mean over users of metric(method, u) − metric(against, u), with the
+     * standard error of that mean.
+     */
+    public record PairedDelta(String method, String against, MeanWithError delta) {
+    }
+
+    /** The paired NDCG difference of a method against the global model. */
+    public PairedDelta pairedNdcg(String name) {
+        return pairedNdcg.stream().filter(p -> p.method().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no paired comparison for " + name));
     }
 
     public MethodResult method(String name) {
@@ -52,6 +68,15 @@ public record EvaluationReport(String split, int trainEvents, int testUsers, int
         for (MethodResult m : methods) {
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f |%n", m.method(), fmt(m.hr()), fmt(m.ndcg()),
                     fmt(m.recall()), fmt(m.mrr()), m.coverage()));
+        }
+        if (!pairedNdcg.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%n### NDCG@%d against %s, paired over the same users%n%n", k,
+                    pairedNdcg.get(0).against()));
+            sb.append("| method | Δ NDCG | SE(paired Δ) | Δ / SE |\n|---|---|---|---|\n");
+            for (PairedDelta p : pairedNdcg) {
+                sb.append(String.format(Locale.ROOT, "| %s vs %s | %+.4f | %.4f | %+.1f |%n", p.method(), p.against(),
+                        p.delta().mean(), p.delta().standardError(), p.delta().mean() / p.delta().standardError()));
+            }
         }
         sb.append(String.format(Locale.ROOT, "%n### Routing over test users%n%n| router | CV | MaxVio | entropy (nats, max %.2f) | top shares |%n",
                 Math.log(Genre.COUNT)));
@@ -97,7 +122,17 @@ public record EvaluationReport(String split, int trainEvents, int testUsers, int
             h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.3f</td></tr>",
                     esc(m.method()), fmt(m.hr()), fmt(m.ndcg()), fmt(m.recall()), fmt(m.mrr()), m.coverage()));
         }
-        h.append("</table><h2>NDCG@").append(k).append(" by method (bars ±2 SE)</h2>");
+        h.append("</table>");
+        if (!pairedNdcg.isEmpty()) {
+            h.append("<h2>NDCG@").append(k).append(" against ").append(esc(pairedNdcg.get(0).against()))
+                    .append(", paired over users</h2><table><tr><th>method</th><th>Δ</th><th>SE(paired)</th><th>Δ / SE</th></tr>");
+            for (PairedDelta p : pairedNdcg) {
+                h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%+.4f</td><td>%.4f</td><td>%+.1f</td></tr>", esc(p.method()),
+                        p.delta().mean(), p.delta().standardError(), p.delta().mean() / p.delta().standardError()));
+            }
+            h.append("</table>");
+        }
+        h.append("<h2>NDCG@").append(k).append(" by method (bars ±2 SE)</h2>");
         double max = methods.stream().mapToDouble(m -> m.ndcg().mean() + 2 * nz(m.ndcg().standardError())).max().orElse(1);
         int w = 640;
         int row = 26;

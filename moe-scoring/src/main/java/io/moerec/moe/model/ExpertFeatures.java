@@ -27,6 +27,11 @@ public final class ExpertFeatures {
     public static final int ACT_POP = MATCH + 1;
     /** The item-history signal: mean similarity of the movie to the user's recent watches ({@link ItemNeighbours}). */
     public static final int KNN = ACT_POP + 1;
+    /**
+     * Tribuo name of the residual experts' offset feature: the shared expert's logit of the pair. It has
+     * no index: a compiled residual expert folds it into its weights ({@link GenreExpert#compile}).
+     */
+    public static final String OFFSET = "x.sharedLogit";
     /** Index of the identity feature of the movie with dense index 0. */
     public static final int MOVIE_BASE = KNN + 1;
 
@@ -77,6 +82,12 @@ public final class ExpertFeatures {
      */
     public static ArrayExample<Label> toExample(double[] u, MovieTable table, int movie, double knn, ExpertKind kind,
                                                 Label label, float weight) {
+        return toExample(u, table, movie, knn, Double.NaN, kind, label, weight);
+    }
+
+    /** The same with the {@link #OFFSET} feature set to {@code offset} (NaN: left out, a plain expert). */
+    public static ArrayExample<Label> toExample(double[] u, MovieTable table, int movie, double knn, double offset,
+                                                ExpertKind kind, Label label, float weight) {
         ArrayExample<Label> ex = new ArrayExample<>(label, weight, 64);
         for (int i = 0; i < UserVector.DIM; i++) {
             addNonZero(ex, UserVector.name(i), u[i]);
@@ -105,6 +116,9 @@ public final class ExpertFeatures {
             addNonZero(ex, "x.activityPop", u[UserVector.ACTIVITY] * pop);
         }
         addNonZero(ex, "x.knn", knn);
+        if (!Double.isNaN(offset)) {
+            addNonZero(ex, OFFSET, offset);
+        }
         ex.add(name(MOVIE_BASE + movie, table), 1.0);
         return ex;
     }

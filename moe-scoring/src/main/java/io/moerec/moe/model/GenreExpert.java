@@ -39,8 +39,22 @@ public final class GenreExpert {
     private final String name;
     private final ExpertKind kind;
     private final Model<Label> model;
+    /** For a residual expert, the shared expert whose logit is its {@link ExpertFeatures#OFFSET} feature; else null. */
+    private final GenreExpert base;
 
     public GenreExpert(String name, ExpertKind kind, Model<Label> model) {
+        this(name, kind, model, null);
+    }
+
+    /**
+     * @param base the shared expert this expert is a residual on (its logit is the offset feature), or
+     *             null; a residual expert and its base must both be LINEAR so that compiling can fold them
+     */
+    public GenreExpert(String name, ExpertKind kind, Model<Label> model, GenreExpert base) {
+        this.base = base;
+        if (base != null && (kind != ExpertKind.LINEAR || base.kind != ExpertKind.LINEAR || base.base != null)) {
+            throw new IllegalArgumentException(name + ": a residual expert and its base must be LINEAR, the base not itself residual");
+        }
         this.name = Objects.requireNonNull(name, "name");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.model = Objects.requireNonNull(model, "model");
@@ -58,10 +72,23 @@ public final class GenreExpert {
     /** Trains an expert; examples must contain both positives and negatives. */
     public static GenreExpert train(String name, ExpertHyperParameters hp, List<ExpertExample> examples,
                                     MovieTable table, long seed) {
+        return train(name, hp, examples, table, seed, null);
+    }
+
+    /**
+     * Trains an expert; with a {@code base} a residual expert whose examples carry the base's logit as
+     * their offset (examples must then have a finite {@link ExpertExample#offset}).
+     */
+    public static GenreExpert train(String name, ExpertHyperParameters hp, List<ExpertExample> examples,
+                                    MovieTable table, long seed, GenreExpert base) {
         LabelFactory factory = new LabelFactory();
         MutableDataset<Label> ds = new MutableDataset<>(new SimpleDataSourceProvenance("moerec expert " + name, EPOCH, factory), factory);
         for (ExpertExample e : examples) {
-            ds.add(ExpertFeatures.toExample(e.user(), table, e.movie(), e.knn(), hp.kind(), e.positive() ? POSITIVE : NEGATIVE, 1.0f));
+            if (base != null && !Double.isFinite(e.offset())) {
+                throw new IllegalArgumentException(name + ": a residual expert's examples need the base's logit as offset");
+            }
+            ds.add(ExpertFeatures.toExample(e.user(), table, e.movie(), e.knn(), base == null ? Double.NaN : e.offset(), hp.kind(),
+                    e.positive() ? POSITIVE : NEGATIVE, 1.0f));
         }
         AdaGrad optimiser = new AdaGrad(hp.learningRate(), 1e-6);
         Model<Label> model;
@@ -71,7 +98,25 @@ public final class GenreExpert {
             model = new FMClassificationTrainer(new LogMulticlass(), optimiser, hp.epochs(), Integer.MAX_VALUE, hp.minibatch(), seed,
                     hp.factors(), hp.factorVariance()).train(ds);
         }
-        return new GenreExpert(name, hp.kind(), model);
+        return new GenreExpert(name, hp.kind(), model, base);
+    }
+
+    /**
+     * A residual expert's weight on its offset (the shared expert's logit): near 1 when the expert keeps
+     * the shared model and adds genre corrections; 0 for a plain expert.
+     */
+    public double offsetWeight() {
+        int oid = model.getFeatureIDMap().getID(ExpertFeatures.OFFSET);
+        if (base == null || oid < 0) {
+            return 0;
+        }
+        DenseMatrix w = ((LinearSGDModel) model).getWeightsCopy();
+        return w.get(model.getOutputIDInfo().getID(POSITIVE), oid) - w.get(model.getOutputIDInfo().getID(NEGATIVE), oid);
+    }
+
+    /** The shared expert this one is a residual on, or null. */
+    public GenreExpert base() {
+        return base;
     }
 
     public String name() {
@@ -88,9 +133,18 @@ public final class GenreExpert {
 
     /** Tribuo's own probability of {@link #POSITIVE} for a pair: the slow reference path. */
     public double tribuoProbability(double[] u, MovieTable table, int movie, double knn) {
-        Example<Label> ex = ExpertFeatures.toExample(u, table, movie, knn, kind, LabelFactory.UNKNOWN_LABEL, 1.0f);
+        double offset = base == null ? Double.NaN : base.tribuoLogit(u, table, movie, knn);
+        Example<Label> ex = ExpertFeatures.toExample(u, table, movie, knn, offset, kind, LabelFactory.UNKNOWN_LABEL, 1.0f);
         Prediction<Label> p = model.predict(ex);
         return p.getOutputScores().get(POSITIVE.getLabel()).getScore();
+    }
+
+    /** Tribuo's log-odds of {@link #POSITIVE} (log p(pos) − log p(neg), exact for the two-label softmax). */
+    public double tribuoLogit(double[] u, MovieTable table, int movie, double knn) {
+        double offset = base == null ? Double.NaN : base.tribuoLogit(u, table, movie, knn);
+        Example<Label> ex = ExpertFeatures.toExample(u, table, movie, knn, offset, kind, LabelFactory.UNKNOWN_LABEL, 1.0f);
+        var scores = model.predict(ex).getOutputScores();
+        return Math.log(scores.get(POSITIVE.getLabel()).getScore()) - Math.log(scores.get(NEGATIVE.getLabel()).getScore());
     }
 
     /** Compiles the weights into flat arrays for {@code table}, which must be the table trained on. */
@@ -115,7 +169,18 @@ public final class GenreExpert {
                 int id = tribuoId[i];
                 d[i] = id < 0 ? 0.0 : w.get(pos, id) - w.get(neg, id);
             }
-            return CompiledLinearExpert.of(w.get(pos, biasCol) - w.get(neg, biasCol), d, table);
+            double bias = w.get(pos, biasCol) - w.get(neg, biasCol);
+            if (base != null) {
+                // logit = a · base logit + own terms, and the base is linear in the same features: fold it in.
+                double a = offsetWeight();
+                CompiledLinearExpert b = (CompiledLinearExpert) base.compile(table);
+                double[] bd = b.weights();
+                for (int i = 0; i < n; i++) {
+                    d[i] += a * bd[i];
+                }
+                bias += a * b.bias();
+            }
+            return CompiledLinearExpert.of(bias, d, table);
         }
         FMClassificationModel fm = (FMClassificationModel) model;
         DenseMatrix lin = fm.getLinearWeightsCopy();

@@ -113,20 +113,28 @@ public final class MoeTrainer {
             }
         }
         ItemNeighbours neighbours = ItemNeighbours.build(data.userWatches().values(), table.size(), NEIGHBOURS);
+        // The shared, always-on expert: exactly the global model (same examples, seed stream and settings).
+        GenreExpert shared = config.trainsSharedExpert() ? trainShared(data, neighbours, config, metrics) : null;
+        GenreExpert base = config.residualExperts() ? shared : null;
+        GenreClassifier gate = trainGate(data, config, metrics);
+        if (config.softExperts() > 0) {
+            byGenre = responsibilitySamples(data, gate, config);
+        }
+        int[] everyMovie = MoeModel.allMovies(table.size());
         GenreExpert[] experts = new GenreExpert[Genre.COUNT];
         int trained = 0;
         for (int g = 0; g < Genre.COUNT; g++) {
             List<Interaction> pos = byGenre.get(g);
             String name = Genre.ofIndex(g).wireName();
-            if (pos.size() < config.minPositivesPerExpert()) {
+            if (pos.size() < config.minPositivesPerExpert() || table.moviesOfGenre(g).length == 0) {
                 LOG.info("expert {}: {} interactions, below the minimum {}; no expert", name, pos.size(),
                         config.minPositivesPerExpert());
                 continue;
             }
-            experts[g] = trainExpert(name, pos, table.moviesOfGenre(g), data, neighbours, config, g + 1, metrics);
+            int[] candidates = config.softExperts() > 0 ? everyMovie : table.moviesOfGenre(g);
+            experts[g] = trainExpert(name, pos, candidates, data, neighbours, config, g + 1, metrics, base);
             trained++;
         }
-        GenreClassifier gate = trainGate(data, config, metrics);
         EigenBasis basis = fitBasis(data, config);
         GenreClassifier energyModel = trainEnergyModel(data, basis, config);
         double[] bias = calibrateBalanced(gate, data, config);
@@ -138,7 +146,8 @@ public final class MoeTrainer {
                 PreferenceFeatureLogic.FEATURE_VERSION, UserVector.VERSION, Genre.VOCABULARY_VERSION, config.toMap(), metrics);
         LOG.info("trained {} experts, gate, eigen router (rank {}) and balanced bias in {} s", trained, basis.rank(),
                 String.format(java.util.Locale.ROOT, "%.1f", seconds));
-        return new MoeModel(table, experts, gate, basis, energyModel, bias, neighbours, config, prov);
+        return new MoeModel(table, experts, gate, basis, energyModel, bias, neighbours, config, prov, null, MoeModel.UNSAVED,
+                shared, null);
     }
 
     /**
@@ -146,17 +155,45 @@ public final class MoeTrainer {
      * the baseline the evaluation compares the MoE against.
      */
     public static GenreExpert trainGlobal(TrainingData data, ItemNeighbours neighbours, TrainingConfig config) {
-        int[] all = new int[data.table().size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
+        return trainExpert("global", data.interactions(), MoeModel.allMovies(data.table().size()), data, neighbours, config, 0,
+                new LinkedHashMap<>(), null);
+    }
+
+    /**
+     * The soft experts' training sets: every interaction goes to expert e with probability
+     * min(1, c · p(e | u)) under the trained gate (seeded), so an expert learns from the users the gate
+     * routes to it, over the whole catalog.
+     */
+    private static List<List<Interaction>> responsibilitySamples(TrainingData data, GenreClassifier gate, TrainingConfig config) {
+        List<List<Interaction>> out = new ArrayList<>();
+        for (int g = 0; g < Genre.COUNT; g++) {
+            out.add(new ArrayList<>());
         }
-        return trainExpert("global", data.interactions(), all, data, neighbours, config, 0, new LinkedHashMap<>());
+        SplittableRandom rng = new SplittableRandom(config.seed() * 1_000_003L + 505);
+        double[] p = new double[Genre.COUNT];
+        for (Interaction it : data.interactions()) {
+            gate.probabilities(it.user(), p);
+            for (int g = 0; g < Genre.COUNT; g++) {
+                if (rng.nextDouble() < config.softExperts() * p[g]) {
+                    out.get(g).add(it);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static GenreExpert trainShared(TrainingData data, ItemNeighbours neighbours, TrainingConfig config,
+                                           Map<String, Double> metrics) {
+        return trainExpert("shared", data.interactions(), MoeModel.allMovies(data.table().size()), data, neighbours, config, 0,
+                metrics, null);
     }
 
     private static GenreExpert trainExpert(String name, List<Interaction> positives, int[] candidates, TrainingData data,
                                            ItemNeighbours neighbours, TrainingConfig config, int stream,
-                                           Map<String, Double> metrics) {
+                                           Map<String, Double> metrics, GenreExpert base) {
         MovieTable table = data.table();
+        io.moerec.moe.model.CompiledExpert baseCompiled = base == null ? null : base.compile(table);
+        double[] baseCtx = base == null ? null : new double[baseCompiled.contextSize()];
         long t0 = System.nanoTime();
         SplittableRandom rng = new SplittableRandom(config.seed() * 1_000_003L + stream);
         List<Interaction> pos = positives;
@@ -178,17 +215,22 @@ public final class MoeTrainer {
             // The knn signal from the point-in-time recent watches, leaving this user's own
             // co-watches out of the similarities (else a positive would predict itself).
             int t = neighbours.accumulate(it.recent(), data.userWatches().get(it.userId()), counts, acc, mark, touched);
-            examples.add(new ExpertExample(it.user(), it.movie(), acc[it.movie()], true));
+            if (base != null) {
+                baseCompiled.prepareUser(it.user(), baseCtx);
+            }
+            examples.add(new ExpertExample(it.user(), it.movie(), acc[it.movie()], true,
+                    base == null ? Double.NaN : baseCompiled.logit(baseCtx, it.movie(), acc[it.movie()])));
             for (int n = 0; n < config.negativesPerPositive(); n++) {
                 int neg = sampler.sample(rng, it.movie());
-                examples.add(new ExpertExample(it.user(), neg, acc[neg], false));
+                examples.add(new ExpertExample(it.user(), neg, acc[neg], false,
+                        base == null ? Double.NaN : baseCompiled.logit(baseCtx, neg, acc[neg])));
             }
             for (int x = 0; x < t; x++) {
                 acc[touched[x]] = 0;
                 mark[touched[x]] = false;
             }
         }
-        GenreExpert expert = GenreExpert.train(name, config.expert(), examples, table, config.seed() + stream);
+        GenreExpert expert = GenreExpert.train(name, config.expert(), examples, table, config.seed() + stream, base);
         double ms = (System.nanoTime() - t0) / 1e6;
         double rate = examples.size() * config.expert().epochs() / Math.max(ms / 1000, 1e-9);
         LOG.info("expert {}: {} positives, {} examples × {} epochs in {} ms ({} examples/s)", name, pos.size(), examples.size(),

@@ -10,8 +10,9 @@ import io.moerec.moe.routing.Router;
 import java.util.function.LongPredicate;
 
 /**
- * The MoE scored the naive way: same routing and candidates as {@code MoeScorer}, but every
- * (user, movie, expert) through Tribuo's per-example {@code predict}. The benchmark's reference path.
+ * The MoE scored the naive way: same routing, candidates and mixture (shared expert, normalisation,
+ * soft experts) as {@code MoeScorer}, but every (user, movie, expert) through Tribuo's per-example
+ * {@code predict} (a residual expert's predict calls the shared expert's for its offset). The benchmark's reference path.
  */
 public final class NaiveScorer {
 
@@ -37,18 +38,31 @@ public final class NaiveScorer {
             }
         }
         TopN top = new TopN(n);
+        var config = model.config();
+        boolean shared = config.sharedWeight() > 0;
+        double[] sharedCorrection = shared ? model.sharedCorrection() : null;
+        boolean soft = config.softExperts() > 0;
         for (int m = 0; m < table.size(); m++) {
-            int bits = table.genreBits(m);
-            if ((bits & mask) == 0 || excluded.test(table.movieId(m))) {
+            int bits = soft ? -1 : table.genreBits(m);
+            if ((!shared && (bits & mask) == 0) || excluded.test(table.movieId(m))) {
                 continue;
             }
             double s = 0;
+            double weight = 0;
             for (int i = 0; i < c; i++) {
                 GenreExpert e = model.expert(chosen[i]);
                 if (e != null && ((bits >>> chosen[i]) & 1) != 0) {
                     s += w[i] * SamplingCorrection.applyToProbability(e.tribuoProbability(user, table, m, knn[m]),
                             model.correction(chosen[i], m));
+                    weight += w[i];
                 }
+            }
+            if (config.normaliseMixture() && weight > 0) {
+                s /= weight;
+            }
+            if (shared) {
+                s += config.sharedWeight() * SamplingCorrection.applyToProbability(
+                        model.sharedExpert().tribuoProbability(user, table, m, knn[m]), sharedCorrection[m]);
             }
             top.offer(s, m);
         }

@@ -73,7 +73,8 @@ class ModelBundleTest {
         List<ViewingEvent> events = new ArrayList<>();
         new SyntheticDataGenerator(GeneratorConfig.builder().seed(31).users(80).movies(150).targetEvents(4_000).build())
                 .generate(movies::add, events::add);
-        MoeModel fm = MoeTrainer.train("generated", movies, events, TrainingConfig.defaults().withExpertKind(ExpertKind.FM));
+        MoeModel fm = MoeTrainer.train("generated", movies, events,
+                TrainingConfig.defaults().withResidualExperts(false).withExpertKind(ExpertKind.FM));
         Path dir = tmp.resolve("fm");
         ModelBundle.save(fm, dir);
         MoeModel loaded = ModelBundle.load(dir);
@@ -168,9 +169,13 @@ class ModelBundleTest {
     void unknownFormatVersionIsRejectedEvenWithValidChecksums() throws IOException {
         Path dir = tmp.resolve("b");
         ModelBundle.save(Fixtures.model(), dir);
-        rewrite(dir, ModelBundle.DESCRIPTOR, "\"formatVersion\" : 1", "\"formatVersion\" : 99");
+        rewrite(dir, ModelBundle.DESCRIPTOR, "\"formatVersion\" : " + ModelBundle.FORMAT_VERSION, "\"formatVersion\" : 99");
         InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
-        assertTrue(e.getMessage().contains("format version 99; this build reads version 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("format version 99; this build reads version " + ModelBundle.FORMAT_VERSION), e.getMessage());
+        // A format-1 bundle (before the shared expert) is refused the same way.
+        rewrite(dir, ModelBundle.DESCRIPTOR, "\"formatVersion\" : 99", "\"formatVersion\" : 1");
+        e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
+        assertTrue(e.getMessage().contains("format version 1;"), e.getMessage());
     }
 
     @Test

@@ -35,6 +35,8 @@ class EvaluationTest {
         assertEquals(300 * 10, lines.size());
         assertTrue(lines.get(0).matches("u\\d+\t\\d+\t1"), lines.get(0));
         assertTrue(r.toMarkdown().contains("| moe-eigen |"));
+        assertTrue(r.toMarkdown().contains("| moe-dense vs global-model |"), r.toMarkdown());
+        assertEquals(moe.ndcg().mean() - r.method("global-model").ndcg().mean(), r.pairedNdcg("moe-softmax").delta().mean(), 1e-12);
         assertTrue(r.toJson().contains("\"specialisation\""));
         String html = r.toHtml();
         assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<svg") && !html.contains("http"), "self-contained HTML");

@@ -1,0 +1,88 @@
+package io.moerec.moe.dev;
+
+import io.moerec.moe.MoeModel;
+import io.moerec.moe.eval.EvalSplit;
+import io.moerec.moe.eval.Evaluation;
+import io.moerec.moe.eval.EvaluationReport;
+import io.moerec.moe.train.MoeTrainer;
+import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.train.TrainingData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * Dev runner (test scope, not a test) for the validation grid over the mixture: on the user-time
+ * validation cut of the training part (never the test part), trains the MoE with a shared expert
+ * once per training cell, then evaluates every mixture cell (shared weight λ, normalised or summed
+ * routed part, top-k, gate lift) on the same trained parts. Arguments: data directory, output
+ * directory, training cells separated by {@code |} (each a comma list of {@code key=value} of
+ * {@link TrainingConfig#toMap()}, may be empty), mixture cells separated by {@code ,}
+ * ({@code λ:normalise[:topK[:lift]]}). Appends one line per (training cell, mixture cell) to
+ * {@code grid.tsv}: method NDCG@10 ± SE and the paired Δ against the global model ± SE.
+ */
+public final class DevMixture {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DevMixture.class);
+
+    private DevMixture() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        Path out = Files.createDirectories(Path.of(args[1]));
+        DevRun.Loaded ml = DevRun.Loaded.of(Path.of(args[0]));
+        EvalSplit split = EvalSplit.userTime(ml.events(), 10, 0.2);
+        EvalSplit validation = EvalSplit.userTime(split.train(), 10, 0.2);
+        Path tsv = out.resolve("grid.tsv");
+        for (String cell : args[2].split("\\|", -1)) {
+            Map<String, String> kv = new LinkedHashMap<>();
+            for (String p : cell.split(",")) {
+                if (!p.isBlank()) {
+                    String[] x = p.split("=", 2);
+                    kv.put(x[0].trim(), x[1].trim());
+                }
+            }
+            kv.putIfAbsent("train.sharedWeight", "1.0");
+            TrainingConfig config = TrainingConfig.fromMap(kv);
+            long t0 = System.nanoTime();
+            TrainingData data = TrainingData.prepare(ml.movies(), validation.train(), config.features());
+            MoeModel model = MoeTrainer.train("validation", data, config);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            for (String mix : args[3].split(",")) {
+                String[] m = mix.split(":");
+                TrainingConfig c = config.withShared(Double.parseDouble(m[0]), Boolean.parseBoolean(m[1]));
+                if (m.length > 2) {
+                    c = c.withTopK(Integer.parseInt(m[2]));
+                }
+                if (m.length > 3) {
+                    c = c.withGateLift(Double.parseDouble(m[3]));
+                }
+                EvaluationReport r = Evaluation.evaluateTrained(data, validation, model.withMixture(c), model.sharedExpert(), seconds,
+                        Double.NaN, Evaluation.Options.defaults());
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s\t%s\ttrain %.0f s", cell.isEmpty() ? "defaults" : cell,
+                        mix, seconds));
+                for (EvaluationReport.MethodResult mr : r.methods()) {
+                    line.append(String.format(Locale.ROOT, "\t%s %.4f±%.4f", mr.method(), mr.ndcg().mean(), mr.ndcg().standardError()));
+                }
+                for (EvaluationReport.PairedDelta p : r.pairedNdcg()) {
+                    if (p.method().startsWith("moe-")) {
+                        line.append(String.format(Locale.ROOT, "\tΔ%s %+.4f±%.4f", p.method().substring(4), p.delta().mean(),
+                                p.delta().standardError()));
+                    }
+                }
+                r.routing().forEach((k, s) -> line.append(String.format(Locale.ROOT, "\tH(%s) %.2f", k, s.entropy())));
+                LOG.info("GRID {}", line);
+                Files.writeString(tsv, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+        }
+    }
+}
