@@ -7,6 +7,7 @@ import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +27,9 @@ import java.util.function.LongFunction;
  * from two per-genre sums (Σ rating·share·decay and Σ share·decay), so a later rating moves the
  * baseline of earlier ones. Activity is the decayed count of all applied events. The recent-watch
  * list holds the distinct movies of the latest PLAY/PROGRESS/COMPLETE/RATE events (SKIP is not a
- * watch), ordered by each movie's latest event time (ties: smaller movie id first), bounded.
+ * watch), ordered by each movie's latest event time (ties: smaller movie id first), bounded; every
+ * movie at the newest time stays beyond the bound (up to {@value #TIED_FACTOR} times it), so that a
+ * burst of ratings in one second (common in MovieLens) still shows each movie in its own update.
  * An unknown movie ({@code null}) or one without genres changes everything but genre affinity.
  *
  * <p><b>Order.</b> Every per-genre value is kept decayed to one reference time, {@code asOf} = the
@@ -51,7 +54,10 @@ public final class PreferenceFeatureLogic implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Version of the semantics above, carried by every {@link UserPreferenceFeatures}. */
-    public static final int FEATURE_VERSION = 1;
+    public static final int FEATURE_VERSION = 2;
+
+    /** How far beyond its bound the recent-watch list grows to keep every movie of the newest time. */
+    public static final int TIED_FACTOR = 8;
 
     private final FeatureConfig config;
     /** ln 2 / half-life: decay factor over dt ms is exp(-lambda · dt). */
@@ -194,44 +200,42 @@ public final class PreferenceFeatureLogic implements Serializable {
         long[] ids = s.recentMovieIds;
         long[] times = s.recentTimes;
         int size = ids.length;
-        int existing = -1;
+        long[] newIds = new long[size + 1];
+        long[] newTimes = new long[size + 1];
+        int n = 0;
+        boolean inserted = false;
         for (int i = 0; i < size; i++) {
             if (ids[i] == movieId) {
-                existing = i;
-                break;
+                if (times[i] >= t) {
+                    return; // an older watch of a movie already listed later changes nothing
+                }
+                continue; // listed earlier: re-inserted below with the newer time
             }
-        }
-        if (existing >= 0) {
-            if (times[existing] >= t) {
-                return; // an older watch of a movie already listed later changes nothing
+            if (!inserted && before(t, movieId, times[i], ids[i])) {
+                newIds[n] = movieId;
+                newTimes[n++] = t;
+                inserted = true;
             }
-            // Remove, then insert below with the newer time; the size stays the same.
-            System.arraycopy(ids, existing + 1, ids, existing, size - existing - 1);
-            System.arraycopy(times, existing + 1, times, existing, size - existing - 1);
-            size--;
-        } else if (size == config.recentWatchesSize()
-                && !before(t, movieId, times[size - 1], ids[size - 1])) {
-            return; // older than everything in a full list: it would be evicted at once
+            newIds[n] = ids[i];
+            newTimes[n++] = times[i];
         }
-        int pos = 0;
-        while (pos < size && before(times[pos], ids[pos], t, movieId)) {
-            pos++;
+        if (!inserted) {
+            newIds[n] = movieId;
+            newTimes[n++] = t;
         }
-        int newSize = Math.min(size + 1, config.recentWatchesSize());
-        long[] newIds = newSize == ids.length ? ids : new long[newSize];
-        long[] newTimes = newSize == times.length ? times : new long[newSize];
-        // Shift the tail right by one (dropping the last entry when full), then copy the head if new arrays.
-        int tail = Math.min(size - pos, newSize - pos - 1);
-        System.arraycopy(ids, pos, newIds, pos + 1, tail);
-        System.arraycopy(times, pos, newTimes, pos + 1, tail);
-        if (newIds != ids) {
-            System.arraycopy(ids, 0, newIds, 0, pos);
-            System.arraycopy(times, 0, newTimes, 0, pos);
+        // Bounded to the newest recentWatchesSize, but every movie at the newest time stays (up to
+        // TIED_FACTOR times the bound): a user who rates many titles in one second still has each of them
+        // in the list of its own update, so that the scoring app learns every watch.
+        int tied = 1;
+        while (tied < n && newTimes[tied] == newTimes[0]) {
+            tied++;
         }
-        newIds[pos] = movieId;
-        newTimes[pos] = t;
-        s.recentMovieIds = newIds;
-        s.recentTimes = newTimes;
+        int keep = Math.min(n, Math.max(config.recentWatchesSize(), Math.min(tied, TIED_FACTOR * config.recentWatchesSize())));
+        if (keep == size && Arrays.equals(ids, 0, size, newIds, 0, size) && Arrays.equals(times, 0, size, newTimes, 0, size)) {
+            return; // the new watch fell off the end at once
+        }
+        s.recentMovieIds = Arrays.copyOf(newIds, keep);
+        s.recentTimes = Arrays.copyOf(newTimes, keep);
     }
 
     /** The user's current mean rating, shrunk towards the configured prior. */

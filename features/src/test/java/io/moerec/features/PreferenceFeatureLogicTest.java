@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class PreferenceFeatureLogicTest {
@@ -158,6 +159,37 @@ class PreferenceFeatureLogicTest {
         assertArrayEquals(new long[] {T + 10, T + 5, T + 4}, s.getRecentTimes());
         s = small.apply(s, ViewingEvent.play("p7", "u", 7, T + 5), null);         // tie on time: smaller id first
         assertArrayEquals(new long[] {2, 6, 7}, s.getRecentMovieIds());
+    }
+
+    @Test
+    void aBurstOfWatchesInOneSecondShowsEveryMovieInItsOwnUpdateAndEndsTheSameInAnyOrder() {
+        PreferenceFeatureLogic small = new PreferenceFeatureLogic(FeatureConfig.defaults().withRecentWatchesSize(3));
+        List<ViewingEvent> burst = new ArrayList<>();
+        for (int m = 100; m > 90; m--) { // larger ids first: with a plain bound they would never be listed
+            burst.add(ViewingEvent.rate("r" + m, "u", m, T + 7, 4.0));
+        }
+        UserPreferenceState s = small.apply(null, ViewingEvent.play("p1", "u", 1, T), null);
+        for (ViewingEvent e : burst) {
+            s = small.apply(s, e, null);
+            long id = e.movieId();
+            assertTrue(Arrays.stream(s.getRecentMovieIds()).anyMatch(x -> x == id), "movie " + id + " is in its own update");
+        }
+        assertEquals(10, s.getRecentMovieIds().length, "the whole newest second stays");
+        s = small.apply(s, ViewingEvent.play("p2", "u", 2, T + 8), null);         // a newer second: back to the bound
+        assertArrayEquals(new long[] {2, 91, 92}, s.getRecentMovieIds());
+        Collections.shuffle(burst, new Random(3));
+        UserPreferenceState t = small.apply(null, ViewingEvent.play("p2", "u", 2, T + 8), null);
+        for (ViewingEvent e : burst) {
+            t = small.apply(t, e, null);
+        }
+        t = small.apply(t, ViewingEvent.play("p1", "u", 1, T), null);
+        assertArrayEquals(s.getRecentMovieIds(), t.getRecentMovieIds());
+        PreferenceFeatureLogic tiny = new PreferenceFeatureLogic(FeatureConfig.defaults().withRecentWatchesSize(1));
+        UserPreferenceState capped = null;
+        for (ViewingEvent e : burst) {
+            capped = tiny.apply(capped, e, null);
+        }
+        assertEquals(PreferenceFeatureLogic.TIED_FACTOR, capped.getRecentMovieIds().length, "bounded even in a burst");
     }
 
     @Test
