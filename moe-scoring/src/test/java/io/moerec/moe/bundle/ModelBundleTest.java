@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.moerec.features.PreferenceFeatureLogic;
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.ViewingEvent;
@@ -182,9 +183,10 @@ class ModelBundleTest {
     void otherFeatureLogicVersionIsRejected() throws IOException {
         Path dir = tmp.resolve("b");
         ModelBundle.save(Fixtures.model(), dir);
-        rewrite(dir, ModelBundle.DESCRIPTOR, "\"featureVersion\" : 1", "\"featureVersion\" : 2");
+        int v = PreferenceFeatureLogic.FEATURE_VERSION;
+        rewrite(dir, ModelBundle.DESCRIPTOR, "\"featureVersion\" : " + v, "\"featureVersion\" : " + (v + 1));
         InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
-        assertTrue(e.getMessage().contains("featureVersion 2; this build needs 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("featureVersion " + (v + 1) + "; this build needs " + v), e.getMessage());
     }
 
     @Test
