@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,11 +45,13 @@ public final class PipelineObservations {
     /** Length of the lists the prequential hit rate looks at. */
     public static final int HIT_LIST_SIZE = 10;
 
-    /** Users whose lists the live view shows: the first to have a live event. */
+    /** Users whose lists the live view shows: the first with a live event and a list, kept once chosen. */
     public static final int FEATURED_USERS = 3;
+    private static final int FEATURED_CANDIDATES = 100;
 
     private final long liveFrom;
     private final List<String> featuredUsers = new ArrayList<>();
+    private final Set<String> featuredCandidates = new LinkedHashSet<>();
     private final Histogram latencyMs = new Histogram(3_600_000L, 3);
     private final RateMeter eventRate = new RateMeter();
     private final RateMeter listRate = new RateMeter();
@@ -111,8 +114,8 @@ public final class PipelineObservations {
         if (live) {
             liveEvents++;
             user.liveEvents++;
-            if (featuredUsers.size() < FEATURED_USERS && !featuredUsers.contains(e.userId())) {
-                featuredUsers.add(e.userId());
+            if (featuredCandidates.size() < FEATURED_CANDIDATES) {
+                featuredCandidates.add(e.userId());
             }
             eventRate.add(publishedAt);
             if (firstInteraction) {
@@ -313,6 +316,14 @@ public final class PipelineObservations {
     }
 
     private List<RecommendationList> featuredLists() {
+        for (String u : featuredCandidates) {
+            if (featuredUsers.size() == FEATURED_USERS) {
+                break;
+            }
+            if (!featuredUsers.contains(u) && users.get(u).latest != null) {
+                featuredUsers.add(u);
+            }
+        }
         List<RecommendationList> out = new ArrayList<>();
         for (String u : featuredUsers) {
             RecommendationList l = users.get(u).latest;
