@@ -185,6 +185,11 @@ public final class PipelineObservations {
         return Optional.ofNullable(u == null ? null : u.latest);
     }
 
+    /** The triggering event ids of every features update seen so far (each once; see {@link Accounting#duplicateUpdates}). */
+    public synchronized Set<String> featuresTriggers() {
+        return Set.copyOf(updatedTriggers);
+    }
+
     /** Lists seen so far. */
     public synchronized long lists() {
         return lists;
