@@ -48,6 +48,9 @@ public final class LivePipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LivePipeline.class);
     private static final Pattern EXPERT_LOAD = Pattern.compile("^moerec_expert_load_total\\{expert=\"([^\"]+)\"} ([0-9.eE+-]+)$");
 
+    /** System property setting the features-job child's log level of Flink's job and task state changes. */
+    static final String FLINK_STATE_LOG_PROPERTY = "moerec.log.flink-state";
+
     private final Settings settings;
     private final int httpPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -131,7 +134,8 @@ public final class LivePipeline implements AutoCloseable {
     private ChildJvm startFeaturesJob(Map<String, String> extra) throws IOException {
         featuresStarts++;
         List<String> jvm = new ArrayList<>(ChildJvm.FLINK_JAVA_17_OPTIONS);
-        jvm.addAll(List.of("-Xmx1g", "-cp", ChildJvm.classpathWithout(settings.classpath(), "/rocksdbjni-")));
+        // Job and task state changes at INFO in its log: a restart is there to see (and to test for).
+        jvm.addAll(List.of("-Xmx1g", "-D" + FLINK_STATE_LOG_PROPERTY + "=info", "-cp", ChildJvm.classpathWithout(settings.classpath(), "/rocksdbjni-")));
         Map<String, String> s = featuresSettings();
         s.putAll(extra);
         return ChildJvm.start("features-job", jvm, FeaturesJob.class.getName(), asArgs(s), Map.of(),

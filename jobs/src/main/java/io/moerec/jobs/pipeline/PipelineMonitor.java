@@ -3,10 +3,16 @@ package io.moerec.jobs.pipeline;
 import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.ingest.json.InvalidRecordException;
+import io.moerec.ingest.json.RejectReason;
+import io.moerec.ingest.json.UserFeaturesCodec;
+import io.moerec.ingest.json.ViewingEventCodec;
 import io.moerec.ingest.topic.DeadLetters;
 import io.moerec.ingest.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * partition from the beginning, no consumer group), and folds it into {@link PipelineObservations}
  * on its own thread: {@code viewing-events}, {@code user-features}, {@code viewing-events-late},
  * {@code viewing-events-dlq} and {@code recommendations}.
+ *
+ * <p>{@code viewing-events} and {@code user-features} may hold records their writers did not check
+ * (anyone with write access can produce there): a record the features job would reject (it does not
+ * decode with the same strict codec, is a tombstone, or its key is not its user id) is folded as
+ * published but invalid, with the reason the job gives it; a {@code user-features} record that does
+ * not decode is folded as an invalid features record. Valid records are decoded as strictly as before.
  */
 public final class PipelineMonitor implements AutoCloseable {
 
@@ -39,7 +51,9 @@ public final class PipelineMonitor implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Deserializer<ViewingEvent> events = Topics.VIEWING_EVENTS.valueSerde().deserializer();
-    private final Deserializer<UserPreferenceFeatures> features = Topics.USER_FEATURES.valueSerde().deserializer();
+    /** The features job's own decoder (same record limit): the verdicts must be the job's. */
+    private final ViewingEventCodec eventCodec = new ViewingEventCodec();
+    private final UserFeaturesCodec featuresCodec = new UserFeaturesCodec();
     private final Deserializer<RecommendationList> lists = Topics.RECOMMENDATIONS.valueSerde().deserializer();
 
     /** Starts reading at once; {@code clientProperties} are extra Kafka client settings (security, say). */
@@ -98,10 +112,17 @@ public final class PipelineMonitor implements AutoCloseable {
     private void fold(ConsumerRecord<byte[], byte[]> r, long now) {
         String topic = r.topic();
         if (topic.equals(Topics.VIEWING_EVENTS.name())) {
-            observations.eventPublished(events.deserialize(topic, r.value()), r.timestamp());
+            foldEvent(r);
         } else if (topic.equals(Topics.USER_FEATURES.name())) {
             if (r.value() != null) {
-                observations.featuresUpdated(features.deserialize(topic, r.value()));
+                UserPreferenceFeatures f;
+                try {
+                    f = featuresCodec.decode(r.value());
+                } catch (InvalidRecordException e) {
+                    observations.invalidFeaturesPublished(e.reason().name());
+                    return;
+                }
+                observations.featuresUpdated(f);
             }
         } else if (topic.equals(Topics.VIEWING_EVENTS_LATE.name())) {
             observations.lateEvent(events.deserialize(topic, r.value()));
@@ -111,6 +132,26 @@ public final class PipelineMonitor implements AutoCloseable {
         } else if (r.value() != null) {
             observations.listPublished(lists.deserialize(topic, r.value()), now);
         }
+    }
+
+    /** The features job's verdict on a {@code viewing-events} record ({@code DecodeViewingEventFunction}). */
+    private void foldEvent(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null) {
+            observations.invalidEventPublished(RejectReason.EMPTY.name());
+            return;
+        }
+        ViewingEvent e;
+        try {
+            e = eventCodec.decode(r.value());
+        } catch (InvalidRecordException invalid) {
+            observations.invalidEventPublished(invalid.reason().name());
+            return;
+        }
+        if (r.key() != null && !Arrays.equals(r.key(), e.userId().getBytes(StandardCharsets.UTF_8))) {
+            observations.invalidEventPublished(RejectReason.KEY_MISMATCH.name());
+            return;
+        }
+        observations.eventPublished(e, r.timestamp());
     }
 
     @Override

@@ -28,8 +28,10 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Measures:
  * <ul>
- *   <li><b>accounting</b>: every event on {@code viewing-events} ends as exactly one features update,
- *       one late event or one dead letter of the features job ({@link #accounting});</li>
+ *   <li><b>accounting</b>: every record on {@code viewing-events} ends as exactly one features update,
+ *       one late event or one dead letter of the features job, and the records that are no valid event
+ *       (published but invalid, {@link #invalidEventPublished}) are exactly the features job's dead
+ *       letters, reason by reason ({@link #accounting});</li>
  *   <li><b>event-to-recommendation latency</b>: from the moment the replayer published an event (its
  *       Kafka timestamp) to the moment a list triggered by it became visible to a {@code read_committed}
  *       consumer (the caller's clock, the same machine); only events at or after {@code liveFrom};</li>
@@ -64,7 +66,10 @@ public final class PipelineObservations {
     private final Set<String> listTriggers = new HashSet<>();
     private long duplicateLists;
     private final Map<String, Long> deadLettersByReason = new LinkedHashMap<>();
+    private final Map<String, Long> invalidByReason = new LinkedHashMap<>();
+    private final Map<String, Long> invalidFeaturesByReason = new LinkedHashMap<>();
     private long eventsSeen;
+    private long invalidEvents;
     private long liveEvents;
     private long featureUpdates;
     private long duplicateUpdates;
@@ -132,6 +137,25 @@ public final class PipelineObservations {
         }
     }
 
+    /**
+     * A record on {@code viewing-events} that is no valid event for the features job (it does not decode,
+     * is a tombstone, or its Kafka key differs from its user id): published, but it must end as a dead
+     * letter of the features job with the same {@code reason} (a {@code RejectReason} name). It is no
+     * part of any user's history.
+     */
+    public synchronized void invalidEventPublished(String reason) {
+        invalidEvents++;
+        invalidByReason.merge(reason, 1L, Long::sum);
+    }
+
+    /**
+     * A record on {@code user-features} that is no features update (not written by the features job, it
+     * does not decode): the scoring app must dead-letter it; it counts as no update.
+     */
+    public synchronized void invalidFeaturesPublished(String reason) {
+        invalidFeaturesByReason.merge(reason, 1L, Long::sum);
+    }
+
     /** A features update read from {@code user-features}. */
     public synchronized void featuresUpdated(UserPreferenceFeatures f) {
         featureUpdates++;
@@ -186,6 +210,11 @@ public final class PipelineObservations {
         return Optional.ofNullable(u == null ? null : u.latest);
     }
 
+    /** The triggering event ids of every features update seen so far (each once; see {@link Accounting#duplicateUpdates}). */
+    public synchronized Set<String> featuresTriggers() {
+        return Set.copyOf(updatedTriggers);
+    }
+
     /** Lists seen so far. */
     public synchronized long lists() {
         return lists;
@@ -196,15 +225,20 @@ public final class PipelineObservations {
         return duplicateLists;
     }
 
-    /** Events published so far (all phases). */
+    /** Valid events published so far (all phases); records that are no valid event are not counted. */
     public synchronized long eventsSeen() {
         return eventsSeen;
     }
 
     /** The accounting of every event published so far. */
     public synchronized Accounting accounting() {
-        return new Accounting(eventsSeen, featureUpdates, duplicateUpdates, lateEvents, deadLetters,
-                Map.copyOf(deadLettersByReason));
+        return new Accounting(eventsSeen + invalidEvents, featureUpdates, duplicateUpdates, lateEvents, deadLetters,
+                Map.copyOf(deadLettersByReason), invalidEvents, Map.copyOf(invalidByReason));
+    }
+
+    /** Records on {@code user-features} that did not decode, by reason (none unless someone else wrote there). */
+    public synchronized Map<String, Long> invalidFeaturesByReason() {
+        return Map.copyOf(invalidFeaturesByReason);
     }
 
     /** Prequential HR@10 of the pipeline's lists and of a most-popular list over the live events so far. */
@@ -366,14 +400,43 @@ public final class PipelineObservations {
     }
 
     /**
-     * Accounting of published events: each must end as one update, one late event or one dead letter of
-     * the features job; {@code deadLettersByReason} counts every dead letter by {@code stage:reason}.
+     * Accounting of the records published to {@code viewing-events} ({@code events}, valid or not): each
+     * must end as one update, one late event or one dead letter of the features job;
+     * {@code deadLettersByReason} counts every dead letter by {@code stage:reason}; {@code invalid} of the
+     * records were no valid event, {@code invalidByReason} by reason.
      */
     public record Accounting(long events, long featureUpdates, long duplicateUpdates, long late, long deadLetters,
-                             Map<String, Long> deadLettersByReason) {
-        /** Every event ended in exactly one place and nothing twice. */
+                             Map<String, Long> deadLettersByReason, long invalid, Map<String, Long> invalidByReason) {
+
+        /** Accounting of valid events only. */
+        public Accounting(long events, long featureUpdates, long duplicateUpdates, long late, long deadLetters,
+                          Map<String, Long> deadLettersByReason) {
+            this(events, featureUpdates, duplicateUpdates, late, deadLetters, deadLettersByReason, 0, Map.of());
+        }
+
+        /** The features job's dead letters by reason (stage prefix dropped). */
+        public Map<String, Long> featuresJobDeadLettersByReason() {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            String prefix = KafkaConnectors.DLQ_STAGE + ":";
+            deadLettersByReason.forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    out.put(k.substring(prefix.length()), v);
+                }
+            });
+            return out;
+        }
+
+        /** The invalid records are exactly the features job's dead letters, reason by reason. */
+        public boolean invalidAreTheDeadLetters() {
+            return new java.util.TreeMap<>(invalidByReason).equals(featuresJobDeadLettersByReason());
+        }
+
+        /**
+         * Every record ended in exactly one place, nothing twice, and the dead letters are exactly the
+         * invalid records.
+         */
         public boolean balanced() {
-            return duplicateUpdates == 0 && events == featureUpdates + late + deadLetters;
+            return duplicateUpdates == 0 && events == featureUpdates + late + deadLetters && invalidAreTheDeadLetters();
         }
     }
 

@@ -305,6 +305,7 @@ public record ScoringConfig(
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, httpHost + ":" + boundHttpPort);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(DeadLetterHandler.DLQ_TOPIC_CONFIG, dlqTopic);
+        p.put(DeadLetterHandler.GLOBAL_TOPICS_CONFIG, moviesTopic);
         p.putAll(streamsOverrides);
         return p;
     }

@@ -81,6 +81,8 @@ public final class ScoringMetrics {
         counter(b, "moerec_model_swaps_total", "Models swapped in while running.", modelSwaps.sum());
         counter(b, "moerec_model_rejections_total", "Announced models that failed verification.", modelRejections.sum());
         counter(b, "moerec_dead_letters_total", "Input records sent to the dead-letter topic.", DeadLetterHandler.DEAD_LETTERS.sum());
+        counter(b, "moerec_global_records_skipped_total", "Undecodable catalog (global store) records skipped without a dead letter.",
+                DeadLetterHandler.SKIPPED_GLOBAL.sum());
         b.append("# HELP moerec_scoring_latency_seconds Per-user scoring time (route, score, exclude, top N).\n");
         b.append("# TYPE moerec_scoring_latency_seconds histogram\n");
         long cumulative = 0;

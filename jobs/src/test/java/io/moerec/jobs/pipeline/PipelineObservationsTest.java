@@ -72,17 +72,70 @@ class PipelineObservationsTest {
         PipelineObservations o = new PipelineObservations(CUT);
         o.eventPublished(event("e1", "u", 1, EventType.PLAY, CUT), 0);
         o.eventPublished(event("e2", "u", 2, EventType.PLAY, CUT - 7_200_000), 0);
-        o.eventPublished(event("e3", "u", 3, EventType.PLAY, CUT + 1), 0);
+        o.invalidEventPublished("MALFORMED_JSON"); // a bad record written straight to viewing-events
         o.featuresUpdated(features("u", "e1"));
         o.lateEvent(event("e2", "u", 2, EventType.PLAY, CUT - 7_200_000));
-        o.deadLetter("replay", "INVALID_JSON"); // the replayer's: never on viewing-events
+        o.deadLetter("replay", "MALFORMED_JSON"); // the replayer's: never on viewing-events
         assertFalse(o.accounting().balanced());
-        o.deadLetter(KafkaConnectors.DLQ_STAGE, "INVALID_JSON");
+        o.deadLetter(KafkaConnectors.DLQ_STAGE, "MALFORMED_JSON");
         assertTrue(o.accounting().balanced(), o.accounting().toString());
         o.featuresUpdated(features("u", "e1"));
         assertEquals(1, o.accounting().duplicateUpdates());
         assertFalse(o.accounting().balanced());
-        assertEquals(Map.of("replay:INVALID_JSON", 1L, KafkaConnectors.DLQ_STAGE + ":INVALID_JSON", 1L), o.accounting().deadLettersByReason());
+        assertEquals(Map.of("replay:MALFORMED_JSON", 1L, KafkaConnectors.DLQ_STAGE + ":MALFORMED_JSON", 1L), o.accounting().deadLettersByReason());
+    }
+
+    @Test
+    void invalidRecordsCountAsPublishedAndMustBeTheFeaturesJobsDeadLettersReasonByReason() {
+        PipelineObservations o = new PipelineObservations(CUT);
+        o.eventPublished(event("e1", "u", 1, EventType.PLAY, CUT), 0);
+        o.invalidEventPublished("MALFORMED_JSON");
+        o.invalidEventPublished("MALFORMED_JSON");
+        o.invalidEventPublished("KEY_MISMATCH");
+        o.invalidEventPublished("EMPTY");
+        o.invalidFeaturesPublished("WRONG_TYPE"); // the scoring app's input: no part of this accounting
+        o.featuresUpdated(features("u", "e1"));
+        PipelineObservations.Accounting a = o.accounting();
+        assertEquals(5, a.events(), "every record on viewing-events, valid or not");
+        assertEquals(4, a.invalid());
+        assertEquals(1, o.eventsSeen(), "valid events only");
+        assertFalse(a.balanced(), "nothing dead-lettered yet: " + a);
+
+        // The right count but a wrong reason: the total balances, the reasons do not.
+        o.deadLetter(KafkaConnectors.DLQ_STAGE, "MALFORMED_JSON");
+        o.deadLetter(KafkaConnectors.DLQ_STAGE, "MALFORMED_JSON");
+        o.deadLetter(KafkaConnectors.DLQ_STAGE, "KEY_MISMATCH");
+        o.deadLetter(KafkaConnectors.DLQ_STAGE, "INVALID_ID");
+        o.deadLetter("scoring", "WRONG_TYPE");
+        a = o.accounting();
+        assertEquals(a.events(), a.featureUpdates() + a.late() + a.deadLetters());
+        assertFalse(a.invalidAreTheDeadLetters());
+        assertFalse(a.balanced());
+
+        PipelineObservations right = new PipelineObservations(CUT);
+        right.eventPublished(event("e1", "u", 1, EventType.PLAY, CUT), 0);
+        for (String reason : List.of("MALFORMED_JSON", "MALFORMED_JSON", "KEY_MISMATCH", "EMPTY")) {
+            right.invalidEventPublished(reason);
+            right.deadLetter(KafkaConnectors.DLQ_STAGE, reason);
+        }
+        right.deadLetter("scoring", "WRONG_TYPE");
+        right.featuresUpdated(features("u", "e1"));
+        a = right.accounting();
+        assertTrue(a.balanced(), a.toString());
+        assertEquals(Map.of("MALFORMED_JSON", 2L, "KEY_MISMATCH", 1L, "EMPTY", 1L), a.invalidByReason());
+        assertEquals(a.invalidByReason(), a.featuresJobDeadLettersByReason());
+        assertEquals(Map.of("WRONG_TYPE", 1L), o.invalidFeaturesByReason());
+    }
+
+    @Test
+    void anInvalidRecordIsNoPartOfAnyUsersHistory() {
+        PipelineObservations o = new PipelineObservations(CUT);
+        o.eventPublished(event("e1", "u", 1, EventType.PLAY, CUT), 0);
+        o.invalidEventPublished("KEY_MISMATCH"); // say, user u watching movie 2 under another user's key
+        o.eventPublished(event("e2", "u", 3, EventType.PLAY, CUT + 1), 0);
+        o.listPublished(list("u", "e2", 2, 4), 0);
+        assertEquals(List.of(), o.listsWithWatchedMovies());
+        assertEquals(1, o.activeUsersWithLists()[0]);
     }
 
     @Test

@@ -43,6 +43,21 @@ class DeadLetterHandlerTest {
     }
 
     @Test
+    void aGlobalStoreRecordIsSkippedWithoutADeadLetterTheGlobalThreadCannotSend() {
+        DeadLetterHandler h = new DeadLetterHandler();
+        h.configure(Map.of(DeadLetterHandler.DLQ_TOPIC_CONFIG, "dlq", DeadLetterHandler.GLOBAL_TOPICS_CONFIG, "movies, other"));
+        long dead = DeadLetterHandler.DEAD_LETTERS.sum();
+        long skipped = DeadLetterHandler.SKIPPED_GLOBAL.sum();
+        ConsumerRecord<byte[], byte[]> rec = new ConsumerRecord<>("movies", 0, 300L, "x".getBytes(StandardCharsets.UTF_8),
+                "{\"movieId\":".getBytes(StandardCharsets.UTF_8));
+        DeserializationExceptionHandler.Response r = h.handleError(null, rec, new SerializationException("bad"));
+        assertEquals(DeserializationExceptionHandler.Result.RESUME, r.result());
+        assertEquals(List.of(), r.deadLetterQueueRecords());
+        assertEquals(dead, DeadLetterHandler.DEAD_LETTERS.sum(), "no dead letter counted");
+        assertEquals(skipped + 1, DeadLetterHandler.SKIPPED_GLOBAL.sum());
+    }
+
+    @Test
     void refusesToStartWithoutATopic() {
         assertThrows(IllegalArgumentException.class, () -> new DeadLetterHandler().configure(Map.of()));
     }
