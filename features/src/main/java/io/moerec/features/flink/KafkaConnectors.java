@@ -71,7 +71,11 @@ public final class KafkaConnectors {
         return b.build();
     }
 
-    /** Exactly-once sink of features to {@code topic}, keyed by user id, value = {@link UserFeaturesCodec}. */
+    /**
+     * Exactly-once sink of features to {@code topic}, keyed by user id, value = {@link UserFeaturesCodec};
+     * a {@link UserPreferenceFeatures#isTombstone() tombstone} (an expired user) is written with a
+     * {@code null} value.
+     */
     public static KafkaSink<UserPreferenceFeatures> featuresSink(String bootstrapServers, String topic,
                                                                String transactionalIdPrefix, long transactionTimeoutMs) {
         return featuresSink(bootstrapServers, Map.of(), topic, transactionalIdPrefix, transactionTimeoutMs);
@@ -152,10 +156,15 @@ public final class KafkaConnectors {
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(UserPreferenceFeatures f, KafkaSinkContext context, Long timestamp) {
+            byte[] key = f.userId().getBytes(StandardCharsets.UTF_8);
+            if (f.isTombstone()) {
+                // An expired user: a null value deletes the key from the compacted topic and downstream state.
+                return new ProducerRecord<>(topic, null, timestamp, key, (byte[]) null);
+            }
             if (codec == null) {
                 codec = new UserFeaturesCodec();
             }
-            return new ProducerRecord<>(topic, null, timestamp, f.userId().getBytes(StandardCharsets.UTF_8), codec.encode(f));
+            return new ProducerRecord<>(topic, null, timestamp, key, codec.encode(f));
         }
     }
 

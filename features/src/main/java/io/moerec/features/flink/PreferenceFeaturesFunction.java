@@ -49,13 +49,18 @@ import org.apache.flink.util.OutputTag;
  *   year of history and expire differently on every run, while event time keeps the job
  *   deterministic and equal to the pure logic, which resets an expired state the same way. One
  *   timer per user: when it fires for a user who has been active since, it is re-registered at the
- *   new expiry instead of deleting and re-registering a timer on every event.</li>
+ *   new expiry instead of deleting and re-registering a timer on every event. On expiry the
+ *   function emits one {@link UserPreferenceFeatures#tombstone tombstone} for the user on the main
+ *   output, which the features sink writes as a {@code null} value, so that the compacted
+ *   {@code user-features} topic and the scoring app forget the user as well. Timers fired by the
+ *   end-of-input watermark ({@code Long.MAX_VALUE}: a bounded source, or stop with drain) expire
+ *   nobody: no event time has passed, and a drained job must not erase every user downstream.</li>
  *   <li><b>Rate limit</b> (optional, {@code stream.emit.min-interval-ms}): at most one update per user
  *   per interval of event time; a held-back update is emitted by a timer at the end of the interval,
  *   so the last update is never lost.</li>
  * </ul>
  * Metrics: {@code eventsIn}, {@code featuresOut}, {@code late}, {@code unknownMovie},
- * {@code unknownMovieUnresolved}, {@code usersExpired}.
+ * {@code unknownMovieUnresolved}, {@code usersExpired}, {@code tombstonesOut}.
  */
 public final class PreferenceFeaturesFunction
         extends KeyedBroadcastProcessFunction<String, ViewingEvent, CatalogUpdate, UserPreferenceFeatures> {
@@ -82,6 +87,7 @@ public final class PreferenceFeaturesFunction
     private transient Counter unknownMovie;
     private transient Counter unknownMovieUnresolved;
     private transient Counter usersExpired;
+    private transient Counter tombstonesOut;
 
     public PreferenceFeaturesFunction(FeaturesPipelineConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -103,6 +109,7 @@ public final class PreferenceFeaturesFunction
         unknownMovie = metrics.counter("unknownMovie");
         unknownMovieUnresolved = metrics.counter("unknownMovieUnresolved");
         usersExpired = metrics.counter("usersExpired");
+        tombstonesOut = metrics.counter("tombstonesOut");
     }
 
     @Override
@@ -231,11 +238,18 @@ public final class PreferenceFeaturesFunction
             es.setHeldTriggerId(null);
             emission.update(es);
         }
+        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            // End of input (a bounded source, stop --drain): no event time passed, nobody expires.
+            return;
+        }
         if (logic.isExpired(state, timestamp)) {
             usersExpired.inc();
             preference.clear();
             pending.clear();
             emission.clear();
+            // Downstream forgets the user too: a null value on the compacted user-features topic.
+            out.collect(UserPreferenceFeatures.tombstone(user, timestamp));
+            tombstonesOut.inc();
         } else {
             ctx.timerService().registerEventTimeTimer(logic.expiryTime(state)); // no-op if already registered
         }

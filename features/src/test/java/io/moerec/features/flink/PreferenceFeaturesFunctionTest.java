@@ -164,6 +164,64 @@ class PreferenceFeaturesFunctionTest {
     }
 
     @Test
+    void expiryEmitsOneTombstoneAndAReturningUserStartsAfresh() throws Exception {
+        open(config, ACTION, DRAMA);
+        long ttl = config.features().stateTtlMs();
+        send(ViewingEvent.complete("e1", "u1", 1, T));
+        send(ViewingEvent.complete("e2", "u1", 2, T + DAY));
+        send(ViewingEvent.complete("e3", "u2", 2, T + 100 * DAY));
+        assertEquals(3, harness.extractOutputValues().size());
+
+        harness.processWatermark(T + DAY + ttl - 1);
+        assertEquals(0, tombstones().size());
+        harness.processWatermark(T + DAY + ttl);                   // u1 expires, u2 does not
+        assertEquals(List.of(UserPreferenceFeatures.tombstone("u1", T + DAY + ttl)), tombstones());
+        harness.processWatermark(T + DAY + ttl + 10 * DAY);        // nothing fires twice
+        assertEquals(1, tombstones().size());
+        assertEquals(1, keyedStateEntries());
+
+        // u1 comes back: a fresh state, as if u1 had never been seen (no e1/e2 history in it).
+        ViewingEvent back = ViewingEvent.play("e4", "u1", 1, T + DAY + ttl + 20 * DAY);
+        send(back);
+        List<UserPreferenceFeatures> all = harness.extractOutputValues();
+        UserPreferenceFeatures fresh = all.get(all.size() - 1);
+        assertEquals(logic.features(logic.apply(null, back, ACTION), back), fresh);
+        assertEquals(1, fresh.eventCounts()[EventType.PLAY.ordinal()]);
+        assertEquals(0, fresh.eventCounts()[EventType.COMPLETE.ordinal()]);
+        assertArrayEquals(new long[] {1}, fresh.recentWatches());
+        assertEquals(back.eventTime(), fresh.firstEventTime());
+
+        harness.processWatermark(T + 100 * DAY + ttl);            // u2 expires: its own tombstone, once
+        assertEquals(List.of("u1", "u2"), tombstones().stream().map(UserPreferenceFeatures::userId).toList());
+    }
+
+    @Test
+    void theEndOfInputWatermarkExpiresNobody() throws Exception {
+        open(config, ACTION);
+        send(ViewingEvent.complete("e1", "u1", 1, T));
+        harness.processWatermark(Long.MAX_VALUE);                  // a bounded source ends / stop --drain
+        assertEquals(0, tombstones().size());
+        assertEquals(1, harness.extractOutputValues().size());
+        assertTrue(keyedStateEntries() >= 1);
+    }
+
+    @Test
+    void theFeaturesSerializerWritesATombstoneAsANullValue() {
+        KafkaConnectors.FeaturesSerializer s = new KafkaConnectors.FeaturesSerializer("user-features");
+        var record = s.serialize(UserPreferenceFeatures.tombstone("u1", T), null, T);
+        assertEquals("user-features", record.topic());
+        assertArrayEquals("u1".getBytes(java.nio.charset.StandardCharsets.UTF_8), record.key());
+        assertEquals(null, record.value());
+        ViewingEvent e1 = ViewingEvent.play("e1", "u1", 1, T);
+        UserPreferenceFeatures real = logic.features(logic.apply(null, e1, ACTION), e1);
+        assertTrue(s.serialize(real, null, T).value().length > 0);
+    }
+
+    List<UserPreferenceFeatures> tombstones() {
+        return harness.extractOutputValues().stream().filter(UserPreferenceFeatures::isTombstone).toList();
+    }
+
+    @Test
     void rateLimitHoldsUpdatesBackAndAlwaysEmitsTheLast() throws Exception {
         open(config.withEmitMinIntervalMs(10 * MIN), ACTION);
         send(ViewingEvent.play("e1", "u1", 1, T));

@@ -19,6 +19,11 @@ import java.util.Objects;
  * @param eventCounts      lifetime event counts per {@link EventType}
  * @param triggerEventId   the event whose application produced this update
  * @param triggerEventTime that event's time, for event-to-recommendation latency
+ *
+ * <p>A <b>tombstone</b> ({@link #tombstone}, {@link #isTombstone()}, {@code featureVersion} =
+ * {@link #TOMBSTONE_VERSION}) stands, inside the features job only, for "this user has expired": its
+ * Kafka serializer writes it as a record with a {@code null} value, which the compacted topic and the
+ * scoring app treat as deletion. It never has a JSON form ({@code UserFeaturesCodec} refuses it).
  */
 public record UserPreferenceFeatures(
         String userId,
@@ -32,6 +37,9 @@ public record UserPreferenceFeatures(
         String triggerEventId,
         long triggerEventTime) {
 
+    /** The {@code featureVersion} of a tombstone; real features are always at version 1 or later. */
+    public static final int TOMBSTONE_VERSION = 0;
+
     public UserPreferenceFeatures {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(triggerEventId, "triggerEventId");
@@ -42,6 +50,20 @@ public record UserPreferenceFeatures(
             throw new IllegalArgumentException("eventCounts needs " + EventType.COUNT + " entries, got " + eventCounts.length);
         }
         Objects.requireNonNull(recentWatches, "recentWatches");
+    }
+
+    /**
+     * The in-job marker of an expired user ({@code asOf} = {@code triggerEventTime} = the expiry time,
+     * {@code triggerEventId} empty, all values zero); written to Kafka as a {@code null} value.
+     */
+    public static UserPreferenceFeatures tombstone(String userId, long expiredAt) {
+        return new UserPreferenceFeatures(userId, expiredAt, TOMBSTONE_VERSION, new double[Genre.COUNT], 0.0, expiredAt,
+                new long[0], new long[EventType.COUNT], "", expiredAt);
+    }
+
+    /** Whether this is {@link #tombstone a tombstone}. */
+    public boolean isTombstone() {
+        return featureVersion == TOMBSTONE_VERSION;
     }
 
     /**

@@ -20,6 +20,9 @@ public final class UserFeaturesCodec implements JsonCodec<UserPreferenceFeatures
 
     @Override
     public byte[] encode(UserPreferenceFeatures f) {
+        if (f.isTombstone()) {
+            throw new IllegalArgumentException("a tombstone of user '" + f.userId() + "' has no JSON form (write a null value)");
+        }
         return JsonWriter.write(1024, g -> {
             g.writeStringField("userId", f.userId());
             g.writeNumberField("asOf", f.asOf());
@@ -63,6 +66,11 @@ public final class UserFeaturesCodec implements JsonCodec<UserPreferenceFeatures
         }
         String userId = f.string("userId");
         EventRules.checkId("userId", userId);
+        long featureVersion = f.longValue("featureVersion");
+        if (featureVersion < 1 || featureVersion > Integer.MAX_VALUE) {
+            // The schema's minimum; 0 would read back as an in-job tombstone marker.
+            throw new InvalidRecordException(RejectReason.VALUE_OUT_OF_RANGE, "field 'featureVersion' must be at least 1");
+        }
         double[] affinity = new double[Genre.COUNT];
         StrictJson.Fields a = f.object("genreAffinity", true);
         for (Genre genre : Genre.values()) {
@@ -85,7 +93,7 @@ public final class UserFeaturesCodec implements JsonCodec<UserPreferenceFeatures
             }
             watches[i] = n.longValue();
         }
-        return new UserPreferenceFeatures(userId, f.longValue("asOf"), (int) f.longValue("featureVersion"), affinity,
+        return new UserPreferenceFeatures(userId, f.longValue("asOf"), (int) featureVersion, affinity,
                 f.doubleValue("activity"), f.longValue("firstEventTime"), watches, counts,
                 f.string("triggerEventId"), f.longValue("triggerEventTime"));
     }

@@ -68,6 +68,19 @@ class CodecRoundTripTest {
     }
 
     @Test
+    void aFeaturesTombstoneHasNoJsonFormAndVersionZeroIsRefused() throws Exception {
+        UserFeaturesCodec codec = new UserFeaturesCodec();
+        UserPreferenceFeatures t = UserPreferenceFeatures.tombstone("u1", T);
+        org.junit.jupiter.api.Assertions.assertTrue(t.isTombstone());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> codec.encode(t));
+        String json = new String(codec.encode(new UserPreferenceFeatures("u1", T, 1, new double[Genre.COUNT], 0, T,
+                new long[0], new long[5], "e1", T)), java.nio.charset.StandardCharsets.UTF_8);
+        byte[] zero = json.replace("\"featureVersion\":1", "\"featureVersion\":0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        InvalidRecordException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidRecordException.class, () -> codec.decode(zero));
+        assertEquals(RejectReason.VALUE_OUT_OF_RANGE, e.reason());
+    }
+
+    @Test
     void recommendationListRoundTrips() throws Exception {
         RecommendationList r = new RecommendationList("u1", T + 100, "moe-20261123-abc", "balanced",
                 List.of(new RecommendedItem(10, 0.91, List.of(new ExpertWeight(Genre.DRAMA, 0.7), new ExpertWeight(Genre.WAR, 0.3))),

@@ -249,6 +249,11 @@ class ScoringAppKafkaTest {
                 assertTrue(metrics.contains("moerec_events_scored_total 1\n"), metrics);
                 assertTrue(metrics.contains("moerec_scoring_latency_seconds_count 1\n"), metrics);
                 assertTrue(metrics.contains("moerec_model_info{version=\""), metrics);
+                // The features job expires u1 (TTL): a tombstone on user-features, and the look-up forgets u1.
+                send(p, features, "u1", null);
+                await("404 after the tombstone", () -> get(app.httpPort(), "/users/u1/recommendations").statusCode() == 404);
+                assertEquals(null, app.streams().store(StoreQueryParameters.fromNameAndType(ScoringTopology.WATCHED_STORE,
+                        QueryableStoreTypes.<String, long[]>keyValueStore())).get("u1"));
             }
             // Exactly once across the restart: every trigger produced one list, none twice, none lost.
             try (KafkaConsumer<byte[], byte[]> all = reader(recommendations.name())) {

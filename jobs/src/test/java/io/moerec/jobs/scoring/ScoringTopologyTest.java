@@ -1,5 +1,6 @@
 package io.moerec.jobs.scoring;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -228,6 +229,31 @@ class ScoringTopologyTest {
         RecommendationList after = out.readValuesToList().get(0);
         assertEquals("e2", after.triggerEventId());
         assertFalse(after.items().stream().anyMatch(i -> i.movieId() == top), "watched movie " + top + " came back");
+    }
+
+    @Test
+    void aTombstoneWhileCoalescingDeletesThePendingEntryWatchedSetAndList() {
+        start(Map.of(ScoringConfig.COALESCE_INTERVAL_MS, "1000"), ScoringFixtures.catalog());
+        features.pipeInput("x1", ScoringFixtures.features("x1", Genre.HORROR, new long[] {1L}, "e0", NOW), NOW);
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        assertEquals(1, out.readValuesToList().size());
+        // A second update waits in pending-features; then the features job expires the user.
+        features.pipeInput("x1", ScoringFixtures.features("x1", Genre.HORROR, new long[] {2L}, "e1", NOW + 1), NOW + 1);
+        KeyValueStore<String, UserPreferenceFeatures> pending = driver.getKeyValueStore(ScoringTopology.PENDING_STORE);
+        KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
+        KeyValueStore<String, RecommendationList> lists = driver.getKeyValueStore(ScoringTopology.LISTS_STORE);
+        assertTrue(pending.get("x1") != null && watched.get("x1") != null && lists.get("x1") != null);
+        features.pipeInput("x1", null, NOW + 2);
+        assertEquals(null, pending.get("x1"));
+        assertEquals(null, watched.get("x1"));
+        assertEquals(null, lists.get("x1"));
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        assertTrue(out.isEmpty(), "the forgotten user's pending update was scored");
+        // The user returns: a fresh start, the old watched movies are not remembered.
+        features.pipeInput("x1", ScoringFixtures.features("x1", Genre.HORROR, new long[] {3L}, "e2", NOW + 3), NOW + 3);
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        assertEquals("e2", out.readValue().triggerEventId());
+        assertArrayEquals(new long[] {3L}, watched.get("x1"));
     }
 
     @Test
