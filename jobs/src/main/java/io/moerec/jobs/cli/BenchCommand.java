@@ -1,13 +1,9 @@
 package io.moerec.jobs.cli;
 
-import io.moerec.ingest.generate.GenerationResult;
-import io.moerec.ingest.generate.GeneratorConfig;
-import io.moerec.ingest.generate.SyntheticDataGenerator;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.jobs.bench.Bench;
 import io.moerec.jobs.bench.BenchReport;
 import io.moerec.jobs.bench.BenchReportWriter;
-import io.moerec.moe.routing.RouterKind;
 import io.moerec.moe.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -44,26 +38,11 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "A data set directory (moerec JSON lines or a MovieLens layout) instead of generated data.")
-    Path data;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "Layout of --data, detected when omitted.")
-    Optional<String> format = Optional.empty();
-
-    @Option(names = "--events", paramLabel = "N", description = "Generated events (default: ${DEFAULT-VALUE}).")
-    long events = 100_000;
-
-    @Option(names = "--users", paramLabel = "N", description = "Generated users (default: ${DEFAULT-VALUE}).")
-    int users = GeneratorConfig.DEFAULT_USERS;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Generator seed (default: ${DEFAULT-VALUE}).")
-    long seed = GeneratorConfig.DEFAULT_SEED;
-
     private double rate = 1000;
 
     @Option(names = "--rate", paramLabel = "EVENTS_PER_S", description = "Offered load of the fixed-rate phase (default: 1000).")
     void setRate(double value) {
-        this.rate = positive("--rate", value);
+        this.rate = EngineOptions.positive(spec, "--rate", value);
     }
 
     private OptionalDouble duration = OptionalDouble.empty();
@@ -71,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS",
             description = "Length of the fixed-rate phase: rate x duration events of the live part (default: half of the live part).")
     void setDuration(double value) {
-        this.duration = OptionalDouble.of(positive("--duration", value));
+        this.duration = OptionalDouble.of(EngineOptions.positive(spec, "--duration", value));
     }
 
     private OptionalDouble overloadRate = OptionalDouble.empty();
@@ -79,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--overload-rate", paramLabel = "EVENTS_PER_S",
             description = "Offer the second phase at this rate instead of as fast as possible.")
     void setOverloadRate(double value) {
-        this.overloadRate = OptionalDouble.of(positive("--overload-rate", value));
+        this.overloadRate = OptionalDouble.of(EngineOptions.positive(spec, "--overload-rate", value));
     }
 
     private OptionalLong maxLoadEvents = OptionalLong.empty();
@@ -107,30 +86,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--window", paramLabel = "SECONDS", description = "Latency and lag windows (default: 30).")
     void setWindow(double value) {
-        this.window = positive("--window", value);
+        this.window = EngineOptions.positive(spec, "--window", value);
     }
 
     private double sample = 5;
 
     @Option(names = "--sample", paramLabel = "SECONDS", description = "How often lags and memory are sampled (default: 5).")
     void setSample(double value) {
-        this.sample = positive("--sample", value);
+        this.sample = EngineOptions.positive(spec, "--sample", value);
     }
-
-    private String router = RouterKind.SOFTMAX.configName();
-
-    @Option(names = "--router", paramLabel = "ROUTER", description = "Scoring router: softmax, balanced, eigen or dense (default: softmax).")
-    void setRouter(String value) {
-        try {
-            this.router = RouterKind.parse(value).configName();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--router': " + e.getMessage());
-        }
-    }
-
-    @Option(names = "--model-cache", paramLabel = "DIR",
-            description = "Where trained bundles are kept and reused (default: ~/.cache/moerec/models).")
-    Path modelCache = Path.of(System.getProperty("user.home"), ".cache", "moerec", "models");
 
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Where bench.md and bench.json go (default: ${DEFAULT-VALUE}).")
     Path reportDir = Path.of("bench-report");
@@ -138,6 +102,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", paramLabel = "DIR",
             description = "Where data, the broker's log, state and logs live (default: a temporary directory deleted at the end).")
     Path workDir;
+
+    @Mixin
+    EngineOptions engine;
 
     @Mixin
     DemoCommand.PortOption port;
@@ -152,9 +119,9 @@ final class BenchCommand implements Callable<Integer> {
         boolean temporary = workDir == null;
         Path work = temporary ? Files.createTempDirectory("moerec-bench-") : Files.createDirectories(workDir);
         try {
-            DataSet ds = dataSet(out, work);
-            Bench.Options options = new Bench.Options(port.port, work, modelCache, cut, rate, duration, overloadRate, maxLoadEvents,
-                    seconds(sample), seconds(window), router, TrainingConfig.defaults());
+            DataSet ds = engine.dataSet(out, work, "bench");
+            Bench.Options options = new Bench.Options(port.port, work, engine.modelCache, cut, rate, duration, overloadRate, maxLoadEvents,
+                    seconds(sample), seconds(window), engine.router, TrainingConfig.defaults());
             BenchReport r = new Bench(options, out).run(ds);
             Path md = BenchReportWriter.write(r, reportDir);
             out.println("[bench] report: " + md + " and " + md.resolveSibling("bench.json"));
@@ -176,25 +143,6 @@ final class BenchCommand implements Callable<Integer> {
         return Duration.ofMillis(Math.round(s * 1000));
     }
 
-    private double positive(String option, double value) {
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '" + option + "': must be a positive number, got " + value);
-        }
-        return value;
-    }
-
-    private DataSet dataSet(PrintWriter out, Path work) {
-        if (data != null) {
-            return DataSetOpener.open(data, format);
-        }
-        GeneratorConfig config = GeneratorConfig.builder().seed(seed).users(users).targetEvents(events).build();
-        Path dir = work.resolve("data");
-        out.println(String.format(Locale.ROOT, "[bench] generating %,d events for %,d users (seed %d)", events, users, seed));
-        GenerationResult r = new SyntheticDataGenerator(config).generate(dir);
-        out.println("        " + GenerateCommand.describe(r, dir));
-        return DataSetOpener.open(dir, Optional.of("jsonl"));
-    }
 
     private static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {

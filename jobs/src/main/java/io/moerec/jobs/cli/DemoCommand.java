@@ -1,11 +1,7 @@
 package io.moerec.jobs.cli;
 
-import io.moerec.ingest.generate.GenerationResult;
-import io.moerec.ingest.generate.GeneratorConfig;
-import io.moerec.ingest.generate.SyntheticDataGenerator;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.jobs.pipeline.Demo;
-import io.moerec.moe.routing.RouterKind;
 import io.moerec.moe.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -45,28 +40,12 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--movielens", paramLabel = "DIR",
-            description = "Replay a MovieLens directory (ml-100k, ml-1m or ml-latest layout) instead of generated data.")
-    Path movielens;
-
-    @Option(names = "--format", paramLabel = "FORMAT", description = "Layout of --movielens, detected when omitted.")
-    Optional<String> format = Optional.empty();
-
-    @Option(names = "--events", paramLabel = "N", description = "Generated events (default: ${DEFAULT-VALUE}).")
-    long events = 100_000;
-
-    @Option(names = "--users", paramLabel = "N", description = "Generated users (default: ${DEFAULT-VALUE}).")
-    int users = GeneratorConfig.DEFAULT_USERS;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Generator seed (default: ${DEFAULT-VALUE}).")
-    long seed = GeneratorConfig.DEFAULT_SEED;
-
     private Optional<Double> speed = Optional.empty();
 
     @Option(names = "--speed", paramLabel = "X",
             description = "Live replay speed, event time per real time: 3600 = one hour of events per second (default: from --live-seconds).")
     void setSpeed(double value) {
-        this.speed = Optional.of(positive("--speed", value));
+        this.speed = Optional.of(EngineOptions.positive(spec, "--speed", value));
     }
 
     private double liveSeconds = 30;
@@ -74,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--live-seconds", paramLabel = "S",
             description = "How long the live part takes: its event-time span is replayed in this many seconds (default: 30).")
     void setLiveSeconds(double value) {
-        this.liveSeconds = positive("--live-seconds", value);
+        this.liveSeconds = EngineOptions.positive(spec, "--live-seconds", value);
     }
 
     private double cut = 0.8;
@@ -87,21 +66,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         this.cut = value;
     }
-
-    private String router = RouterKind.SOFTMAX.configName();
-
-    @Option(names = "--router", paramLabel = "ROUTER", description = "Scoring router: softmax, balanced, eigen or dense (default: softmax).")
-    void setRouter(String value) {
-        try {
-            this.router = RouterKind.parse(value).configName();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--router': " + e.getMessage());
-        }
-    }
-
-    @Option(names = "--model-cache", paramLabel = "DIR",
-            description = "Where trained bundles are kept and reused (default: ~/.cache/moerec/models).")
-    Path modelCache = Path.of(System.getProperty("user.home"), ".cache", "moerec", "models");
 
     @Option(names = "--ui", description = "Also serve the live view as a web page on 127.0.0.1.")
     boolean ui;
@@ -121,6 +85,9 @@ final class DemoCommand implements Callable<Integer> {
     Path workDir;
 
     @Mixin
+    EngineOptions engine;
+
+    @Mixin
     PortOption port;
 
     @Override
@@ -132,8 +99,8 @@ final class DemoCommand implements Callable<Integer> {
         Thread cleanup = new Thread(() -> deleteTemporary(work, temporary), "moerec-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            DataSet data = dataSet(out, work);
-            Demo.Options options = new Demo.Options(port.port, work, modelCache, cut, liveSeconds, speed, router,
+            DataSet data = engine.dataSet(out, work, "demo");
+            Demo.Options options = new Demo.Options(port.port, work, engine.modelCache, cut, liveSeconds, speed, engine.router,
                     TrainingConfig.defaults(), Map.of(), Map.of(), Duration.ofSeconds(2), System.console() != null,
                     ui ? Optional.of(uiPort) : Optional.empty());
             Demo.Result r = new Demo(options, out).run(data);
@@ -159,28 +126,6 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private double positive(String option, double value) {
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '" + option + "': must be a positive number, got " + value);
-        }
-        return value;
-    }
-
-    private DataSet dataSet(PrintWriter out, Path work) {
-        if (movielens != null) {
-            out.println("[demo] opening " + movielens);
-            DataSet ds = DataSetOpener.open(movielens, format);
-            out.println("      " + ds.description());
-            return ds;
-        }
-        GeneratorConfig config = GeneratorConfig.builder().seed(seed).users(users).targetEvents(events).build();
-        Path dir = work.resolve("data");
-        out.println(String.format(Locale.ROOT, "[demo] generating %,d events for %,d users (seed %d) into %s", events, users, seed, dir));
-        GenerationResult r = new SyntheticDataGenerator(config).generate(dir);
-        out.println("      " + GenerateCommand.describe(r, dir));
-        return DataSetOpener.open(dir, Optional.of("jsonl"));
-    }
 
     private static void deleteTemporary(Path dir, boolean temporary) {
         if (!temporary || !Files.exists(dir)) {

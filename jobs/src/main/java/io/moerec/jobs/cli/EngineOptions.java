@@ -1,0 +1,81 @@
+package io.moerec.jobs.cli;
+
+import io.moerec.ingest.generate.GenerationResult;
+import io.moerec.ingest.generate.GeneratorConfig;
+import io.moerec.ingest.generate.SyntheticDataGenerator;
+import io.moerec.ingest.source.DataSet;
+import io.moerec.moe.routing.RouterKind;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options {@code moerec demo} and {@code moerec bench} share: the data (generated, or a MovieLens
+ * directory), the scoring router and the model cache; each value checked as it is parsed.
+ */
+final class EngineOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = {"--movielens", "--data"}, paramLabel = "DIR",
+            description = "Use a data set directory (any MovieLens layout: ml-100k, ml-1m, ml-latest; or moerec JSON lines) instead of generated data.")
+    Path movielens;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Layout of --movielens/--data, detected when omitted.")
+    Optional<String> format = Optional.empty();
+
+    @Option(names = "--events", paramLabel = "N", description = "Generated events (default: ${DEFAULT-VALUE}).")
+    long events = 100_000;
+
+    @Option(names = "--users", paramLabel = "N", description = "Generated users (default: ${DEFAULT-VALUE}).")
+    int users = GeneratorConfig.DEFAULT_USERS;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+    long seed = GeneratorConfig.DEFAULT_SEED;
+
+    String router = RouterKind.SOFTMAX.configName();
+
+    @Option(names = "--router", paramLabel = "ROUTER", description = "Scoring router: softmax, balanced, eigen or dense (default: softmax).")
+    void setRouter(String value) {
+        try {
+            this.router = RouterKind.parse(value).configName();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--router': " + e.getMessage());
+        }
+    }
+
+    @Option(names = "--model-cache", paramLabel = "DIR",
+            description = "Where trained bundles are kept and reused (default: ~/.cache/moerec/models).")
+    Path modelCache = Path.of(System.getProperty("user.home"), ".cache", "moerec", "models");
+
+    /** {@code value} if it is a finite positive number, else a parameter error naming {@code option}. */
+    static double positive(CommandSpec spec, String option, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '" + option + "': must be a positive number, got " + value);
+        }
+        return value;
+    }
+
+    /** The MovieLens directory if one was given, else a generated data set under {@code work}. */
+    DataSet dataSet(PrintWriter out, Path work, String tag) {
+        if (movielens != null) {
+            out.println("[" + tag + "] opening " + movielens);
+            DataSet ds = DataSetOpener.open(movielens, format);
+            out.println("       " + ds.description());
+            return ds;
+        }
+        GeneratorConfig config = GeneratorConfig.builder().seed(seed).users(users).targetEvents(events).build();
+        Path dir = work.resolve("data");
+        out.println(String.format(Locale.ROOT, "[%s] generating %,d events for %,d users (seed %d) into %s", tag, events, users, seed, dir));
+        GenerationResult r = new SyntheticDataGenerator(config).generate(dir);
+        out.println("       " + GenerateCommand.describe(r, dir));
+        return DataSetOpener.open(dir, Optional.of("jsonl"));
+    }
+}
