@@ -76,10 +76,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cut", paramLabel = "Q",
             description = "Share of the events (by event time) before the cut, for training and warm-up (default: 0.5).")
     void setCut(double value) {
-        if (!(value > 0 && value < 1)) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--cut': must be in (0, 1), got " + value);
-        }
-        this.cut = value;
+        this.cut = EngineOptions.share(spec, "--cut", value);
     }
 
     private double window = 30;

@@ -61,10 +61,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cut", paramLabel = "Q",
             description = "Share of the events (by event time) before the cut, for training and warm-up (default: 0.8).")
     void setCut(double value) {
-        if (!(value > 0 && value < 1)) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--cut': must be in (0, 1), got " + value);
-        }
-        this.cut = value;
+        this.cut = EngineOptions.share(spec, "--cut", value);
     }
 
     @Option(names = "--ui", description = "Also serve the live view as a web page on 127.0.0.1.")

@@ -63,6 +63,14 @@ final class EngineOptions {
         return value;
     }
 
+    /** {@code value} if it lies strictly between 0 and 1, else a parameter error naming {@code option}. */
+    static double share(CommandSpec spec, String option, double value) {
+        if (!(value > 0 && value < 1)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': must be in (0, 1), got " + value);
+        }
+        return value;
+    }
+
     /** The MovieLens directory if one was given, else a generated data set under {@code work}. */
     DataSet dataSet(PrintWriter out, Path work, String tag) {
         if (movielens != null) {
