@@ -25,6 +25,7 @@ import io.moerec.ingest.source.JsonLinesDataSet;
 import io.moerec.ingest.topic.DeadLetters;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.broker.EmbeddedKafkaBroker;
+import io.moerec.jobs.files.Directories;
 import io.moerec.jobs.pipeline.LivePipeline;
 import io.moerec.jobs.pipeline.ModelCache;
 import io.moerec.jobs.pipeline.PipelineMonitor;
@@ -130,7 +131,7 @@ class BadInputPipelineIT {
 
         Mix mix = new Mix(20_261_124L, events, catalog);
         Path work = ROOT.resolve("run");
-        PipelineFaultsIT.deleteTree(work);
+        Directories.deleteRecursively(work);
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(work.resolve("kafka")).start();
         Thread hook = null;
         try {
@@ -168,9 +169,9 @@ class BadInputPipelineIT {
                 }
             }
             broker.close();
-            PipelineFaultsIT.deleteTree(work.resolve("kafka"));
-            PipelineFaultsIT.deleteTree(work.resolve("pipeline").resolve("checkpoints"));
-            PipelineFaultsIT.deleteTree(work.resolve("pipeline").resolve("streams"));
+            Directories.deleteRecursively(work.resolve("kafka"));
+            Directories.deleteRecursively(work.resolve("pipeline").resolve("checkpoints"));
+            Directories.deleteRecursively(work.resolve("pipeline").resolve("streams"));
         }
     }
 

@@ -19,6 +19,7 @@ import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.source.JsonLinesDataSet;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.broker.EmbeddedKafkaBroker;
+import io.moerec.jobs.files.Directories;
 import io.moerec.jobs.pipeline.LivePipeline;
 import io.moerec.jobs.pipeline.ModelCache;
 import io.moerec.jobs.pipeline.PipelineMonitor;
@@ -273,7 +274,7 @@ class PipelineFaultsIT {
     static Outcome run(String name, Fault fault) throws Exception {
         long t0 = System.nanoTime();
         Path work = ROOT.resolve(name);
-        deleteTree(work);
+        Directories.deleteRecursively(work);
         RunContext ctx = new RunContext(work);
         ctx.broker = EmbeddedKafkaBroker.builder().dataDir(work.resolve("kafka")).start();
         Thread hook = null;
@@ -334,10 +335,10 @@ class PipelineFaultsIT {
             }
             ctx.broker.close();
             // Keep the children's logs for the record; the broker's log, checkpoints and state go.
-            deleteTree(work.resolve("kafka"));
-            deleteTree(work.resolve("pipeline").resolve("checkpoints"));
-            deleteTree(work.resolve("pipeline").resolve("streams"));
-            deleteTree(work.resolve("tampered-bundle"));
+            Directories.deleteRecursively(work.resolve("kafka"));
+            Directories.deleteRecursively(work.resolve("pipeline").resolve("checkpoints"));
+            Directories.deleteRecursively(work.resolve("pipeline").resolve("streams"));
+            Directories.deleteRecursively(work.resolve("tampered-bundle"));
         }
     }
 
@@ -451,16 +452,6 @@ class PipelineFaultsIT {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     static void log(String format, Object... args) {
         System.out.println("[pipeline-faults] " + String.format(Locale.ROOT, format, args));

@@ -2,6 +2,7 @@ package io.moerec.jobs.broker;
 
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.files.Directories;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -548,18 +549,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            Directories.deleteRecursively(dir);
+        } catch (UncheckedIOException e) {
             LOG.warn("could not delete the broker's temporary data directory {}", dir, e);
         }
     }

@@ -7,15 +7,11 @@ import io.moerec.jobs.bench.BenchReportWriter;
 import io.moerec.moe.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -96,10 +92,6 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Where bench.md and bench.json go (default: ${DEFAULT-VALUE}).")
     Path reportDir = Path.of("bench-report");
 
-    @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "Where data, the broker's log, state and logs live (default: a temporary directory deleted at the end).")
-    Path workDir;
-
     @Mixin
     EngineOptions engine;
 
@@ -113,9 +105,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         TrainCommand.routeJulToSlf4j();
         PrintWriter out = spec.commandLine().getOut();
-        boolean temporary = workDir == null;
-        Path work = temporary ? Files.createTempDirectory("moerec-bench-") : Files.createDirectories(workDir);
-        try {
+        try (WorkDirectory dir = WorkDirectory.of(engine.workDir, "bench")) {
+            Path work = dir.path();
             DataSet ds = engine.dataSet(out, work, "bench");
             Bench.Options options = new Bench.Options(port.port, work, engine.modelCache, cut, rate, duration, overloadRate, maxLoadEvents,
                     seconds(sample), seconds(window), engine.router, TrainingConfig.defaults());
@@ -129,28 +120,10 @@ final class BenchCommand implements Callable<Integer> {
                 return 1;
             }
             return 0;
-        } finally {
-            if (temporary) {
-                deleteRecursively(work);
-            }
         }
     }
 
     private static Duration seconds(double s) {
         return Duration.ofMillis(Math.round(s * 1000));
-    }
-
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the benchmark's temporary directory " + dir, e);
-        }
     }
 }

@@ -5,17 +5,11 @@ import io.moerec.jobs.pipeline.Demo;
 import io.moerec.moe.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +29,6 @@ import picocli.CommandLine.Spec;
                 + "the events after the cut replayed live with a live view, and a summary; then stops everything.")
 final class DemoCommand implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -77,10 +70,6 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Write the run's figures as JSON.")
     Path report;
 
-    @Option(names = "--work-dir", paramLabel = "DIR",
-            description = "Where data, the broker's log, state and logs live (default: a temporary directory deleted at the end).")
-    Path workDir;
-
     @Mixin
     EngineOptions engine;
 
@@ -91,11 +80,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         TrainCommand.routeJulToSlf4j();
         PrintWriter out = spec.commandLine().getOut();
-        boolean temporary = workDir == null;
-        Path work = temporary ? Files.createTempDirectory("moerec-demo-") : Files.createDirectories(workDir);
-        Thread cleanup = new Thread(() -> deleteTemporary(work, temporary), "moerec-demo-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
+        try (WorkDirectory dir = WorkDirectory.of(engine.workDir, "demo")) {
+            Path work = dir.path();
             DataSet data = engine.dataSet(out, work, "demo");
             Demo.Options options = new Demo.Options(port.port, work, engine.modelCache, cut, liveSeconds, speed, engine.router,
                     TrainingConfig.defaults(), Map.of(), Map.of(), Duration.ofSeconds(2), System.console() != null,
@@ -113,29 +99,9 @@ final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             return 0;
-        } finally {
-            deleteTemporary(work, temporary);
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException shuttingDown) {
-                LOG.debug("JVM is shutting down; the cleanup hook runs by itself");
-            }
         }
     }
 
-
-    private static void deleteTemporary(Path dir, boolean temporary) {
-        if (!temporary || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the demo's temporary directory " + dir, e);
-        }
-    }
 
     /** {@code --port}, validated: 0 picks a free port. */
     static final class PortOption {

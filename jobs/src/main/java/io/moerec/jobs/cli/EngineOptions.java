@@ -54,6 +54,10 @@ final class EngineOptions {
             description = "Where trained bundles are kept and reused (default: ~/.cache/moerec/models).")
     Path modelCache = Path.of(System.getProperty("user.home"), ".cache", "moerec", "models");
 
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "Where data, the broker's log, state and logs live (default: a temporary directory deleted at the end).")
+    Path workDir;
+
     /** {@code value} if it is a finite positive number, else a parameter error naming {@code option}. */
     static double positive(CommandSpec spec, String option, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {

@@ -12,6 +12,7 @@ import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
 import io.moerec.ingest.json.MovieCodec;
 import io.moerec.ingest.json.ViewingEventCodec;
+import io.moerec.jobs.files.Directories;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +28,10 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -162,7 +160,7 @@ public final class FeaturesBenchmark implements Callable<Integer> {
             JobExecutionResult result = env.execute("features-benchmark-p" + p);
             return new Run(p, rate(log.events, result), 0, 0);
         } finally {
-            deleteRecursively(checkpoints);
+            Directories.deleteRecursively(checkpoints);
         }
     }
 
@@ -240,7 +238,7 @@ public final class FeaturesBenchmark implements Callable<Integer> {
             JobExecutionResult result = env.execute("features-benchmark-kafka-p" + p);
             return new Run(p, rate(log.events, result), producerRate, consumerRate);
         } finally {
-            deleteRecursively(checkpoints);
+            Directories.deleteRecursively(checkpoints);
         }
     }
 
@@ -329,13 +327,6 @@ public final class FeaturesBenchmark implements Callable<Integer> {
         out.flush();
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
 
     /** Generates event {@code i} of the log as raw JSON bytes (the job decodes them, as from Kafka). */
     static final class EventGenerator implements GeneratorFunction<Long, RawRecord> {

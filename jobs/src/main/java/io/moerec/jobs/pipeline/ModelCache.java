@@ -3,6 +3,7 @@ package io.moerec.jobs.pipeline;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.ViewingEvent;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.files.Directories;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.bundle.InvalidBundleException;
 import io.moerec.moe.bundle.ModelBundle;
@@ -71,7 +72,7 @@ public final class ModelCache {
             Path staging = Files.createTempDirectory(dir, bundle.getFileName() + ".staging-");
             Files.delete(staging); // ModelBundle.save creates it
             String version = ModelBundle.save(model, staging);
-            deleteRecursively(bundle);
+            Directories.deleteRecursively(bundle);
             try {
                 Files.move(staging, bundle, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -109,14 +110,4 @@ public final class ModelCache {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var paths = Files.walk(p)) {
-            for (Path q : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
-    }
 }

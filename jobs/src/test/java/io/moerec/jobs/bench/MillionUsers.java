@@ -15,6 +15,7 @@ import io.moerec.ingest.json.MovieCodec;
 import io.moerec.ingest.json.ViewingEventCodec;
 import io.moerec.ingest.source.DataSets;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.files.Directories;
 import io.moerec.jobs.scoring.CatalogView;
 import io.moerec.jobs.scoring.ModelHolder;
 import io.moerec.jobs.scoring.ScoringConfig;
@@ -92,7 +93,7 @@ public final class MillionUsers {
         int returning = Integer.parseInt(a.getOrDefault("returning", "50000"));
         long eventsB = Long.parseLong(a.getOrDefault("events-b", "300000"));
         Path work = Files.createDirectories(Path.of(a.getOrDefault("work", "/tmp/moerec-million")).resolve(stage));
-        deleteRecursively(work);
+        Directories.deleteRecursively(work);
         Files.createDirectories(work);
         Sampler sampler = new Sampler();
         sampler.start();
@@ -489,14 +490,4 @@ public final class MillionUsers {
         }
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
 }

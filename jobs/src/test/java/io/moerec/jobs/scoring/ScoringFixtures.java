@@ -7,6 +7,7 @@ import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
 import io.moerec.ingest.generate.GeneratorConfig;
 import io.moerec.ingest.generate.SyntheticDataGenerator;
+import io.moerec.jobs.files.Directories;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.bundle.ModelBundle;
 import io.moerec.moe.train.MoeTrainer;
@@ -66,9 +67,9 @@ final class ScoringFixtures {
 
     /** Deletes a directory tree, best effort (test clean-up). */
     static void deleteTree(Path dir) {
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        try {
+            Directories.deleteRecursively(dir);
+        } catch (java.io.UncheckedIOException e) {
             // best effort: a leftover temp directory is harmless
         }
     }
