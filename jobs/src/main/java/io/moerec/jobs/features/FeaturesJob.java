@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -49,15 +47,13 @@ public final class FeaturesJob {
         FeaturesJobConfig config = parsed.get();
         LOG.info("starting the features job: {}", config);
         checkKafka(config);
-        Configuration flink = config.flinkConfiguration();
         Optional<String> restore = config.restorePath();
         if (restore.isPresent()) {
             LOG.info("resuming from {}", restore.get());
-            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restore.get());
         } else if (!config.restore().equals(FeaturesJobConfig.RESTORE_NONE)) {
             LOG.info("no retained checkpoint under {}: starting without state", config.checkpointDir());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
         env.setParallelism(config.parallelism());
         pipeline(config).build(env);
         env.execute("moerec-features");

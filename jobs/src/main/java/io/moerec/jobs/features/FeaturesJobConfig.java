@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 
 /**
  * Everything the features job needs to start, validated when built: a bad or missing value fails at
@@ -263,7 +264,9 @@ public record FeaturesJobConfig(
 
     /** The Flink configuration: RocksDB, incremental exactly-once checkpoints, no generic types. */
     public Configuration flinkConfiguration() {
-        return FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(checkpointIntervalMs), checkpointDir);
+        Configuration c = FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(checkpointIntervalMs), checkpointDir);
+        restorePath().ifPresent(path -> c.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
+        return c;
     }
 
     /**

@@ -3,7 +3,6 @@ package io.moerec.jobs.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moerec.ingest.domain.Movie;
-import io.moerec.ingest.domain.ViewingEvent;
 import io.moerec.ingest.replay.ReplayOptions;
 import io.moerec.ingest.replay.ReplayProgress;
 import io.moerec.ingest.replay.ReplayProgressListener;
@@ -163,12 +162,9 @@ public final class Demo {
         long t0 = System.nanoTime();
         HistoryCut split = HistoryCut.of(data, options.cutQuantile());
         long cut = split.cut();
-        List<Movie> catalog = split.catalog();
-        List<ViewingEvent> history = split.history();
-        long liveCount = split.liveCount();
         step("cut at " + Instant.ofEpochMilli(cut) + String.format(Locale.ROOT,
                 " (%.0f%% quantile of event time): %,d history events for training and warm-up, %,d live events",
-                100 * options.cutQuantile(), history.size(), liveCount));
+                100 * options.cutQuantile(), split.history().size(), split.liveCount()));
 
         step("training the MoE on the history (or reusing the cached bundle for it, " + options.modelCache() + ")");
         ModelCache.Entry model = split.model(new ModelCache(options.modelCache()), data.description(), options.training());
@@ -191,14 +187,18 @@ public final class Demo {
             say("logs: " + settings.workDir().resolve("logs"));
             LivePipeline pipeline = session.startPipeline(settings, new PipelineObservations(cut));
             say("scoring app healthy on http://127.0.0.1:" + pipeline.httpPort() + "/health");
-            Result r = replayAndWatch(data, cut, session, model, history.size(), liveCount, catalog, t0);
+            Result r = replayAndWatch(data, split, session, model, t0);
             step("stopping the scoring app, the features job and the broker");
             return r;
         }
     }
 
-    private Result replayAndWatch(DataSet data, long cut, PipelineSession session, ModelCache.Entry model, long historyCount,
-                                  long liveCount, List<Movie> catalog, long t0) throws InterruptedException, IOException {
+    private Result replayAndWatch(DataSet data, HistoryCut split, PipelineSession session, ModelCache.Entry model, long t0)
+            throws InterruptedException, IOException {
+        long cut = split.cut();
+        long historyCount = split.history().size();
+        long liveCount = split.liveCount();
+        List<Movie> catalog = split.catalog();
         LivePipeline pipeline = session.pipeline();
         PipelineMonitor monitor = session.monitor();
         PipelineObservations obs = monitor.observations();
@@ -208,7 +208,7 @@ public final class Demo {
         session.awaitDrained(warm.sent(), "warm-up", DRAIN_TIMEOUT);
 
         DataSet liveData = EventTimeSlice.from(data, cut);
-        double speed = options.speed().orElseGet(() -> liveSpeed(data, cut));
+        double speed = options.speed().orElseGet(() -> liveSpeed(split));
         step(String.format(Locale.ROOT, "live: replaying the %,d events after the cut at %s", liveCount,
                 Double.isInfinite(speed) ? "full speed" : String.format(Locale.ROOT, "%,.0f x event time", speed)));
         Map<Long, String> titles = new HashMap<>();
@@ -254,9 +254,10 @@ public final class Demo {
             ticker.shutdownNow();
             ui.ifPresent(LiveViewServer::close);
         }
+        long[] active = obs.activeUsersWithLists();
         Result r = new Result(historyCount, liveCount, model, live, obs.accounting(), obs.prequential(),
                 new long[] {obs.latencyAtPercentile(50), obs.latencyAtPercentile(99), obs.latencyAtPercentile(100)},
-                obs.listsWithWatchedMovies(), obs.activeUsersWithLists()[0], obs.activeUsersWithLists()[1],
+                obs.listsWithWatchedMovies(), active[0], active[1],
                 obs.finalLists(), pipeline.routingLoad(), (System.nanoTime() - t0) / 1e9);
         printSummary(r);
         return r;
@@ -281,19 +282,12 @@ public final class Demo {
     }
 
     /** The speed that replays the live part's event-time span in {@link Options#liveSeconds}. */
-    private double liveSpeed(DataSet data, long cut) {
-        if (!(options.liveSeconds() > 0) || Double.isInfinite(options.liveSeconds())) {
+    private double liveSpeed(HistoryCut split) {
+        long[] live = split.liveTimes();
+        if (!(options.liveSeconds() > 0) || Double.isInfinite(options.liveSeconds()) || live.length == 0) {
             return Double.POSITIVE_INFINITY;
         }
-        long last = cut;
-        try (var events = data.events()) {
-            while (events.hasNext()) {
-                if (events.next() instanceof io.moerec.ingest.source.Parsed.Ok<ViewingEvent> ok) {
-                    last = Math.max(last, ok.value().eventTime());
-                }
-            }
-        }
-        double span = (last - cut) / 1000.0;
+        double span = (live[live.length - 1] - split.cut()) / 1000.0;
         return span <= 0 ? Double.POSITIVE_INFINITY : Math.max(1, span / options.liveSeconds());
     }
 

@@ -55,6 +55,7 @@ public final class LivePipeline implements AutoCloseable {
     private final int httpPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private ChildJvm featuresJob;
+    private Admin admin;
     private ChildJvm scoringApp;
     private int scoringStarts;
     private int featuresStarts;
@@ -297,14 +298,22 @@ public final class LivePipeline implements AutoCloseable {
      */
     public long eventsOnInputTopic() {
         String topic = featuresSettings().getOrDefault(FeaturesJobConfig.TOPIC_EVENTS, Topics.VIEWING_EVENTS.name());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
-            return endOffsets(admin, topic).values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        try {
+            return endOffsets(admin(), topic).values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** One admin client for the pipeline's many lag and offset polls, created on first use, closed with it. */
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()));
+        }
+        return admin;
     }
 
     private static Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> endOffsets(Admin admin, String topic)
@@ -317,10 +326,10 @@ public final class LivePipeline implements AutoCloseable {
 
     /** A consumer group's lag on {@code topic} against its {@code read_committed} end offsets; -1 without committed offsets. */
     private long groupLag(String group, String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin().listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = endOffsets(admin, topic);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = endOffsets(admin(), topic);
             long lag = 0;
             for (var e : end.entrySet()) {
                 OffsetAndMetadata c = committed.get(e.getKey());
@@ -384,6 +393,12 @@ public final class LivePipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(5));
+                admin = null;
+            }
+        }
         RuntimeException first = null;
         for (ChildJvm c : new ChildJvm[] {scoringApp, featuresJob}) {
             if (c == null) {

@@ -108,7 +108,7 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
             pendingStore.put(user, record.value());
             return;
         }
-        score(user, record.value(), record.timestamp());
+        score(user, record.value(), record.timestamp(), null);
     }
 
     private void scorePending() {
@@ -118,14 +118,16 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         }
         for (KeyValue<String, UserPreferenceFeatures> kv : due) {
             pendingStore.delete(kv.key);
-            score(kv.key, kv.value, kv.value.asOf());
+            long[] watched = watchedStore.get(kv.key); // merged when the update arrived
+            score(kv.key, kv.value, kv.value.asOf(), watched == null ? new long[0] : watched);
         }
     }
 
-    private void score(String user, UserPreferenceFeatures f, long timestamp) {
+    /** Scores {@code user}; {@code knownWatched} is the watched set if already merged, else null (merged here). */
+    private void score(String user, UserPreferenceFeatures f, long timestamp, long[] knownWatched) {
         refresh();
         long start = System.nanoTime();
-        long[] watched = updateWatched(user, f.recentWatches());
+        long[] watched = knownWatched != null ? knownWatched : updateWatched(user, f.recentWatches());
         double[] u = UserVector.of(f);
         MovieTable table = model.table();
         long[] missing = notInCatalog;

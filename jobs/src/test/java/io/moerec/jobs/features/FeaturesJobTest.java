@@ -45,6 +45,8 @@ class FeaturesJobTest {
         Files.writeString(newer.resolve("_metadata"), "x");
         Files.createDirectories(dir.resolve("job-b").resolve("chk-3")); // in progress: no _metadata
         assertEquals(Optional.of(newer.toUri().toString()), FeaturesJobConfig.fromMap(m).restorePath());
+        assertEquals(newer.toUri().toString(), FeaturesJobConfig.fromMap(m).flinkConfiguration()
+                .get(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH), "the job resumes from it");
         m.put(FeaturesJobConfig.RESTORE, old.toString());
         assertEquals(Optional.of(old.toString()), FeaturesJobConfig.fromMap(m).restorePath());
         m.put(FeaturesJobConfig.CHECKPOINT_DIR, "s3://bucket/checkpoints");
