@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scoring app against the embedded broker: state comes back from the changelog after a restart
- * into an empty state directory, a bad record goes to the dead-letter topic, models are swapped from
+ * into an empty state directory, an expired user's list is deleted on {@code recommendations}, a bad record goes to the dead-letter topic, models are swapped from
  * the models topic (and a bad one is refused), and two instances of one application id split the
  * partitions while the HTTP look-up answers for users the other instance owns.
  */
@@ -140,7 +140,9 @@ class ScoringAppKafkaTest {
                 fail("no expected lists within " + DEADLINE + "; read " + seen.size());
             }
             for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                seen.add(recommendations.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                if (r.value() != null) { // a deletion (an expired user) is no list
+                    seen.add(recommendations.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                }
             }
         }
         return seen;
@@ -255,10 +257,21 @@ class ScoringAppKafkaTest {
                 assertEquals(null, app.streams().store(StoreQueryParameters.fromNameAndType(ScoringTopology.WATCHED_STORE,
                         QueryableStoreTypes.<String, long[]>keyValueStore())).get("u1"));
             }
-            // Exactly once across the restart: every trigger produced one list, none twice, none lost.
+            // Exactly once across the restart: every trigger produced one list, none twice, none lost, and
+            // the expiry one deletion (u1's null value) after u1's last list.
             try (KafkaConsumer<byte[], byte[]> all = reader(recommendations.name())) {
-                List<RecommendationList> lists = readLists(all, l -> l.size() >= 4);
-                assertEquals(List.of("e1", "e2", "e3", "e4"), lists.stream().map(RecommendationList::triggerEventId).sorted().toList());
+                List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+                await("four lists and a deletion", () -> {
+                    all.poll(Duration.ofMillis(200)).forEach(records::add);
+                    return records.size() >= 5;
+                });
+                assertEquals(List.of("e1", "e2", "e3", "e4"), records.stream().filter(r -> r.value() != null)
+                        .map(r -> recommendations.valueSerde().deserializer().deserialize(r.topic(), r.value()))
+                        .map(RecommendationList::triggerEventId).sorted().toList());
+                ConsumerRecord<byte[], byte[]> last = records.get(records.size() - 1);
+                assertEquals("u1", new String(last.key(), StandardCharsets.UTF_8));
+                assertEquals(null, last.value(), "the expiry's deletion");
+                assertEquals(1, records.stream().filter(r -> r.value() == null).count());
             }
         }
     }

@@ -118,11 +118,23 @@ class ScoringTopologyTest {
         features.pipeInput("gone", ScoringFixtures.features("gone", Genre.DRAMA, new long[] {1L}, "e1", NOW), NOW);
         assertEquals(1, out.readValuesToList().size());
         features.pipeInput("gone", null, NOW + 1);
+        // Consumers of recommendations are told too: the user id with a null value, once.
+        var deletion = out.readRecord();
+        assertEquals("gone", deletion.key());
+        assertEquals(null, deletion.value());
+        assertEquals(NOW + 1, deletion.timestamp());
         assertTrue(out.isEmpty());
+        assertEquals(1, metrics.listsDeleted());
+        assertEquals(1, metrics.listsPublished());
         KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
         KeyValueStore<String, RecommendationList> lists = driver.getKeyValueStore(ScoringTopology.LISTS_STORE);
         assertEquals(null, watched.get("gone"));
         assertEquals(null, lists.get("gone"));
+        // A repeated tombstone, or one for a user never scored, tells consumers nothing new.
+        features.pipeInput("gone", null, NOW + 2);
+        features.pipeInput("never-seen", null, NOW + 2);
+        assertTrue(out.isEmpty());
+        assertEquals(1, metrics.listsDeleted());
     }
 
     @Test
@@ -247,6 +259,9 @@ class ScoringTopologyTest {
         assertEquals(null, pending.get("x1"));
         assertEquals(null, watched.get("x1"));
         assertEquals(null, lists.get("x1"));
+        var deletion = out.readKeyValue();
+        assertEquals("x1", deletion.key);
+        assertEquals(null, deletion.value);
         driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
         assertTrue(out.isEmpty(), "the forgotten user's pending update was scored");
         // The user returns: a fresh start, the old watched movies are not remembered.
