@@ -11,10 +11,12 @@ import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.json.UserFeaturesCodec;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.moe.MoeModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,6 +42,7 @@ class ScoringTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
+    private ScoringConfig config;
     private ModelHolder holder;
     private ScoringMetrics metrics;
     private TestInputTopic<String, UserPreferenceFeatures> features;
@@ -54,7 +57,7 @@ class ScoringTopologyTest {
     private void start(Map<String, String> extra, List<Movie> catalog) {
         Map<String, String> s = ScoringFixtures.settings("unused:9092", stateDir);
         s.putAll(extra);
-        ScoringConfig config = ScoringConfig.fromMap(s);
+        config = ScoringConfig.fromMap(s);
         holder = new ModelHolder(ScoringFixtures.modelA());
         metrics = new ScoringMetrics();
         Properties props = config.streamsProperties(0);
@@ -110,6 +113,34 @@ class ScoringTopologyTest {
         }
         KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
         assertEquals(6, watched.get("u1").length);
+    }
+
+    @Test
+    void aRecordJustOverTheConfiguredLimitIsRejectedAndOneAtTheLimitIsScored() {
+        byte[] valid = new UserFeaturesCodec().encode(ScoringFixtures.features("big", Genre.DRAMA, new long[] {1L}, "e1", NOW));
+        int limit = valid.length + 10;
+        start(Map.of(ScoringConfig.MAX_RECORD_BYTES, Integer.toString(limit)), ScoringFixtures.catalog());
+        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(config.featuresTopic(),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        byte[] key = "big".getBytes(StandardCharsets.UTF_8);
+        // Trailing whitespace keeps the JSON valid: only the size differs.
+        byte[] atLimit = pad(valid, limit);
+        byte[] overLimit = pad(valid, limit + 1);
+        // The test driver drops the handler's dead letters (ScoringAppLimitsKafkaTest reads them from a
+        // broker); here the handler's count shows the over-limit record went its way and nothing was scored.
+        long deadBefore = DeadLetterHandler.DEAD_LETTERS.sum();
+        raw.pipeInput(key, overLimit, NOW);
+        assertEquals(deadBefore + 1, DeadLetterHandler.DEAD_LETTERS.sum());
+        assertTrue(out.isEmpty());
+        raw.pipeInput(key, atLimit, NOW + 1);
+        assertEquals("e1", out.readValue().triggerEventId());
+        assertEquals(deadBefore + 1, DeadLetterHandler.DEAD_LETTERS.sum());
+    }
+
+    private static byte[] pad(byte[] json, int size) {
+        byte[] b = Arrays.copyOf(json, size);
+        Arrays.fill(b, json.length, size, (byte) ' ');
+        return b;
     }
 
     @Test
