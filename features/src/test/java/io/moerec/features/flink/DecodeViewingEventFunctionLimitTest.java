@@ -40,8 +40,10 @@ class DecodeViewingEventFunctionLimitTest {
         byte[] key = "u1".getBytes(StandardCharsets.UTF_8);
         byte[] atLimit = pad(json, 300);
         byte[] overLimit = pad(json, 301);
-        try (OneInputStreamOperatorTestHarness<RawRecord, ViewingEvent> h =
-                     ProcessFunctionTestHarnesses.forProcessFunction(new DecodeViewingEventFunction(config.maxRecordBytes()))) {
+        // Closed in finally, not by try-with-resources: the harness's close() may throw InterruptedException (-Xlint:try).
+        OneInputStreamOperatorTestHarness<RawRecord, ViewingEvent> h =
+                ProcessFunctionTestHarnesses.forProcessFunction(new DecodeViewingEventFunction(config.maxRecordBytes()));
+        try {
             h.processElement(new RawRecord(key, overLimit, "viewing-events", 0, 0), 0);
             h.processElement(new RawRecord(key, atLimit, "viewing-events", 0, 1), 1);
             assertEquals(List.of(event), h.extractOutputValues());
@@ -51,6 +53,8 @@ class DecodeViewingEventFunctionLimitTest {
             assertEquals("OVERSIZE", dead.get(0).getReason());
             assertTrue(dead.get(0).getDetail().contains("the limit is 300"), dead.get(0).getDetail());
             assertArrayEquals(overLimit, dead.get(0).getValue());
+        } finally {
+            h.close();
         }
     }
 
