@@ -64,9 +64,10 @@ import org.junit.jupiter.api.Timeout;
  * {@code viewing-events}: the seeded synthetic data set's events in each user's order, paced by event
  * time, with about one hostile record for every nine good ones in between ({@link HostileEventRecords}:
  * every kind of broken JSON and value, plus Kafka-level ones: null keys, keys that are not the
- * event's user, keys of invalid UTF-8, tombstones, and a few valid-looking records of about 1,000,000
- * bytes, just below the producer's default {@code max.request.size} of 1 MiB so that the features
- * job's dead letter, the same bytes plus headers, still fits its own producer). Hostile records also
+ * event's user, keys of invalid UTF-8, tombstones, and a few valid-looking records of 1,048,400
+ * bytes, about as large as a producer at its default {@code max.request.size} of 1 MiB gets onto a
+ * topic at the broker's default {@code message.max.bytes}: their dead letters, the same bytes plus
+ * headers, are larger than either default, and must still reach the DLQ). Hostile records also
  * go straight to {@code user-features} (the scoring app's input) and to {@code movies} (the catalog
  * both jobs follow).
  *
@@ -89,8 +90,8 @@ class BadInputPipelineIT {
     static final double SEND_SECONDS = 12;
     /** One hostile record before a good event with this probability: 1/9 gives 10 % of the records. */
     static final double BAD_BEFORE_GOOD = 1.0 / 9;
-    /** Large valid-looking records: value size, below the producer's 1 MiB max.request.size with room for headers. */
-    static final int LARGE_BYTES = 1_000_000;
+    /** Large valid-looking records: value size, just below the producer's default 1 MiB max.request.size. */
+    static final int LARGE_BYTES = 1_048_400;
     static final int LARGE_RECORDS = 3;
     static final Pattern FLINK_RESTART = Pattern.compile(
             "switched from state \\w+ to (RESTARTING|FAILING|FAILED)|switched from \\w+ to FAILED");
@@ -178,7 +179,7 @@ class BadInputPipelineIT {
     /** Good events paced by event time, each perhaps after a hostile record; hostile features and movies now and then. */
     static void send(String bootstrap, Mix mix, long firstEventTime, double speed, LivePipeline pipeline, PipelineMonitor monitor)
             throws Exception {
-        // max.request.size stays at the client default (1 MiB): the large records are below it.
+        // max.request.size stays at the client default (1 MiB): the large records are just below it.
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5);
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {

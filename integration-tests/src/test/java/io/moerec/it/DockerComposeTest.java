@@ -162,7 +162,11 @@ class DockerComposeTest {
         Set<String> declared = new LinkedHashSet<>(Arrays.asList(env.get("MOEREC_TOPICS").trim().split("\\s+")));
         Set<String> expected = new LinkedHashSet<>();
         for (Topic<?, ?> t : Topics.all()) {
-            expected.add(t.name() + ":" + t.partitions() + ":" + t.config().getOrDefault("cleanup.policy", "delete"));
+            StringBuilder spec = new StringBuilder(t.name() + ":" + t.partitions() + ":" + t.config().getOrDefault("cleanup.policy", "delete"));
+            // Any further topic setting as one extra field (the script takes one).
+            t.config().entrySet().stream().filter(e -> !e.getKey().equals("cleanup.policy")).sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> spec.append(':').append(e.getKey()).append('=').append(e.getValue()));
+            expected.add(spec.toString());
         }
         assertEquals(expected, declared);
         // Everything that uses the topics waits for their creation.

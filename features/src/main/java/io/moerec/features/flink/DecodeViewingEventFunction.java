@@ -3,6 +3,7 @@ package io.moerec.features.flink;
 import io.moerec.ingest.domain.ViewingEvent;
 import io.moerec.ingest.json.InvalidRecordException;
 import io.moerec.ingest.json.RejectReason;
+import io.moerec.ingest.json.StrictJson;
 import io.moerec.ingest.json.ViewingEventCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -17,7 +18,8 @@ import org.apache.flink.util.OutputTag;
  * decode never fails the job: it goes to {@link #DEAD_LETTERS} with its original bytes and the
  * reason, and is counted ({@code dlq}). A record whose Kafka key is present but differs from the
  * event's user id is rejected as {@link RejectReason#KEY_MISMATCH} (its producer partitions wrongly);
- * a missing key is accepted because the job re-keys by user anyway.
+ * a missing key is accepted because the job re-keys by user anyway. A record longer than the configured
+ * limit is rejected as {@link RejectReason#OVERSIZE} before it is parsed.
  */
 public final class DecodeViewingEventFunction extends ProcessFunction<RawRecord, ViewingEvent> {
 
@@ -28,12 +30,23 @@ public final class DecodeViewingEventFunction extends ProcessFunction<RawRecord,
         private static final long serialVersionUID = 1L;
     };
 
+    private final int maxRecordBytes;
     private transient ViewingEventCodec codec;
     private transient Counter dlq;
 
+    /** Decodes records of at most {@link StrictJson#DEFAULT_MAX_RECORD_BYTES}. */
+    public DecodeViewingEventFunction() {
+        this(StrictJson.DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /** Decodes records of at most {@code maxRecordBytes} ({@value FeaturesPipelineConfig#MAX_RECORD_BYTES}). */
+    public DecodeViewingEventFunction(int maxRecordBytes) {
+        this.maxRecordBytes = StrictJson.recordLimit(FeaturesPipelineConfig.MAX_RECORD_BYTES, maxRecordBytes);
+    }
+
     @Override
     public void open(OpenContext openContext) {
-        codec = new ViewingEventCodec();
+        codec = new ViewingEventCodec(maxRecordBytes);
         dlq = getRuntimeContext().getMetricGroup().counter("dlq");
     }
 

@@ -70,7 +70,7 @@ public final class FeaturesPipeline {
         SingleOutputStreamOperator<ViewingEvent> decoded = env
                 .fromSource(events, WatermarkStrategy.noWatermarks(), "viewing-events", rawType)
                 .uid(UID_EVENTS_SOURCE).name("viewing-events source")
-                .process(new DecodeViewingEventFunction(), TypeInformation.of(ViewingEvent.class))
+                .process(new DecodeViewingEventFunction(config.maxRecordBytes()), TypeInformation.of(ViewingEvent.class))
                 .uid(UID_DECODE_EVENTS).name("decode viewing events");
         decoded.getSideOutput(DecodeViewingEventFunction.DEAD_LETTERS)
                 .sinkTo(deadLetterSink).uid(UID_DLQ_SINK).name("viewing-events-dlq sink");

@@ -4,6 +4,7 @@ import static io.moerec.ingest.config.ConfigValues.parseInt;
 import static io.moerec.ingest.config.ConfigValues.parseLong;
 
 import io.moerec.features.FeatureConfig;
+import io.moerec.ingest.json.StrictJson;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param unknownMovieMaxWaitMs  {@code stream.unknown-movie.max-wait-ms}: event time an event waits for its movie before it is applied without genres
  * @param emitMinIntervalMs      {@code stream.emit.min-interval-ms}: at most one update per user per this much event time (0 = every update); the last is always emitted
  * @param catalogSettleMs        {@code stream.catalog-settle-ms}: the catalog counts as loaded after this much processing time without a catalog record
+ * @param maxRecordBytes         {@code stream.max-record-bytes}: a {@code viewing-events} record longer than this is dead-lettered as {@code OVERSIZE} before parsing
  */
 public record FeaturesPipelineConfig(
         FeatureConfig features,
@@ -29,7 +31,8 @@ public record FeaturesPipelineConfig(
         int unknownMovieMaxBuffered,
         long unknownMovieMaxWaitMs,
         long emitMinIntervalMs,
-        long catalogSettleMs) implements Serializable {
+        long catalogSettleMs,
+        int maxRecordBytes) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -39,6 +42,7 @@ public record FeaturesPipelineConfig(
     public static final String UNKNOWN_MOVIE_MAX_WAIT_MS = "stream.unknown-movie.max-wait-ms";
     public static final String EMIT_MIN_INTERVAL_MS = "stream.emit.min-interval-ms";
     public static final String CATALOG_SETTLE_MS = "stream.catalog-settle-ms";
+    public static final String MAX_RECORD_BYTES = "stream.max-record-bytes";
 
     public FeaturesPipelineConfig {
         Objects.requireNonNull(features, "features");
@@ -60,14 +64,17 @@ public record FeaturesPipelineConfig(
         if (catalogSettleMs < 0) {
             throw new IllegalArgumentException(CATALOG_SETTLE_MS + " must not be negative, got " + catalogSettleMs);
         }
+        StrictJson.recordLimit(MAX_RECORD_BYTES, maxRecordBytes);
     }
 
     /**
      * 5 s out-of-orderness, 30 s idleness, 64 buffered unknown-movie events per user waiting up to
-     * 10 min of event time, no rate limit, catalog loaded after 2 s without catalog records.
+     * 10 min of event time, no rate limit, catalog loaded after 2 s without catalog records, events of
+     * at most {@link StrictJson#DEFAULT_MAX_RECORD_BYTES} (64 KiB).
      */
     public static FeaturesPipelineConfig defaults() {
-        return new FeaturesPipelineConfig(FeatureConfig.defaults(), 5_000, 30_000, 64, 600_000, 0, 2_000);
+        return new FeaturesPipelineConfig(FeatureConfig.defaults(), 5_000, 30_000, 64, 600_000, 0, 2_000,
+                StrictJson.DEFAULT_MAX_RECORD_BYTES);
     }
 
     public static FeaturesPipelineConfig fromMap(Map<String, String> settings) {
@@ -85,7 +92,7 @@ public record FeaturesPipelineConfig(
                 parseLong(values, MAX_OUT_OF_ORDERNESS_MS), parseLong(values, IDLENESS_MS),
                 parseInt(values, UNKNOWN_MOVIE_MAX_BUFFERED),
                 parseLong(values, UNKNOWN_MOVIE_MAX_WAIT_MS), parseLong(values, EMIT_MIN_INTERVAL_MS),
-                parseLong(values, CATALOG_SETTLE_MS));
+                parseLong(values, CATALOG_SETTLE_MS), StrictJson.recordLimit(MAX_RECORD_BYTES, parseLong(values, MAX_RECORD_BYTES)));
     }
 
     /** Every key of this and the feature logic with its value. */
@@ -103,21 +110,27 @@ public record FeaturesPipelineConfig(
         m.put(UNKNOWN_MOVIE_MAX_WAIT_MS, Long.toString(unknownMovieMaxWaitMs));
         m.put(EMIT_MIN_INTERVAL_MS, Long.toString(emitMinIntervalMs));
         m.put(CATALOG_SETTLE_MS, Long.toString(catalogSettleMs));
+        m.put(MAX_RECORD_BYTES, Integer.toString(maxRecordBytes));
         return m;
     }
 
     public FeaturesPipelineConfig withFeatures(FeatureConfig f) {
         return new FeaturesPipelineConfig(f, maxOutOfOrdernessMs, idlenessMs, unknownMovieMaxBuffered,
-                unknownMovieMaxWaitMs, emitMinIntervalMs, catalogSettleMs);
+                unknownMovieMaxWaitMs, emitMinIntervalMs, catalogSettleMs, maxRecordBytes);
     }
 
     public FeaturesPipelineConfig withEmitMinIntervalMs(long v) {
         return new FeaturesPipelineConfig(features, maxOutOfOrdernessMs, idlenessMs, unknownMovieMaxBuffered,
-                unknownMovieMaxWaitMs, v, catalogSettleMs);
+                unknownMovieMaxWaitMs, v, catalogSettleMs, maxRecordBytes);
     }
 
     public FeaturesPipelineConfig withUnknownMovie(int maxBuffered, long maxWaitMs) {
         return new FeaturesPipelineConfig(features, maxOutOfOrdernessMs, idlenessMs, maxBuffered, maxWaitMs,
-                emitMinIntervalMs, catalogSettleMs);
+                emitMinIntervalMs, catalogSettleMs, maxRecordBytes);
+    }
+
+    public FeaturesPipelineConfig withMaxRecordBytes(int v) {
+        return new FeaturesPipelineConfig(features, maxOutOfOrdernessMs, idlenessMs, unknownMovieMaxBuffered,
+                unknownMovieMaxWaitMs, emitMinIntervalMs, catalogSettleMs, v);
     }
 }

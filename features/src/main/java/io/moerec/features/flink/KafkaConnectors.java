@@ -7,6 +7,7 @@ import io.moerec.ingest.json.UserFeaturesCodec;
 import io.moerec.ingest.json.ViewingEventCodec;
 import io.moerec.ingest.topic.DeadLetters;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -20,6 +21,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -99,7 +101,10 @@ public final class KafkaConnectors {
                 new LateEventSerializer(topic));
     }
 
-    /** Exactly-once sink of dead letters: original key and value, reason headers ({@link DeadLetters}). */
+    /**
+     * Exactly-once sink of dead letters: original key and value, reason headers ({@link DeadLetters}),
+     * requests up to {@link DeadLetters#MAX_REQUEST_BYTES}.
+     */
     public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, String topic,
                                                           String transactionalIdPrefix, long transactionTimeoutMs) {
         return deadLetterSink(bootstrapServers, Map.of(), topic, transactionalIdPrefix, transactionTimeoutMs);
@@ -107,7 +112,11 @@ public final class KafkaConnectors {
 
     public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, Map<String, String> clientProperties,
                                                           String topic, String transactionalIdPrefix, long transactionTimeoutMs) {
-        return exactlyOnce(bootstrapServers, clientProperties, transactionalIdPrefix + "-dlq", transactionTimeoutMs,
+        // A rejected record may be as large as its topic allows; with the headers it needs more than the
+        // producer's default 1 MiB request (an explicit max.request.size among the client properties wins).
+        Map<String, String> props = new HashMap<>(clientProperties);
+        props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(DeadLetters.MAX_REQUEST_BYTES));
+        return exactlyOnce(bootstrapServers, props, transactionalIdPrefix + "-dlq", transactionTimeoutMs,
                 new DeadLetterSerializer(topic));
     }
 

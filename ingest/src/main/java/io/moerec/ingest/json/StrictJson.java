@@ -25,6 +25,25 @@ public final class StrictJson {
     /** The default per-record size limit, 64 KiB. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
 
+    /** The smallest per-record size limit a codec takes: below it, valid records would be refused. */
+    public static final int MIN_RECORD_LIMIT = 256;
+
+    /** The largest per-record size limit a codec takes (16 MiB): a record is held whole in memory to decode. */
+    public static final int MAX_RECORD_LIMIT = 16 * 1024 * 1024;
+
+    /**
+     * Checks a configured per-record size limit and returns it as an int; a value outside
+     * [{@value #MIN_RECORD_LIMIT}, {@value #MAX_RECORD_LIMIT}] fails naming {@code key}. The one check
+     * behind every codec constructor and every configuration key of a record limit.
+     */
+    public static int recordLimit(String key, long value) {
+        if (value < MIN_RECORD_LIMIT || value > MAX_RECORD_LIMIT) {
+            throw new IllegalArgumentException(key + " must be in [" + MIN_RECORD_LIMIT + ", " + MAX_RECORD_LIMIT
+                    + "] bytes, got " + value);
+        }
+        return (int) value;
+    }
+
     static final JsonFactory FACTORY = new JsonFactoryBuilder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)

@@ -15,8 +15,26 @@ import java.io.IOException;
  */
 public final class UserFeaturesCodec implements JsonCodec<UserPreferenceFeatures> {
 
-    /** Features carry bounded lists; this limit only guards against garbage. */
+    /** The default record limit: features carry bounded lists, so it only guards against garbage. */
     public static final int MAX_BYTES = 256 * 1024;
+
+    private final int maxBytes;
+
+    public UserFeaturesCodec() {
+        this(MAX_BYTES);
+    }
+
+    /**
+     * @param maxBytes records longer than this are rejected as {@link RejectReason#OVERSIZE}; in
+     *                 [{@value StrictJson#MIN_RECORD_LIMIT}, {@value StrictJson#MAX_RECORD_LIMIT}]
+     */
+    public UserFeaturesCodec(int maxBytes) {
+        this.maxBytes = StrictJson.recordLimit("maxBytes", maxBytes);
+    }
+
+    public int maxBytes() {
+        return maxBytes;
+    }
 
     @Override
     public byte[] encode(UserPreferenceFeatures f) {
@@ -57,7 +75,7 @@ public final class UserFeaturesCodec implements JsonCodec<UserPreferenceFeatures
 
     @Override
     public UserPreferenceFeatures decode(byte[] bytes) throws InvalidRecordException {
-        StrictJson.Fields f = StrictJson.parseObject(bytes, MAX_BYTES);
+        StrictJson.Fields f = StrictJson.parseObject(bytes, maxBytes);
         JsonWriter.checkSchemaVersion(f);
         long vocab = f.longValue("genreVocabularyVersion");
         if (vocab != Genre.VOCABULARY_VERSION) {

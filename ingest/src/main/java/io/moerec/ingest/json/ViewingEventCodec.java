@@ -16,12 +16,12 @@ public final class ViewingEventCodec implements JsonCodec<ViewingEvent> {
         this(StrictJson.DEFAULT_MAX_RECORD_BYTES);
     }
 
-    /** @param maxBytes records longer than this are rejected as {@link RejectReason#OVERSIZE} */
+    /**
+     * @param maxBytes records longer than this are rejected as {@link RejectReason#OVERSIZE}; in
+     *                 [{@value StrictJson#MIN_RECORD_LIMIT}, {@value StrictJson#MAX_RECORD_LIMIT}]
+     */
     public ViewingEventCodec(int maxBytes) {
-        if (maxBytes < 256) {
-            throw new IllegalArgumentException("maxBytes must be at least 256, got " + maxBytes);
-        }
-        this.maxBytes = maxBytes;
+        this.maxBytes = StrictJson.recordLimit("maxBytes", maxBytes);
     }
 
     public int maxBytes() {

@@ -1,5 +1,6 @@
 package io.moerec.ingest.replay;
 
+import io.moerec.ingest.topic.DeadLetters;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,6 +30,8 @@ public final class ReplayProducers {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        // The dead letter of a line as long as the record limit allows, headers added, must fit.
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DeadLetters.MAX_REQUEST_BYTES);
         p.putAll(overrides);
         return p;
     }

@@ -1,5 +1,7 @@
 package io.moerec.ingest.source;
 
+import io.moerec.ingest.json.StrictJson;
+import io.moerec.ingest.json.ViewingEventCodec;
 import io.moerec.ingest.movielens.MovieLensFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,15 @@ public final class DataSets {
      *                                  format, or the files of the format are not there
      */
     public static DataSet open(Path dir, Optional<String> format) {
+        return open(dir, format, StrictJson.DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /**
+     * {@link #open(Path, Optional)} with JSON-lines events of at most {@code maxRecordBytes} bytes a line
+     * (longer ones are rejected as {@code OVERSIZE}); the MovieLens layouts have no such records.
+     */
+    public static DataSet open(Path dir, Optional<String> format, int maxRecordBytes) {
+        ViewingEventCodec codec = new ViewingEventCodec(maxRecordBytes);
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("data set directory " + dir + " does not exist or is not a directory");
         }
@@ -43,7 +54,7 @@ public final class DataSets {
                     throw new IllegalArgumentException("no " + JSON_LINES + " data set in " + dir + ": expected the file "
                             + JsonLinesDataSet.EVENTS_FILE + " (and " + JsonLinesDataSet.MOVIES_FILE + ")");
                 }
-                return new JsonLinesDataSet(dir);
+                return new JsonLinesDataSet(dir, codec);
             }
             return MovieLensFormat.fromName(name)
                     .orElseThrow(() -> new IllegalArgumentException("unknown data set format '" + name + "'; known are "
@@ -51,7 +62,7 @@ public final class DataSets {
                     .open(dir);
         }
         if (JsonLinesDataSet.isLayout(dir)) {
-            return new JsonLinesDataSet(dir);
+            return new JsonLinesDataSet(dir, codec);
         }
         return MovieLensFormat.detect(dir).<DataSet>map(f -> f.open(dir)).orElseThrow(() -> new IllegalArgumentException(
                 "no known data set layout in " + dir + "; looked for " + lookedFor()));

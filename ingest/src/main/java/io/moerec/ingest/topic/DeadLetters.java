@@ -24,6 +24,18 @@ public final class DeadLetters {
     /** Details longer than this are cut, so a hostile record cannot inflate its own header. */
     public static final int MAX_DETAIL_CHARS = 1000;
 
+    /**
+     * The size a dead letter may reach, 2 MiB: the dead-letter topic's {@code max.message.bytes} and its
+     * writers' {@code max.request.size}. A dead letter is the rejected record's bytes plus the headers
+     * above (a few KiB at most: the detail is cut, sources are topic or file names), so any record an
+     * input topic accepts at the broker's default {@code message.max.bytes} (1 MiB + 12 B) fits with
+     * room to spare; an input topic allowed more than about 2 MiB needs this raised with it.
+     */
+    public static final int MAX_DEAD_LETTER_BYTES = 2 * 1024 * 1024;
+
+    /** {@link #MAX_DEAD_LETTER_BYTES} as the producer setting of dead-letter writers. */
+    public static final int MAX_REQUEST_BYTES = MAX_DEAD_LETTER_BYTES;
+
     private DeadLetters() {
     }
 

@@ -30,6 +30,11 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, i
         return new Topic<>(newName, keySerde, valueSerde, partitions, config);
     }
 
+    /** The same topic read and written with another value serde (for example a codec with another record limit). */
+    public Topic<K, V> withValueSerde(Serde<V> newValueSerde) {
+        return new Topic<>(name, keySerde, newValueSerde, partitions, config);
+    }
+
     public Topic<K, V> withPartitions(int newPartitions) {
         return new Topic<>(name, keySerde, valueSerde, newPartitions, config);
     }

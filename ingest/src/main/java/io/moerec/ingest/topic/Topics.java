@@ -30,10 +30,12 @@ public final class Topics {
 
     /**
      * Records that could not be accepted, with their original key and value bytes untouched and the
-     * reason in headers (see {@link DeadLetters}).
+     * reason in headers (see {@link DeadLetters}); it takes records up to
+     * {@link DeadLetters#MAX_DEAD_LETTER_BYTES}, so that the largest bad input still fits with its headers.
      */
     public static final Topic<byte[], byte[]> VIEWING_EVENTS_DLQ = new Topic<>("viewing-events-dlq",
-            Serdes.ByteArray(), Serdes.ByteArray(), 1, DELETE);
+            Serdes.ByteArray(), Serdes.ByteArray(), 1, Map.of("cleanup.policy", "delete",
+                    "max.message.bytes", Integer.toString(DeadLetters.MAX_DEAD_LETTER_BYTES)));
 
     /** Valid events that arrived later than the features job's allowed lateness, keyed by user. */
     public static final Topic<String, ViewingEvent> VIEWING_EVENTS_LATE = new Topic<>("viewing-events-late",

@@ -27,6 +27,11 @@ final class DataSetOpener {
         return DataSets.open(jsonLinesDir(path), format);
     }
 
+    /** {@link #open(Path, Optional)} with JSON-lines events of at most {@code maxRecordBytes} bytes a line. */
+    static DataSet open(Path path, Optional<String> format, int maxRecordBytes) {
+        return DataSets.open(jsonLinesDir(path), format, maxRecordBytes);
+    }
+
     /** A directory as is; the events file stands for its directory. */
     private static Path jsonLinesDir(Path path) {
         if (Files.isRegularFile(path) && path.getFileName().toString().equals(JsonLinesDataSet.EVENTS_FILE)) {

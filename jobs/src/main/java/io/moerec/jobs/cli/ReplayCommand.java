@@ -1,6 +1,7 @@
 package io.moerec.jobs.cli;
 
 import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.ingest.json.StrictJson;
 import io.moerec.ingest.replay.ReplayOptions;
 import io.moerec.ingest.replay.ReplayProducers;
 import io.moerec.ingest.replay.ReplaySummary;
@@ -49,6 +50,19 @@ final class ReplayCommand implements Callable<Integer> {
 
     private double speed = Double.POSITIVE_INFINITY;
 
+    private int maxRecordBytes = StrictJson.DEFAULT_MAX_RECORD_BYTES;
+
+    @Option(names = "--max-record-bytes", paramLabel = "N",
+            description = "A JSON-lines event longer than this goes to the dead-letter topic as OVERSIZE; set it to the "
+                    + "features job's stream.max-record-bytes (default: 65536, range 256 to 16777216).")
+    void setMaxRecordBytes(long value) {
+        try {
+            this.maxRecordBytes = StrictJson.recordLimit("--max-record-bytes", value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option " + e.getMessage());
+        }
+    }
+
     @Option(names = "--speed", paramLabel = "X",
             description = "Event time per real time: 60 = one hour of events per minute (default: as fast as possible).")
     void setSpeed(double value) {
@@ -62,7 +76,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Object> client = kafka.clientProperties(); // a bad setting fails before any work
-        DataSet dataSet = DataSetOpener.open(path, kafka.format);
+        DataSet dataSet = DataSetOpener.open(path, kafka.format, maxRecordBytes);
         Topic<String, ViewingEvent> target = Topics.VIEWING_EVENTS.withName(topic);
         KafkaAccessCheck.check("replay", client, KafkaTopics.TIMEOUT);
         if (kafka.createTopics) {

@@ -9,13 +9,17 @@ import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
-/** The live view as lines of text: throughput, latency, accounting, routing load and a few users' top 5. */
+/**
+ * The live view as lines of text: throughput, latency, accounting, invalid events (how many, how many
+ * dead-lettered, the main reasons), routing load and a few users' top 5.
+ */
 public final class LiveConsoleView {
 
     /** Items shown per featured user. */
     public static final int TOP = 5;
     private static final int LOAD_BAR = 20;
     private static final int LOAD_EXPERTS = 6;
+    private static final int INVALID_REASONS = 4;
 
     private LiveConsoleView() {
     }
@@ -31,6 +35,8 @@ public final class LiveConsoleView {
         PipelineObservations.Accounting a = s.accounting();
         b.append(String.format(Locale.ROOT, "         accounted  %,d features + %,d late + %,d dead letters of %,d events%n",
                 a.featureUpdates(), a.late(), a.deadLetters(), a.events()));
+        b.append(String.format(Locale.ROOT, "         invalid    %,d events rejected, %,d dead-lettered by the features job   %s%n",
+                a.invalid(), a.deadLetters(), invalidReasons(a)));
         b.append("         routing load ").append(loadLine(s.routingLoad())).append('\n');
         for (RecommendationList l : s.featured()) {
             b.append(String.format(Locale.ROOT, "         user %-8s", l.userId()));
@@ -42,6 +48,24 @@ public final class LiveConsoleView {
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /**
+     * The reasons of the invalid events, most frequent first (ties by name), at most
+     * {@value #INVALID_REASONS} of them and how many more: "MALFORMED_JSON 3, OVERSIZE 1"; empty
+     * when there are none. The console and the web page show this same text.
+     */
+    static String invalidReasons(PipelineObservations.Accounting a) {
+        if (a.invalidByReason().isEmpty()) {
+            return "";
+        }
+        String top = a.invalidByReason().entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(INVALID_REASONS)
+                .map(e -> String.format(Locale.ROOT, "%s %,d", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+        int more = a.invalidByReason().size() - INVALID_REASONS;
+        return more > 0 ? top + String.format(Locale.ROOT, ", %d more reasons", more) : top;
     }
 
     /** The experts with the largest share of routed users, as percentages with a bar. */

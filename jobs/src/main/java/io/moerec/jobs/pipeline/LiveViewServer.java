@@ -99,6 +99,10 @@ public final class LiveViewServer implements AutoCloseable {
         acc.put("features", s.accounting().featureUpdates());
         acc.put("late", s.accounting().late());
         acc.put("deadLetters", s.accounting().deadLetters());
+        acc.put("invalid", s.accounting().invalid());
+        acc.put("invalidReasons", LiveConsoleView.invalidReasons(s.accounting()));
+        ObjectNode byReason = acc.putObject("invalidByReason");
+        new java.util.TreeMap<>(s.accounting().invalidByReason()).forEach(byReason::put);
         ObjectNode load = n.putObject("routingLoad");
         s.routingLoad().forEach(load::put);
         ArrayNode users = n.putArray("users");

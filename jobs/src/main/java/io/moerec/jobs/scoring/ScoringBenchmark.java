@@ -168,8 +168,9 @@ public final class ScoringBenchmark implements Callable<Integer> {
             long first = 0;
             long last = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            // Done when every update was scored and every published list has been read back.
-            while (app.metrics().eventsScored() < updatesList.size() || read < app.metrics().listsPublished()) {
+            // Done when every update was scored and every published list (and deletion) has been read back.
+            while (app.metrics().eventsScored() < updatesList.size()
+                    || read < app.metrics().listsPublished() + app.metrics().listsDeleted()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("scored " + app.metrics().eventsScored() + " of " + updatesList.size() + " in 10 minutes");
                 }

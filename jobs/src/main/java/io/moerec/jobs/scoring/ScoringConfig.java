@@ -3,6 +3,9 @@ package io.moerec.jobs.scoring;
 import static io.moerec.ingest.config.ConfigValues.parseInt;
 import static io.moerec.ingest.config.ConfigValues.parseLong;
 
+import io.moerec.ingest.json.StrictJson;
+import io.moerec.ingest.json.UserFeaturesCodec;
+import io.moerec.ingest.topic.DeadLetters;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.config.KafkaClientProperties;
 import io.moerec.jobs.config.LayeredConfig;
@@ -16,6 +19,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -58,7 +62,8 @@ public record ScoringConfig(
         String httpHost,
         int httpPort,
         long kafkaCheckTimeoutMs,
-        Map<String, String> streamsOverrides) {
+        Map<String, String> streamsOverrides,
+        int maxRecordBytes) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -84,6 +89,7 @@ public record ScoringConfig(
     public static final String HTTP_PORT = "http.port";
     public static final String STREAMS_PREFIX = "streams.";
     public static final String KAFKA_CHECK_TIMEOUT_MS = "startup.kafka-check-timeout-ms";
+    public static final String MAX_RECORD_BYTES = "input.max-record-bytes";
 
     /** Kafka Streams' prefixes for settings of one of its clients or of its internal topics. */
     private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX,
@@ -118,6 +124,7 @@ public record ScoringConfig(
         require(HTTP_HOST, httpHost);
         range(HTTP_PORT, httpPort, 0, 65535);
         range(KAFKA_CHECK_TIMEOUT_MS, kafkaCheckTimeoutMs, 0, 600_000);
+        StrictJson.recordLimit(MAX_RECORD_BYTES, maxRecordBytes);
         streamsOverrides.forEach(ScoringConfig::validateStreamsSetting);
         streamsOverrides = Map.copyOf(streamsOverrides);
     }
@@ -176,7 +183,7 @@ public record ScoringConfig(
                 + coalesceIntervalMs + ", watchedMax=" + watchedMax + ", processingGuarantee=" + processingGuarantee
                 + ", streamThreads=" + streamThreads + ", standbyReplicas=" + standbyReplicas + ", stateDir=" + stateDir
                 + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", kafkaCheckTimeoutMs=" + kafkaCheckTimeoutMs
-                + ", streams=" + KafkaClientProperties.masked(new TreeMap<>(streamsOverrides)) + "]";
+                + ", streams=" + KafkaClientProperties.masked(new TreeMap<>(streamsOverrides)) + ", maxRecordBytes=" + maxRecordBytes + "]";
     }
 
     /** Every key with its default ({@value #BOOTSTRAP_SERVERS} and {@value #MODEL_PATH} have none). */
@@ -205,6 +212,7 @@ public record ScoringConfig(
         m.put(HTTP_HOST, "127.0.0.1");
         m.put(HTTP_PORT, "8080");
         m.put(KAFKA_CHECK_TIMEOUT_MS, "30000");
+        m.put(MAX_RECORD_BYTES, Integer.toString(UserFeaturesCodec.MAX_BYTES));
         return m;
     }
 
@@ -239,7 +247,8 @@ public record ScoringConfig(
                 v.get(MODEL_WATCH_DIR).isBlank() ? null : Path.of(v.get(MODEL_WATCH_DIR)), parseLong(v, MODEL_WATCH_INTERVAL_MS), router,
                 parseInt(v, TOP_N), parseInt(v, BALANCED_BATCH), parseLong(v, COALESCE_INTERVAL_MS), parseInt(v, WATCHED_MAX),
                 v.get(PROCESSING_GUARANTEE), parseInt(v, STREAM_THREADS), parseInt(v, STANDBY_REPLICAS),
-                Path.of(v.get(STATE_DIR)), v.get(HTTP_HOST), parseInt(v, HTTP_PORT), parseLong(v, KAFKA_CHECK_TIMEOUT_MS), streams);
+                Path.of(v.get(STATE_DIR)), v.get(HTTP_HOST), parseInt(v, HTTP_PORT), parseLong(v, KAFKA_CHECK_TIMEOUT_MS), streams,
+                StrictJson.recordLimit(MAX_RECORD_BYTES, parseLong(v, MAX_RECORD_BYTES)));
     }
 
     /** Reads a properties file; {@code overrides} win over its entries. */
@@ -292,7 +301,9 @@ public record ScoringConfig(
     /**
      * The Kafka Streams properties: application id, brokers, guarantee, threads, standbys, state
      * directory, the advertised {@code application.server} for interactive queries, the dead-letter
-     * handler, then the {@code streams.*} overrides.
+     * handler, the producer's {@code max.request.size} raised to {@link DeadLetters#MAX_REQUEST_BYTES} (a bad
+     * record as large as its topic allows must still fit in its dead letter, headers added), then the
+     * {@code streams.*} overrides.
      */
     public Properties streamsProperties(int boundHttpPort) {
         Properties p = new Properties();
@@ -306,6 +317,7 @@ public record ScoringConfig(
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(DeadLetterHandler.DLQ_TOPIC_CONFIG, dlqTopic);
         p.put(DeadLetterHandler.GLOBAL_TOPICS_CONFIG, moviesTopic);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), DeadLetters.MAX_REQUEST_BYTES);
         p.putAll(streamsOverrides);
         return p;
     }

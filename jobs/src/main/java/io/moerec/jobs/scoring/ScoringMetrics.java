@@ -21,6 +21,7 @@ public final class ScoringMetrics {
     final LongAdder eventsScored = new LongAdder();
     final LongAdder listsPublished = new LongAdder();
     final LongAdder listsSuppressed = new LongAdder();
+    final LongAdder listsDeleted = new LongAdder();
     final LongAdder modelSwaps = new LongAdder();
     final LongAdder modelRejections = new LongAdder();
     private final LongAdder[] bucketCounts = new LongAdder[BUCKETS.length + 1];
@@ -59,6 +60,11 @@ public final class ScoringMetrics {
         return listsPublished.sum();
     }
 
+    /** Deletions (null-value records) published for users whose features were deleted. */
+    public long listsDeleted() {
+        return listsDeleted.sum();
+    }
+
     public long listsSuppressed() {
         return listsSuppressed.sum();
     }
@@ -78,6 +84,7 @@ public final class ScoringMetrics {
         counter(b, "moerec_events_scored_total", "Feature updates scored.", eventsScored.sum());
         counter(b, "moerec_lists_published_total", "Recommendation lists published.", listsPublished.sum());
         counter(b, "moerec_lists_suppressed_total", "Lists not published because identical to the last one.", listsSuppressed.sum());
+        counter(b, "moerec_lists_deleted_total", "Deletions (null values) published for users whose features were deleted.", listsDeleted.sum());
         counter(b, "moerec_model_swaps_total", "Models swapped in while running.", modelSwaps.sum());
         counter(b, "moerec_model_rejections_total", "Announced models that failed verification.", modelRejections.sum());
         counter(b, "moerec_dead_letters_total", "Input records sent to the dead-letter topic.", DeadLetterHandler.DEAD_LETTERS.sum());

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores one user per features update with the serving model and publishes the list unless it ranks
- * the same movies as the last published one. Watched movies (the recent list plus everything seen
+ * the same movies as the last published one. A features tombstone (an expired user) deletes the user's
+ * stores and, if a list was published for them, publishes a deletion (the user id with a null value). Watched movies (the recent list plus everything seen
  * before, kept in a store) and movies missing from the catalog are never candidates. With coalescing
  * on, updates wait in a store and a wall-clock punctuator scores each waiting user once per interval
  * with the latest features. The balanced router's bias and load live in a store per model version,
@@ -96,9 +97,15 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         if (record.value() == null) {
             // A tombstone on the compacted features topic: the user is gone, and so is what we keep of them.
             watchedStore.delete(user);
-            listStore.delete(user);
+            RecommendationList last = listStore.delete(user);
             if (pendingStore != null) {
                 pendingStore.delete(user);
+            }
+            if (last != null) {
+                // Consumers of recommendations forget the user too (a null value: a tombstone if the topic
+                // is compacted). Forwarded like a list, so it commits with the input under exactly-once.
+                context.forward(new Record<String, RecommendationList>(user, null, record.timestamp()));
+                metrics.listsDeleted.increment();
             }
             return;
         }

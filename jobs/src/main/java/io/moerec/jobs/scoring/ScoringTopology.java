@@ -3,6 +3,9 @@ package io.moerec.jobs.scoring;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.json.StrictJson;
+import io.moerec.ingest.json.UserFeaturesCodec;
+import io.moerec.ingest.topic.JsonSerde;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import java.util.function.LongSupplier;
@@ -26,7 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  * RocksDB stores, the watched set ({@value #WATCHED_STORE}), the last published list
  * ({@value #LISTS_STORE}, also what the HTTP look-up reads), the balanced router's state per model
  * version ({@value #ROUTER_STORE}) and, with coalescing on, the updates waiting to be scored
- * ({@value #PENDING_STORE}). Serdes are explicit at every boundary and come from {@link Topics}.
+ * ({@value #PENDING_STORE}). Serdes are explicit at every boundary and come from {@link Topics}; the
+ * features are decoded with the configured record limit ({@value ScoringConfig#MAX_RECORD_BYTES}).
  */
 public final class ScoringTopology {
 
@@ -50,7 +54,8 @@ public final class ScoringTopology {
      */
     public static Topology buildTopology(ScoringConfig config, ModelHolder models, ScoringMetrics metrics,
                                          CatalogView catalogView, LongSupplier clock) {
-        Topic<String, UserPreferenceFeatures> features = Topics.USER_FEATURES.withName(config.featuresTopic());
+        Topic<String, UserPreferenceFeatures> features = Topics.USER_FEATURES.withName(config.featuresTopic())
+                .withValueSerde(new JsonSerde<>(new UserFeaturesCodec(config.maxRecordBytes())));
         Topic<Long, Movie> movies = Topics.MOVIES.withName(config.moviesTopic());
         Topic<String, RecommendationList> recommendations = Topics.RECOMMENDATIONS.withName(config.recommendationsTopic());
 
@@ -66,7 +71,8 @@ public final class ScoringTopology {
         builder.addStateStore(persistent(ROUTER_STORE, new RouterState.StateSerde()));
         boolean coalesce = config.coalesceIntervalMs() > 0;
         if (coalesce) {
-            builder.addStateStore(persistent(PENDING_STORE, features.valueSerde()));
+            // Its values passed the input limit when written; read back they must not fail a later, lower one.
+            builder.addStateStore(persistent(PENDING_STORE, new JsonSerde<>(new UserFeaturesCodec(StrictJson.MAX_RECORD_LIMIT))));
         }
         String[] stores = coalesce
                 ? new String[] {WATCHED_STORE, LISTS_STORE, ROUTER_STORE, PENDING_STORE}

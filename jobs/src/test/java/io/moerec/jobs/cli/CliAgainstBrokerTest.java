@@ -3,8 +3,12 @@ package io.moerec.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.ingest.json.ViewingEventCodec;
 import io.moerec.jobs.broker.KafkaBrokerExtension;
 import io.moerec.jobs.testing.EventLogFixture;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,5 +38,23 @@ class CliAgainstBrokerTest {
                 "--bootstrap", KAFKA.bootstrapServers(), "--topic", KAFKA.uniqueName("movies"), "--dlq-topic", dlq);
         assertEquals(0, load.exit(), load.err());
         assertTrue(load.out().contains("sent " + EventLogFixture.MOVIES + ", rejected 0, "), load.out());
+    }
+
+    @Test
+    void replayDeadLettersALineJustOverItsRecordLimitAndSendsOneAtIt(@TempDir Path dir) throws Exception {
+        ViewingEventCodec codec = new ViewingEventCodec();
+        String at = pad(codec.encode(ViewingEvent.play("e1", "u1", 1, 1_700_000_000_000L)), 300);
+        String over = pad(codec.encode(ViewingEvent.play("e2", "u1", 2, 1_700_000_000_001L)), 301);
+        Files.writeString(dir.resolve("events.jsonl"), at + "\n" + over + "\n");
+        String dlq = KAFKA.uniqueName("dlq");
+        MoerecCliTest.Run replay = MoerecCliTest.run("replay", dir.toString(), "--bootstrap", KAFKA.bootstrapServers(),
+                "--topic", KAFKA.uniqueName("events"), "--dlq-topic", dlq, "--max-record-bytes", "300");
+        assertEquals(0, replay.exit(), replay.err());
+        assertTrue(replay.out().contains("sent 1, rejected 1 (OVERSIZE 1)"), replay.out());
+    }
+
+    /** The JSON followed by spaces (still valid) up to {@code size} bytes. */
+    private static String pad(byte[] json, int size) {
+        return new String(json, StandardCharsets.UTF_8) + " ".repeat(size - json.length);
     }
 }

@@ -37,7 +37,7 @@ class MoerecCliTest {
             "demo --help|--movielens,--events,--users,--seed,--speed,--live-seconds,--cut,--router,--model-cache,--ui,--port,--work-dir",
             "generate --help|DIR,--seed,--users,--movies,--events,--clusters,--start,--span-days",
             "broker --help|--port,--data-dir,create-topics",
-            "replay --help|--bootstrap,--topic,--speed,--dlq-topic,--format,FILE|DIR",
+            "replay --help|--bootstrap,--topic,--speed,--dlq-topic,--format,--max-record-bytes,FILE|DIR",
             "catalog --help|load",
             "catalog load --help|--bootstrap,--topic,--dlq-topic,--format"})
     void helpExitsZeroAndNamesTheOptions(String args, String mentions) {
@@ -54,6 +54,9 @@ class MoerecCliTest {
             "replay data --bootstrap localhost:9092 --speed 0|--speed",
             "replay data --bootstrap localhost:9092 --speed fast|--speed",
             "replay data|--bootstrap",
+            "replay data --bootstrap localhost:9092 --max-record-bytes 255|--max-record-bytes",
+            "replay data --bootstrap localhost:9092 --max-record-bytes 99999999999|--max-record-bytes",
+            "replay data --bootstrap localhost:9092 --max-record-bytes 64k|--max-record-bytes",
             "broker --port 70000|--port",
             "broker --port -3|--port",
             "broker --port x|--port",

@@ -42,7 +42,7 @@ class FeaturesJobArgsTest {
     }
 
     @Test
-    void unknownVariableBadValueAndBadArgumentAreNamed() {
+    void unknownVariableBadValueAndBadArgumentAreNamed() throws Exception {
         IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
                 () -> FeaturesJob.parseArgs(new String[] {"-s", "bootstrap.servers=b:9092"}, Map.of("MOEREC_FEATURES_PARALELISM", "2")));
         assertTrue(typo.getMessage().contains("MOEREC_FEATURES_PARALELISM"), typo.getMessage());
@@ -50,6 +50,12 @@ class FeaturesJobArgsTest {
                 () -> FeaturesJob.parseArgs(new String[0], Map.of("MOEREC_FEATURES_BOOTSTRAP_SERVERS", "b:9092",
                         "MOEREC_FEATURES_CHECKPOINT_INTERVAL_MS", "ten")));
         assertTrue(bad.getMessage().contains(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS), bad.getMessage());
+        IllegalArgumentException limit = assertThrows(IllegalArgumentException.class,
+                () -> FeaturesJob.parseArgs(new String[0], Map.of("MOEREC_FEATURES_BOOTSTRAP_SERVERS", "b:9092",
+                        "MOEREC_FEATURES_STREAM_MAX_RECORD_BYTES", "100")));
+        assertTrue(limit.getMessage().contains(FeaturesPipelineConfig.MAX_RECORD_BYTES), limit.getMessage());
+        assertEquals(131072, FeaturesJob.parseArgs(new String[] {"-s", "bootstrap.servers=b:9092", "-s",
+                FeaturesPipelineConfig.MAX_RECORD_BYTES + "=131072"}, Map.of()).orElseThrow().pipeline().maxRecordBytes());
         IllegalArgumentException arg = assertThrows(IllegalArgumentException.class,
                 () -> FeaturesJob.parseArgs(new String[] {"--confg", "x"}, Map.of()));
         assertTrue(arg.getMessage().contains("--confg"), arg.getMessage());

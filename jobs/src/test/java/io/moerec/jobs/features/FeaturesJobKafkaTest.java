@@ -222,8 +222,13 @@ class FeaturesJobKafkaTest {
         produceCatalog(topics.movies(), log.catalog);
         produceEvents(topics.events(), events);
         byte[] garbage = "{\"eventId\":".getBytes(StandardCharsets.UTF_8);
+        // As large as a producer at its default max.request.size (1 MiB) gets onto the topic at the broker's
+        // default message.max.bytes: its dead letter, headers added, is larger than either default.
+        byte[] huge = new byte[1_048_400];
+        java.util.Arrays.fill(huge, (byte) '[');
         try (KafkaProducer<byte[], byte[]> p = producer()) {
             p.send(new ProducerRecord<>(topics.events(), "user-3".getBytes(StandardCharsets.UTF_8), garbage));
+            p.send(new ProducerRecord<>(topics.events(), "user-3".getBytes(StandardCharsets.UTF_8), huge)).get();
         }
 
         JobClient job = start(config, null);
@@ -238,10 +243,12 @@ class FeaturesJobKafkaTest {
             assertEquals(1, lateRecords.size());
             assertEquals(late, new ViewingEventCodec().decode(lateRecords.get(0).value()));
 
-            List<ConsumerRecord<byte[], byte[]>> dead = readCommitted(topics.dlq(), r -> !r.isEmpty());
-            assertEquals(1, dead.size());
+            List<ConsumerRecord<byte[], byte[]>> dead = readCommitted(topics.dlq(), r -> r.size() >= 2);
+            assertEquals(2, dead.size());
             assertEquals(RejectReason.MALFORMED_JSON.name(), DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON));
             assertTrue(java.util.Arrays.equals(garbage, dead.get(0).value()), "the DLQ keeps the original bytes");
+            assertEquals(RejectReason.OVERSIZE.name(), DeadLetters.header(dead.get(1).headers(), DeadLetters.REASON));
+            assertTrue(java.util.Arrays.equals(huge, dead.get(1).value()), "the near-limit record's dead letter, whole");
         } finally {
             cancel(job);
         }

@@ -1,5 +1,6 @@
 package io.moerec.jobs.scoring;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,6 +13,7 @@ import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.json.UserFeaturesCodec;
 import io.moerec.ingest.topic.DeadLetters;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
@@ -51,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scoring app against the embedded broker: state comes back from the changelog after a restart
- * into an empty state directory, a bad record goes to the dead-letter topic, models are swapped from
+ * into an empty state directory, an expired user's list is deleted on {@code recommendations}, a bad record goes to the dead-letter topic, models are swapped from
  * the models topic (and a bad one is refused), and two instances of one application id split the
  * partitions while the HTTP look-up answers for users the other instance owns.
  */
@@ -140,7 +142,9 @@ class ScoringAppKafkaTest {
                 fail("no expected lists within " + DEADLINE + "; read " + seen.size());
             }
             for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                seen.add(recommendations.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                if (r.value() != null) { // a deletion (an expired user) is no list
+                    seen.add(recommendations.valueSerde().deserializer().deserialize(r.topic(), r.value()));
+                }
             }
         }
         return seen;
@@ -255,10 +259,65 @@ class ScoringAppKafkaTest {
                 assertEquals(null, app.streams().store(StoreQueryParameters.fromNameAndType(ScoringTopology.WATCHED_STORE,
                         QueryableStoreTypes.<String, long[]>keyValueStore())).get("u1"));
             }
-            // Exactly once across the restart: every trigger produced one list, none twice, none lost.
+            // Exactly once across the restart: every trigger produced one list, none twice, none lost, and
+            // the expiry one deletion (u1's null value) after u1's last list.
             try (KafkaConsumer<byte[], byte[]> all = reader(recommendations.name())) {
-                List<RecommendationList> lists = readLists(all, l -> l.size() >= 4);
-                assertEquals(List.of("e1", "e2", "e3", "e4"), lists.stream().map(RecommendationList::triggerEventId).sorted().toList());
+                List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+                await("four lists and a deletion", () -> {
+                    all.poll(Duration.ofMillis(200)).forEach(records::add);
+                    return records.size() >= 5;
+                });
+                assertEquals(List.of("e1", "e2", "e3", "e4"), records.stream().filter(r -> r.value() != null)
+                        .map(r -> recommendations.valueSerde().deserializer().deserialize(r.topic(), r.value()))
+                        .map(RecommendationList::triggerEventId).sorted().toList());
+                ConsumerRecord<byte[], byte[]> last = records.get(records.size() - 1);
+                assertEquals("u1", new String(last.key(), StandardCharsets.UTF_8));
+                assertEquals(null, last.value(), "the expiry's deletion");
+                assertEquals(1, records.stream().filter(r -> r.value() == null).count());
+            }
+        }
+    }
+
+    /**
+     * The largest value a producer at its default {@code max.request.size} (1 MiB) gets onto an input
+     * topic at the broker's default {@code message.max.bytes}: its dead letter, headers added, is larger.
+     */
+    static final int NEAR_BROKER_LIMIT = 1_048_400;
+
+    @Test
+    void overTheRecordLimitAndNearTheBrokersLimitBadRecordsReachTheDeadLetterTopic() throws Exception {
+        Map<String, String> s = settings(KAFKA.uniqueName("scoring-limits"), "state-limits");
+        byte[] valid = new UserFeaturesCodec().encode(ScoringFixtures.features("big", Genre.DRAMA, new long[] {1L}, "e1", T));
+        int limit = valid.length + 10;
+        s.put(ScoringConfig.MAX_RECORD_BYTES, Integer.toString(limit));
+        byte[] key = "big".getBytes(StandardCharsets.UTF_8);
+        byte[] overLimit = Arrays.copyOf(valid, limit + 1);
+        Arrays.fill(overLimit, valid.length, overLimit.length, (byte) ' '); // valid JSON, one byte too long
+        byte[] huge = new byte[NEAR_BROKER_LIMIT];
+        Arrays.fill(huge, (byte) '{');
+        try (KafkaProducer<byte[], byte[]> p = producer(); KafkaConsumer<byte[], byte[]> out = reader(recommendations.name());
+             KafkaConsumer<byte[], byte[]> dead = reader(dlq.name())) {
+            produceCatalog(p);
+            try (ScoringApp app = new ScoringApp(ScoringConfig.fromMap(s)).start()) {
+                p.send(new ProducerRecord<>(features.name(), key, overLimit)).get();
+                p.send(new ProducerRecord<>(features.name(), key, huge)).get();
+                p.send(new ProducerRecord<>(features.name(), key, Arrays.copyOf(overLimit, limit))).get(); // at the limit
+                assertEquals("e1", readLists(out, hasTrigger("e1")).get(0).triggerEventId());
+                List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
+                await("two dead letters", () -> {
+                    dead.poll(Duration.ofMillis(200)).forEach(got::add);
+                    return got.size() >= 2;
+                });
+                assertArrayEquals(overLimit, got.get(0).value());
+                assertArrayEquals(huge, got.get(1).value());
+                for (ConsumerRecord<byte[], byte[]> d : got) {
+                    assertEquals("OVERSIZE", DeadLetters.header(d.headers(), DeadLetters.REASON));
+                    assertTrue(DeadLetters.header(d.headers(), DeadLetters.DETAIL).contains("the limit is " + limit));
+                    assertArrayEquals(key, d.key());
+                }
+                assertTrue(got.get(1).serializedValueSize() + got.get(1).serializedKeySize() > 1_048_576 - 200,
+                        "the dead letter is as large as planned");
+                assertEquals(KafkaStreams.State.RUNNING, app.streams().state());
             }
         }
     }

@@ -57,6 +57,22 @@ class ScoringConfigTest {
         assertKey(ScoringConfig.ROUTER, Map.of(ScoringConfig.ROUTER, "fancy"));
         assertKey(ScoringConfig.TOP_N, Map.of(ScoringConfig.TOP_N, "0"));
         assertKey("topn", Map.of("topn", "5"));
+        assertKey(ScoringConfig.MAX_RECORD_BYTES, Map.of(ScoringConfig.MAX_RECORD_BYTES, "255"));
+        assertKey(ScoringConfig.MAX_RECORD_BYTES, Map.of(ScoringConfig.MAX_RECORD_BYTES, "99999999999"));
+        assertKey(ScoringConfig.MAX_RECORD_BYTES, Map.of(ScoringConfig.MAX_RECORD_BYTES, "64k"));
+    }
+
+    @Test
+    void theRecordLimitDefaultsTo256KiBAndTheProducerTakesDeadLettersOf2MiB() {
+        assertEquals(256 * 1024, ScoringConfig.fromMap(minimal()).maxRecordBytes());
+        Map<String, String> m = minimal();
+        m.put(ScoringConfig.MAX_RECORD_BYTES, "1024");
+        assertEquals(1024, ScoringConfig.fromMap(m).maxRecordBytes());
+        assertEquals(2 * 1024 * 1024, ScoringConfig.fromMap(minimal()).streamsProperties(1)
+                .get(StreamsConfig.producerPrefix("max.request.size")));
+        // An explicit producer setting wins.
+        m.put("streams.producer.max.request.size", "4194304");
+        assertEquals("4194304", ScoringConfig.fromMap(m).streamsProperties(1).get(StreamsConfig.producerPrefix("max.request.size")));
     }
 
     private static void assertKey(String key, Map<String, String> bad) {

@@ -11,10 +11,12 @@ import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.json.UserFeaturesCodec;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.moe.MoeModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,6 +42,7 @@ class ScoringTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
+    private ScoringConfig config;
     private ModelHolder holder;
     private ScoringMetrics metrics;
     private TestInputTopic<String, UserPreferenceFeatures> features;
@@ -54,7 +57,7 @@ class ScoringTopologyTest {
     private void start(Map<String, String> extra, List<Movie> catalog) {
         Map<String, String> s = ScoringFixtures.settings("unused:9092", stateDir);
         s.putAll(extra);
-        ScoringConfig config = ScoringConfig.fromMap(s);
+        config = ScoringConfig.fromMap(s);
         holder = new ModelHolder(ScoringFixtures.modelA());
         metrics = new ScoringMetrics();
         Properties props = config.streamsProperties(0);
@@ -113,16 +116,56 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void aRecordJustOverTheConfiguredLimitIsRejectedAndOneAtTheLimitIsScored() {
+        byte[] valid = new UserFeaturesCodec().encode(ScoringFixtures.features("big", Genre.DRAMA, new long[] {1L}, "e1", NOW));
+        int limit = valid.length + 10;
+        start(Map.of(ScoringConfig.MAX_RECORD_BYTES, Integer.toString(limit)), ScoringFixtures.catalog());
+        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(config.featuresTopic(),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        byte[] key = "big".getBytes(StandardCharsets.UTF_8);
+        // Trailing whitespace keeps the JSON valid: only the size differs.
+        byte[] atLimit = pad(valid, limit);
+        byte[] overLimit = pad(valid, limit + 1);
+        // The test driver drops the handler's dead letters (ScoringAppLimitsKafkaTest reads them from a
+        // broker); here the handler's count shows the over-limit record went its way and nothing was scored.
+        long deadBefore = DeadLetterHandler.DEAD_LETTERS.sum();
+        raw.pipeInput(key, overLimit, NOW);
+        assertEquals(deadBefore + 1, DeadLetterHandler.DEAD_LETTERS.sum());
+        assertTrue(out.isEmpty());
+        raw.pipeInput(key, atLimit, NOW + 1);
+        assertEquals("e1", out.readValue().triggerEventId());
+        assertEquals(deadBefore + 1, DeadLetterHandler.DEAD_LETTERS.sum());
+    }
+
+    private static byte[] pad(byte[] json, int size) {
+        byte[] b = Arrays.copyOf(json, size);
+        Arrays.fill(b, json.length, size, (byte) ' ');
+        return b;
+    }
+
+    @Test
     void aTombstoneForgetsTheUser() {
         start();
         features.pipeInput("gone", ScoringFixtures.features("gone", Genre.DRAMA, new long[] {1L}, "e1", NOW), NOW);
         assertEquals(1, out.readValuesToList().size());
         features.pipeInput("gone", null, NOW + 1);
+        // Consumers of recommendations are told too: the user id with a null value, once.
+        var deletion = out.readRecord();
+        assertEquals("gone", deletion.key());
+        assertEquals(null, deletion.value());
+        assertEquals(NOW + 1, deletion.timestamp());
         assertTrue(out.isEmpty());
+        assertEquals(1, metrics.listsDeleted());
+        assertEquals(1, metrics.listsPublished());
         KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
         KeyValueStore<String, RecommendationList> lists = driver.getKeyValueStore(ScoringTopology.LISTS_STORE);
         assertEquals(null, watched.get("gone"));
         assertEquals(null, lists.get("gone"));
+        // A repeated tombstone, or one for a user never scored, tells consumers nothing new.
+        features.pipeInput("gone", null, NOW + 2);
+        features.pipeInput("never-seen", null, NOW + 2);
+        assertTrue(out.isEmpty());
+        assertEquals(1, metrics.listsDeleted());
     }
 
     @Test
@@ -247,6 +290,9 @@ class ScoringTopologyTest {
         assertEquals(null, pending.get("x1"));
         assertEquals(null, watched.get("x1"));
         assertEquals(null, lists.get("x1"));
+        var deletion = out.readKeyValue();
+        assertEquals("x1", deletion.key);
+        assertEquals(null, deletion.value);
         driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
         assertTrue(out.isEmpty(), "the forgotten user's pending update was scored");
         // The user returns: a fresh start, the old watched movies are not remembered.
