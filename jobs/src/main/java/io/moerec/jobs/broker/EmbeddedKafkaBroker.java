@@ -263,7 +263,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     @Override
     public String toString() {
         return "EmbeddedKafkaBroker[" + bootstrapServers() + (saslPort == 0 ? "" : ", SASL " + HOST + ":" + saslPort)
-                + (tlsPort == 0 ? "" : ", " + tlsProtocol + " " + HOST + ":" + tlsPort) + ", controller " + HOST + ":" + controllerPort + ", data " + dataDir + "]";
+                + (tlsPort == 0 ? "" : ", " + tlsProtocol + " " + HOST + ":" + tlsPort)
+                + ", controller " + HOST + ":" + controllerPort + ", data " + dataDir + "]";
     }
 
     /**
