@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -66,6 +68,12 @@ import org.slf4j.LoggerFactory;
  * listener stays {@code PLAINTEXT}: the broker talks to itself there (transaction markers), and tests
  * use it to create topics and check results without credentials. The KRaft controller listener is
  * {@code PLAINTEXT} too. Every listener is bound to 127.0.0.1 only.
+ *
+ * <p>With {@link Builder#tls} the broker listens on one more loopback port,
+ * {@link #tlsBootstrapServers()}, with TLS and the caller's PKCS12 keystore: {@code SASL_SSL} for the
+ * same users and mechanisms when SASL users were added, {@code SSL} otherwise; with
+ * {@link Builder#tlsClientAuth} it also requires a client certificate that the given truststore
+ * trusts (mutual TLS). The broker never creates key material itself.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -74,23 +82,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final String HOST = "127.0.0.1";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String SASL_LISTENER = "SASL";
+    private static final String TLS_LISTENER = "TLS";
     /** Retries when a port picked as free was taken by someone else before the broker bound it. */
     private static final int FREE_PORT_ATTEMPTS = 3;
 
     private final KafkaRaftServer server;
     private final int port;
     private final int saslPort;
+    private final int tlsPort;
+    private final String tlsProtocol;
     private final int controllerPort;
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
     private final Duration startupTime;
     private volatile boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, int saslPort, int controllerPort, Path dataDir,
-                                boolean deleteDataDirOnClose, Duration startupTime) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, int saslPort, int tlsPort, String tlsProtocol,
+                                int controllerPort, Path dataDir, boolean deleteDataDirOnClose, Duration startupTime) {
         this.server = server;
         this.port = port;
         this.saslPort = saslPort;
+        this.tlsPort = tlsPort;
+        this.tlsProtocol = tlsProtocol;
         this.controllerPort = controllerPort;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
@@ -123,6 +137,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return HOST + ":" + saslPort;
     }
 
+    /** {@code 127.0.0.1:port} of the TLS listener; fails when the broker was started without {@link Builder#tls}. */
+    public String tlsBootstrapServers() {
+        if (tlsPort == 0) {
+            throw new IllegalStateException("this broker has no TLS listener: start it with Builder.tls(...)");
+        }
+        return HOST + ":" + tlsPort;
+    }
+
+    /** {@code SASL_SSL} or {@code SSL}: what the TLS listener speaks; fails when there is none. */
+    public String tlsSecurityProtocol() {
+        tlsBootstrapServers();
+        return tlsProtocol;
+    }
+
     /**
      * Client properties that reach this broker's SASL listener as {@code username} with
      * {@code mechanism} ({@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}):
@@ -150,6 +178,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
         props.put(SaslConfigs.SASL_MECHANISM, mechanism);
         props.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + username + "\" password=\"" + password + "\";");
+        return props;
+    }
+
+    /**
+     * The standard client settings for TLS without SASL ({@code security.protocol=SSL}) that trust the
+     * certificates of a PKCS12 truststore; without {@code bootstrap.servers}. Hostname verification
+     * stays on (Kafka's default), so the broker's certificate must name 127.0.0.1.
+     */
+    public static Map<String, String> sslSettings(Path truststore, String truststorePassword) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+        props.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, truststore.toAbsolutePath().toString());
+        props.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, truststorePassword);
+        return props;
+    }
+
+    /** {@link #saslSettings} over {@link #sslSettings}: {@code security.protocol=SASL_SSL}. */
+    public static Map<String, String> saslSslSettings(String mechanism, String username, String password,
+                                                      Path truststore, String truststorePassword) {
+        Map<String, String> props = saslSettings(mechanism, username, password);
+        props.putAll(sslSettings(truststore, truststorePassword));
+        props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
         return props;
     }
 
@@ -212,6 +263,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     @Override
     public String toString() {
         return "EmbeddedKafkaBroker[" + bootstrapServers() + (saslPort == 0 ? "" : ", SASL " + HOST + ":" + saslPort)
+                + (tlsPort == 0 ? "" : ", " + tlsProtocol + " " + HOST + ":" + tlsPort)
                 + ", controller " + HOST + ":" + controllerPort + ", data " + dataDir + "]";
     }
 
@@ -225,8 +277,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(60);
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private final Map<String, String> saslUsers = new LinkedHashMap<>();
+        private Path tlsKeystore;
+        private String tlsKeystorePassword;
+        private Path tlsTruststore;
+        private String tlsTruststorePassword;
 
         private Builder() {
+        }
+
+        /**
+         * Adds the TLS listener, whose certificate and private key come from this PKCS12 keystore
+         * (one key entry; its key password is the store's). Clients verify the host name, so the
+         * certificate should name {@code IP:127.0.0.1}. The files are read when the broker starts.
+         */
+        public Builder tls(Path keystore, String keystorePassword) {
+            if (keystorePassword == null || keystorePassword.isEmpty()) {
+                throw new IllegalArgumentException("the TLS keystore password must be non-empty");
+            }
+            this.tlsKeystore = Objects.requireNonNull(keystore, "keystore");
+            this.tlsKeystorePassword = keystorePassword;
+            return this;
+        }
+
+        /**
+         * Makes the TLS listener require a client certificate trusted by this PKCS12 truststore
+         * ({@code ssl.client.auth=required}); needs {@link #tls}.
+         */
+        public Builder tlsClientAuth(Path truststore, String truststorePassword) {
+            if (truststorePassword == null || truststorePassword.isEmpty()) {
+                throw new IllegalArgumentException("the TLS truststore password must be non-empty");
+            }
+            this.tlsTruststore = Objects.requireNonNull(truststore, "truststore");
+            this.tlsTruststorePassword = truststorePassword;
+            return this;
         }
 
         /**
@@ -281,6 +364,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          * @throws IllegalStateException if it does not come up within the start deadline or fails
          */
         public EmbeddedKafkaBroker start() {
+            if (tlsTruststore != null && tlsKeystore == null) {
+                throw new IllegalStateException("tlsClientAuth(...) needs tls(...): there is no TLS listener to require it");
+            }
+            for (Path store : new Path[] {tlsKeystore, tlsTruststore}) {
+                if (store != null && !Files.isReadable(store)) {
+                    throw new IllegalStateException("cannot read the TLS store " + store);
+                }
+            }
             boolean temporary = dataDir == null;
             Path dir;
             try {
@@ -294,8 +385,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     int clientPort = port == 0 ? freePort() : port;
                     int ctrlPort = freePort();
                     int saslPort = saslUsers.isEmpty() ? 0 : freePort();
+                    int tlsPort = tlsKeystore == null ? 0 : freePort();
                     try {
-                        return startOnce(clientPort, saslPort, ctrlPort, dir, temporary);
+                        return startOnce(clientPort, saslPort, tlsPort, ctrlPort, dir, temporary);
                     } catch (PortTakenException e) {
                         if (attempt >= attempts) {
                             throw new IllegalStateException("Kafka broker cannot listen on " + HOST + ":" + clientPort
@@ -312,12 +404,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
 
-        private EmbeddedKafkaBroker startOnce(int clientPort, int saslPort, int ctrlPort, Path dir, boolean temporary) {
+        private EmbeddedKafkaBroker startOnce(int clientPort, int saslPort, int tlsPort, int ctrlPort, Path dir, boolean temporary) {
             long t0 = System.nanoTime();
             Map<String, String> props = brokerProperties(clientPort, ctrlPort, dir);
+            // Listener name -> "protocol port", in the order they are declared.
+            Map<String, String> extraListeners = new LinkedHashMap<>();
             if (saslPort != 0) {
-                props.putAll(saslListener(clientPort, saslPort, ctrlPort, saslUsers));
+                extraListeners.put(SASL_LISTENER, "SASL_PLAINTEXT " + saslPort);
+                props.putAll(saslMechanisms(SASL_LISTENER, saslUsers));
             }
+            String tlsProtocol = null;
+            if (tlsPort != 0) {
+                tlsProtocol = saslUsers.isEmpty() ? "SSL" : "SASL_SSL";
+                extraListeners.put(TLS_LISTENER, tlsProtocol + " " + tlsPort);
+                props.putAll(tlsListener());
+                if (!saslUsers.isEmpty()) {
+                    props.putAll(saslMechanisms(TLS_LISTENER, saslUsers));
+                }
+            }
+            props.putAll(listeners(clientPort, ctrlPort, extraListeners));
             props.putAll(overrides);
             KafkaConfig config = new KafkaConfig(props, false);
             formatIfNew(config, dir);
@@ -337,8 +442,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 if (saslPort != 0) {
                     addScramUsers(HOST + ":" + clientPort, HOST + ":" + saslPort, saslUsers, deadline);
                 }
-                EmbeddedKafkaBroker ready = new EmbeddedKafkaBroker(server, clientPort, saslPort, ctrlPort, dir, temporary,
-                        Duration.ofNanos(System.nanoTime() - t0));
+                EmbeddedKafkaBroker ready = new EmbeddedKafkaBroker(server, clientPort, saslPort, tlsPort, tlsProtocol, ctrlPort,
+                        dir, temporary, Duration.ofNanos(System.nanoTime() - t0));
                 LOG.info("Kafka broker up at {} in {} ms (data {})", ready.bootstrapServers(),
                         ready.startupTime().toMillis(), dir);
                 return ready;
@@ -373,10 +478,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             // A static one-voter quorum: the controller port may change between restarts on the same
             // data directory, which a dynamic (KIP-853) quorum would record in its log.
             p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + ctrlPort);
-            p.put("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + ctrlPort);
-            p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
             p.put("controller.listener.names", CONTROLLER_LISTENER);
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
             p.put("inter.broker.listener.name", "PLAINTEXT");
             p.put("log.dirs", dir.toAbsolutePath().toString());
             // One replica of everything, including the internal topics.
@@ -406,23 +508,59 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         /**
-         * The SASL listener: a listener named {@code SASL}, protocol {@code SASL_PLAINTEXT}, three
-         * mechanisms; PLAIN users are listed in the listener's JAAS entry, SCRAM users are added to the
-         * cluster's metadata after start ({@link #addScramUsers}).
+         * {@code listeners}, {@code advertised.listeners} and {@code listener.security.protocol.map}:
+         * PLAINTEXT on the client port, the controller, and the extra listeners (name to
+         * {@code "protocol port"}), all on 127.0.0.1.
          */
-        private static Map<String, String> saslListener(int clientPort, int saslPort, int ctrlPort, Map<String, String> users) {
+        private static Map<String, String> listeners(int clientPort, int ctrlPort, Map<String, String> extra) {
+            StringBuilder listeners = new StringBuilder("PLAINTEXT://" + HOST + ":" + clientPort);
+            StringBuilder advertised = new StringBuilder(listeners);
+            StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+            extra.forEach((name, protocolAndPort) -> {
+                String[] pp = protocolAndPort.split(" ");
+                String address = "," + name + "://" + HOST + ":" + pp[1];
+                listeners.append(address);
+                advertised.append(address);
+                protocols.append(',').append(name).append(':').append(pp[0]);
+            });
+            listeners.append(',').append(CONTROLLER_LISTENER).append("://").append(HOST).append(':').append(ctrlPort);
             Map<String, String> p = new LinkedHashMap<>();
-            p.put("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + ",SASL://" + HOST + ":" + saslPort
-                    + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + ctrlPort);
-            p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort + ",SASL://" + HOST + ":" + saslPort);
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-            p.put("listener.name.sasl.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+            p.put("listeners", listeners.toString());
+            p.put("advertised.listeners", advertised.toString());
+            p.put("listener.security.protocol.map", protocols.toString());
+            return p;
+        }
+
+        /**
+         * SASL on listener {@code name}: three mechanisms; PLAIN users are listed in the listener's
+         * JAAS entry, SCRAM users are added to the cluster's metadata after start ({@link #addScramUsers}).
+         */
+        private static Map<String, String> saslMechanisms(String name, Map<String, String> users) {
+            String prefix = "listener.name." + name.toLowerCase(Locale.ROOT) + ".";
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put(prefix + "sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
             StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
             users.forEach((u, pw) -> plain.append(" user_").append(u).append("=\"").append(pw).append('"'));
-            p.put("listener.name.sasl.plain.sasl.jaas.config", plain.append(';').toString());
+            p.put(prefix + "plain.sasl.jaas.config", plain.append(';').toString());
             String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
-            p.put("listener.name.sasl.scram-sha-256.sasl.jaas.config", scram);
-            p.put("listener.name.sasl.scram-sha-512.sasl.jaas.config", scram);
+            p.put(prefix + "scram-sha-256.sasl.jaas.config", scram);
+            p.put(prefix + "scram-sha-512.sasl.jaas.config", scram);
+            return p;
+        }
+
+        /** The TLS listener's keystore and, for mutual TLS, its truststore and {@code ssl.client.auth}. */
+        private Map<String, String> tlsListener() {
+            String prefix = "listener.name." + TLS_LISTENER.toLowerCase(Locale.ROOT) + ".";
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put(prefix + SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+            p.put(prefix + SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tlsKeystore.toAbsolutePath().toString());
+            p.put(prefix + SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, tlsKeystorePassword);
+            if (tlsTruststore != null) {
+                p.put(prefix + SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+                p.put(prefix + SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tlsTruststore.toAbsolutePath().toString());
+                p.put(prefix + SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, tlsTruststorePassword);
+                p.put(prefix + "ssl.client.auth", "required");
+            }
             return p;
         }
 

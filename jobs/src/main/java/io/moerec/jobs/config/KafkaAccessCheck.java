@@ -10,6 +10,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * credentials do not stop a Kafka Streams app (its threads are replaced) nor a Flink job (it restarts
  * under its restart strategy); they would retry for ever. Here they fail once, at start, with a
  * message that says authentication failed and names the protocol, mechanism and user (never the
- * password), or that the cluster did not answer in time.
+ * password), that the TLS handshake failed (the broker's certificate is not trusted or does not name
+ * the host) and which truststore was used, or that the cluster did not answer in time.
  */
 public final class KafkaAccessCheck {
 
@@ -49,10 +51,8 @@ public final class KafkaAccessCheck {
         try {
             admin = Admin.create(props);
         } catch (RuntimeException e) {
-            // The cause's message may quote settings; its class says enough (a login module not found, ...).
-            Throwable c = e.getCause() == null ? e : e.getCause();
             throw new IllegalStateException(who + ": cannot create a Kafka client for " + bootstrap + " (" + auth + "): "
-                    + c.getClass().getSimpleName());
+                    + creationFailure(e));
         }
         try {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -60,6 +60,12 @@ public final class KafkaAccessCheck {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
+            if (c instanceof SslAuthenticationException) {
+                // Before AuthenticationException, its superclass: the remedy is the truststore, not the password.
+                throw new IllegalStateException(who + ": SSL handshake failed with Kafka " + bootstrap + " (" + auth + "): "
+                        + rootCause(c) + "; check that ssl.truststore.* trusts the broker's certificate and that the "
+                        + "certificate names the host in bootstrap.servers", c);
+            }
             if (c instanceof AuthenticationException) {
                 throw new IllegalStateException(who + ": authentication failed at Kafka " + bootstrap + " (" + auth + "): "
                         + c.getMessage(), c);
@@ -79,5 +85,32 @@ public final class KafkaAccessCheck {
         } finally {
             admin.close(Duration.ofSeconds(2));
         }
+    }
+
+    /**
+     * Why a client could not be created, without quoting settings: a message may quote a JAAS text, so
+     * in general only the cause's class (a login module not found, ...). A key or trust store that
+     * cannot be loaded is named with Kafka's message (the file and type) and the JDK's reason (missing
+     * file, wrong password), neither of which holds a secret.
+     */
+    private static String creationFailure(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().startsWith("Failed to load SSL keystore")) {
+                Throwable why = t.getCause();
+                return t.getMessage() + (why == null ? "" : " (" + why.getClass().getSimpleName() + ": " + why.getMessage() + ")")
+                        + "; check ssl.truststore.* and ssl.keystore.* (location, type, password)";
+            }
+        }
+        Throwable c = e.getCause() == null ? e : e.getCause();
+        return c.getClass().getSimpleName();
+    }
+
+    /** The innermost message, e.g. the JDK's "PKIX path building failed: ..." under "SSL handshake failed". */
+    private static String rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 }

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.security.JaasContext;
 
@@ -163,7 +164,9 @@ public final class KafkaClientProperties {
 
     /**
      * How these client properties authenticate, for messages: the security protocol, the SASL
-     * mechanism and the user name of a {@code username="..."} JAAS option (never the password).
+     * mechanism and the user name of a {@code username="..."} JAAS option (never the password), and
+     * with TLS the truststore that decides whether the broker is trusted (its location, the inline
+     * PEM certificates, or the JVM's default).
      */
     public static String describeAuthentication(Map<String, ?> properties) {
         Object protocol = properties.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
@@ -179,6 +182,16 @@ public final class KafkaClientProperties {
                 if (m.find()) {
                     sb.append(", user '").append(m.group(1)).append('\'');
                 }
+            }
+        }
+        if (p.endsWith("SSL")) {
+            Object location = properties.get(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG);
+            if (location != null && !location.toString().isBlank()) {
+                sb.append(", truststore ").append(location);
+            } else if (properties.get(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG) != null) {
+                sb.append(", truststore from ").append(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG);
+            } else {
+                sb.append(", the JVM's default truststore");
             }
         }
         return sb.toString();

@@ -1,11 +1,14 @@
 package io.moerec.jobs.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.config.KafkaAccessCheck;
+import io.moerec.jobs.testing.SelfSignedTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,12 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,9 +34,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaBrokerTest {
@@ -89,6 +96,48 @@ class EmbeddedKafkaBrokerTest {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> EmbeddedKafkaBroker.builder().port(port).startTimeout(Duration.ofSeconds(30)).start().close());
             assertTrue(e.getMessage().contains(":" + port), e.getMessage());
+        }
+    }
+
+    /**
+     * Without SASL users the TLS listener speaks {@code SSL}; with client authentication it serves a
+     * client whose certificate it trusts and refuses, at the start-up check, one without a
+     * certificate and one that does not trust the broker's.
+     */
+    @Test
+    @ExtendWith(SelfSignedTls.Resolver.class)
+    void tlsListenerWithClientAuthServesOnlyTrustedClientsThatTrustIt(SelfSignedTls tls) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                .tls(tls.brokerKeystore().path(), tls.brokerKeystore().password())
+                .tlsClientAuth(tls.brokerTruststore().path(), tls.brokerTruststore().password()).start()) {
+            assertEquals("SSL", broker.tlsSecurityProtocol());
+            String bootstrap = broker.tlsBootstrapServers();
+            Map<String, Object> mutual = new LinkedHashMap<>(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+            mutual.putAll(EmbeddedKafkaBroker.sslSettings(tls.trusted().path(), tls.trusted().password()));
+            Map<String, Object> noCertificate = new LinkedHashMap<>(mutual);
+            mutual.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+            mutual.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tls.clientKeystore().path().toString());
+            mutual.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, tls.clientKeystore().password());
+            KafkaAccessCheck.check("mutual TLS", mutual, Duration.ofSeconds(30));
+
+            IllegalStateException anonymous = assertThrows(IllegalStateException.class,
+                    () -> KafkaAccessCheck.check("no client certificate", noCertificate, Duration.ofSeconds(30)));
+            assertTrue(anonymous.getMessage().startsWith("no client certificate: SSL handshake failed with Kafka " + bootstrap),
+                    anonymous.getMessage());
+
+            Map<String, Object> untrusting = new LinkedHashMap<>(mutual);
+            untrusting.putAll(EmbeddedKafkaBroker.sslSettings(tls.untrusted().path(), tls.untrusted().password()));
+            IllegalStateException untrusted = assertThrows(IllegalStateException.class,
+                    () -> KafkaAccessCheck.check("untrusting", untrusting, Duration.ofSeconds(30)));
+            SelfSignedTls.assertUntrusted(untrusted.getMessage(), "untrusting", bootstrap, tls.untrusted());
+
+            Map<String, Object> wrongStorePassword = new LinkedHashMap<>(mutual);
+            wrongStorePassword.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, tls.untrusted().password());
+            IllegalStateException unreadable = assertThrows(IllegalStateException.class,
+                    () -> KafkaAccessCheck.check("wrong store password", wrongStorePassword, Duration.ofSeconds(30)));
+            assertTrue(unreadable.getMessage().contains("Failed to load SSL keystore " + tls.trusted().path() + " of type PKCS12 "
+                    + "(IOException: keystore password was incorrect)"), unreadable.getMessage());
+            assertFalse(unreadable.getMessage().contains(tls.untrusted().password()), unreadable.getMessage());
         }
     }
 

@@ -1,11 +1,14 @@
 package io.moerec.jobs.broker;
 
 import io.moerec.ingest.topic.Topic;
+import io.moerec.jobs.testing.SelfSignedTls;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -20,6 +23,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * and call {@link #broker()}. The broker starts with no topics; tests create their own, preferably
  * under unique names ({@link #createUniqueTopic(Topic)}), so that tests of one class never see each
  * other's records. {@code @Nested} classes share their outer class's broker.
+ *
+ * <p>{@link #withSaslUsersAndTls} also gives the broker a {@code SASL_SSL} listener with throw-away
+ * self-signed key material ({@link SelfSignedTls#shared}: made before the first such broker of the
+ * test JVM starts, deleted at the end of the run); {@link #bootstrapServers(SecurityProtocol)} and {@link #clientSettings} reach either secured
+ * listener, so that one test body can run over {@code SASL_PLAINTEXT} and {@code SASL_SSL}.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
@@ -28,14 +36,17 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     private final AtomicInteger topicCounter = new AtomicInteger();
     private final Map<String, String> saslUsers;
+    private final boolean withTls;
     private volatile EmbeddedKafkaBroker broker;
+    private volatile SelfSignedTls tls;
 
     public KafkaBrokerExtension() {
-        this(Map.of());
+        this(Map.of(), false);
     }
 
-    private KafkaBrokerExtension(Map<String, String> saslUsers) {
+    private KafkaBrokerExtension(Map<String, String> saslUsers, boolean withTls) {
         this.saslUsers = new LinkedHashMap<>(saslUsers);
+        this.withTls = withTls;
     }
 
     /**
@@ -46,7 +57,18 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         if (users.isEmpty()) {
             throw new IllegalArgumentException("at least one SASL user");
         }
-        return new KafkaBrokerExtension(users);
+        return new KafkaBrokerExtension(users, false);
+    }
+
+    /**
+     * Like {@link #withSaslUsers}, plus a {@code SASL_SSL} listener for the same users whose
+     * certificate only {@link SelfSignedTls#trusted() tls().trusted()} trusts.
+     */
+    public static KafkaBrokerExtension withSaslUsersAndTls(Map<String, String> users) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("at least one SASL user");
+        }
+        return new KafkaBrokerExtension(users, true);
     }
 
     @Override
@@ -56,6 +78,10 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         }
         EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder();
         saslUsers.forEach(builder::saslUser);
+        if (withTls) {
+            tls = SelfSignedTls.shared(context);
+            builder.tls(tls.brokerKeystore().path(), tls.brokerKeystore().password());
+        }
         EmbeddedKafkaBroker started = builder.start();
         context.getStore(NS).put(KEY, started);
         broker = started;
@@ -95,6 +121,51 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     public String bootstrapServers() {
         return broker().bootstrapServers();
+    }
+
+    /** The key material of a {@link #withSaslUsersAndTls} broker. */
+    public SelfSignedTls tls() {
+        SelfSignedTls t = tls;
+        if (t == null) {
+            throw new IllegalStateException("no TLS: create this extension with withSaslUsersAndTls(...)");
+        }
+        return t;
+    }
+
+    /** The bootstrap servers of the listener that speaks {@code SASL_PLAINTEXT} or {@code SASL_SSL}. */
+    public String bootstrapServers(SecurityProtocol protocol) {
+        return switch (protocol) {
+            case SASL_PLAINTEXT -> broker().saslBootstrapServers();
+            case SASL_SSL -> broker().tlsBootstrapServers();
+            default -> throw new IllegalArgumentException("no " + protocol + " listener here");
+        };
+    }
+
+    /**
+     * The client settings (without {@code bootstrap.servers}) that reach the {@code protocol} listener
+     * as {@code username}; over TLS trusting the broker's certificate.
+     */
+    public Map<String, String> clientSettings(SecurityProtocol protocol, String mechanism, String username, String password) {
+        return switch (protocol) {
+            case SASL_PLAINTEXT -> EmbeddedKafkaBroker.saslSettings(mechanism, username, password);
+            case SASL_SSL -> EmbeddedKafkaBroker.saslSslSettings(mechanism, username, password,
+                    tls().trusted().path(), tls().trusted().password());
+            default -> throw new IllegalArgumentException("no " + protocol + " listener here");
+        };
+    }
+
+    /** {@link #clientSettings} plus {@code bootstrap.servers}: for a test's own producers and consumers. */
+    public Map<String, Object> clientProperties(SecurityProtocol protocol, String mechanism, String username, String password) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(protocol));
+        props.putAll(clientSettings(protocol, mechanism, username, password));
+        return props;
+    }
+
+    /** {@link #clientSettings} over TLS, but trusting an unrelated certificate instead of the broker's. */
+    public Map<String, String> untrustingClientSettings(String mechanism, String username, String password) {
+        return EmbeddedKafkaBroker.saslSslSettings(mechanism, username, password,
+                tls().untrusted().path(), tls().untrusted().password());
     }
 
     /**

@@ -8,6 +8,7 @@ import io.moerec.jobs.broker.EmbeddedKafkaBroker;
 import io.moerec.jobs.broker.KafkaBrokerExtension;
 import io.moerec.jobs.testing.EventLogFixture;
 import io.moerec.jobs.testing.SecurityLog;
+import io.moerec.jobs.testing.SelfSignedTls;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +19,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replay and catalog load against the embedded broker's SASL listener: with the right credentials
- * (a client properties file, or {@code --kafka-property} flags) they publish; with a wrong password
- * or an unknown user they stop at start-up saying that authentication failed, with the mechanism and
- * the user, and the password is in neither the output nor the log.
+ * Replay and catalog load against the embedded broker's {@code SASL_PLAINTEXT} and {@code SASL_SSL}
+ * listeners: with the right credentials (a client properties file, or {@code --kafka-property} flags)
+ * and, over TLS, a truststore that trusts the broker they publish; with a wrong password or an
+ * unknown user they stop at start-up saying that authentication failed, with the mechanism and the
+ * user; with a truststore that does not trust the broker's certificate they stop at start-up saying
+ * that the SSL handshake failed. No password (SASL or store) is in the output or the log.
  */
 class CliSaslTest {
 
@@ -37,18 +43,15 @@ class CliSaslTest {
     private static final String WRONG = "wrong-" + UUID.randomUUID();
 
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.withSaslUsers(Map.of("alice", PASSWORD));
+    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.withSaslUsersAndTls(Map.of("alice", PASSWORD));
 
-    @Test
-    void replayAndCatalogLoadPublishOverSaslAndStopOnWrongCredentials(@TempDir Path dir) throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = SecurityProtocol.class, names = {"SASL_PLAINTEXT", "SASL_SSL"})
+    void replayAndCatalogLoadPublishOverSaslAndStopOnWrongCredentials(SecurityProtocol protocol, @TempDir Path dir)
+            throws IOException {
         EventLogFixture.Written log = EventLogFixture.write(dir, 300, 10, 5, false, false);
-        String sasl = KAFKA.broker().saslBootstrapServers();
-        Path clientConfig = dir.resolve("client.properties");
-        Properties p = new Properties();
-        p.putAll(EmbeddedKafkaBroker.saslSettings("SCRAM-SHA-256", "alice", PASSWORD));
-        try (Writer w = Files.newBufferedWriter(clientConfig, StandardCharsets.UTF_8)) {
-            p.store(w, null);
-        }
+        String sasl = KAFKA.bootstrapServers(protocol);
+        Path clientConfig = writeClientConfig(dir, KAFKA.clientSettings(protocol, "SCRAM-SHA-256", "alice", PASSWORD));
         String events = KAFKA.uniqueName("events");
         String dlq = KAFKA.uniqueName("dlq");
 
@@ -58,7 +61,7 @@ class CliSaslTest {
         assertTrue(replay.out().contains("sent 300, rejected 0"), replay.out());
 
         List<String> plainFlags = new ArrayList<>();
-        EmbeddedKafkaBroker.saslSettings("PLAIN", "alice", PASSWORD).forEach((k, v) -> {
+        KAFKA.clientSettings(protocol, "PLAIN", "alice", PASSWORD).forEach((k, v) -> {
             plainFlags.add("--kafka-property");
             plainFlags.add(k + "=" + v);
         });
@@ -81,7 +84,7 @@ class CliSaslTest {
 
         // Unknown user, SCRAM-SHA-512.
         List<String> stranger = new ArrayList<>(List.of("catalog", "load", dir.toString(), "--bootstrap", sasl));
-        EmbeddedKafkaBroker.saslSettings("SCRAM-SHA-512", "mallory", PASSWORD).forEach((k, v) -> {
+        KAFKA.clientSettings(protocol, "SCRAM-SHA-512", "mallory", PASSWORD).forEach((k, v) -> {
             stranger.add("--kafka-property");
             stranger.add(k + "=" + v);
         });
@@ -90,14 +93,60 @@ class CliSaslTest {
         long unknownMs = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(1, unknown.exit(), unknown.out());
         assertRefusal(unknown.err(), "catalog load", "SCRAM-SHA-512", "mallory");
-        LOG.info("wrong credentials refused at start-up: replay (PLAIN, wrong password) in {} ms, catalog load "
-                + "(SCRAM-SHA-512, unknown user) in {} ms", wrongMs, unknownMs);
+        LOG.info("wrong credentials refused at start-up over {}: replay (PLAIN, wrong password) in {} ms, catalog load "
+                + "(SCRAM-SHA-512, unknown user) in {} ms", protocol, wrongMs, unknownMs);
 
         for (MoerecCliTest.Run r : List.of(replay, loaded, wrong, unknown)) {
-            assertFalse(r.out().contains(PASSWORD) || r.err().contains(PASSWORD) || r.err().contains(WRONG), r.err());
+            assertNoSecret(r);
         }
-        SecurityLog.assertNoSecrets(PASSWORD, WRONG);
+        SecurityLog.assertNoSecrets(secrets());
         assertTrue(log.lines() > 0);
+    }
+
+    @Test
+    void replayAndCatalogLoadStopAtStartWhenTheBrokerCertificateIsNotTrusted(@TempDir Path dir) throws IOException {
+        EventLogFixture.write(dir, 20, 5, 5, false, false);
+        String tls = KAFKA.bootstrapServers(SecurityProtocol.SASL_SSL);
+        Path clientConfig = writeClientConfig(dir, KAFKA.untrustingClientSettings("SCRAM-SHA-256", "alice", PASSWORD));
+        long t0 = System.nanoTime();
+        MoerecCliTest.Run replay = MoerecCliTest.run("replay", dir.resolve("events.jsonl").toString(), "--bootstrap", tls,
+                "--kafka-config", clientConfig.toString(), "--topic", KAFKA.uniqueName("events"));
+        long replayMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(1, replay.exit(), replay.out());
+        SelfSignedTls.assertUntrusted(replay.err(), "replay", tls, KAFKA.tls().untrusted());
+        t0 = System.nanoTime();
+        MoerecCliTest.Run load = MoerecCliTest.run("catalog", "load", dir.toString(), "--bootstrap", tls,
+                "--kafka-config", clientConfig.toString(), "--topic", KAFKA.uniqueName("movies"));
+        long loadMs = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(1, load.exit(), load.out());
+        SelfSignedTls.assertUntrusted(load.err(), "catalog load", tls, KAFKA.tls().untrusted());
+        LOG.info("untrusted broker certificate refused at start-up: replay in {} ms, catalog load in {} ms: {}",
+                replayMs, loadMs, replay.err().strip());
+        assertNoSecret(replay);
+        assertNoSecret(load);
+        SecurityLog.assertNoSecrets(secrets());
+    }
+
+    private static Path writeClientConfig(Path dir, Map<String, String> settings) throws IOException {
+        Path clientConfig = dir.resolve("client.properties");
+        Properties p = new Properties();
+        p.putAll(settings);
+        try (Writer w = Files.newBufferedWriter(clientConfig, StandardCharsets.UTF_8)) {
+            p.store(w, null);
+        }
+        return clientConfig;
+    }
+
+    private static String[] secrets() {
+        List<String> all = new ArrayList<>(List.of(PASSWORD, WRONG));
+        all.addAll(List.of(KAFKA.tls().passwords()));
+        return all.toArray(String[]::new);
+    }
+
+    private static void assertNoSecret(MoerecCliTest.Run r) {
+        for (String secret : secrets()) {
+            assertFalse(r.out().contains(secret) || r.err().contains(secret), r.err());
+        }
     }
 
     static void assertRefusal(String err, String who, String mechanism, String user) {

@@ -15,7 +15,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,29 @@ class SecretsStayHiddenTest {
     }
 
     @Test
+    void tlsStorePasswordsAreMaskedInTheConfigurationsTheAppsLog() throws Exception {
+        String[] tls = {"security.protocol=SSL", "ssl.truststore.location=/etc/moerec/trust.p12", "ssl.truststore.password=" + SECRET,
+                "ssl.keystore.location=/etc/moerec/client.p12", "ssl.keystore.password=" + SECRET, "ssl.key.password=" + SECRET};
+        List<String> features = new ArrayList<>(List.of("-s", "bootstrap.servers=h:9093"));
+        List<String> scoring = new ArrayList<>(List.of("-s", "bootstrap.servers=h:9093", "-s", "model.path=/m"));
+        for (String kv : tls) {
+            features.addAll(List.of("-s", "kafka." + kv));
+            scoring.addAll(List.of("-s", "streams." + kv));
+        }
+        FeaturesJobConfig f = FeaturesJob.parseArgs(features.toArray(String[]::new), Map.of()).orElseThrow();
+        ScoringConfig c = ScoringApp.parseArgs(scoring.toArray(String[]::new), Map.of()).orElseThrow();
+        assertEquals(SECRET, f.kafkaClientProperties().get("ssl.truststore.password"), "passed through unchanged");
+        assertEquals(SECRET, c.kafkaClientProperties().get("ssl.key.password"), "passed through unchanged");
+        for (String printed : new String[] {f.toString(), c.toString()}) {
+            assertFalse(printed.contains(SECRET), printed);
+            for (String key : new String[] {"ssl.truststore.password", "ssl.keystore.password", "ssl.key.password"}) {
+                assertTrue(printed.contains(key + "=[hidden]"), printed);
+            }
+            assertTrue(printed.contains("ssl.truststore.location=/etc/moerec/trust.p12"), printed);
+        }
+    }
+
+    @Test
     void everyEnvironmentVariableNamesOneKey() {
         for (Set<String> keys : java.util.List.of(FeaturesJobConfig.knownKeys(), ScoringConfig.environmentKeys())) {
             Set<String> vars = new HashSet<>();
@@ -89,9 +114,10 @@ class SecretsStayHiddenTest {
     @Test
     void helpNeverShowsAGivenSecret(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         for (String[] args : new String[][] {
-                {"replay", dir.toString(), "--bootstrap", "h:1", "--kafka-property", "sasl.jaas.config=" + JAAS, "--help"},
+                {"replay", dir.toString(), "--bootstrap", "h:1", "--kafka-property", "sasl.jaas.config=" + JAAS,
+                    "--kafka-property", "ssl.truststore.password=" + SECRET, "--help"},
                 {"catalog", "load", dir.toString(), "--bootstrap", "h:1", "--kafka-property", "sasl.jaas.config=" + JAAS, "--help"},
-                {"score", "-s", "streams.sasl.jaas.config=" + JAAS, "--help"}}) {
+                {"score", "-s", "streams.sasl.jaas.config=" + JAAS, "-s", "streams.ssl.keystore.password=" + SECRET, "--help"}}) {
             MoerecCliTest.Run r = MoerecCliTest.run(args);
             assertEquals(0, r.exit(), r.err());
             assertTrue(r.out().contains("Usage:"), r.out());

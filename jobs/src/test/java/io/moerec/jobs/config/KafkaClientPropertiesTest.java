@@ -58,6 +58,24 @@ class KafkaClientPropertiesTest {
         assertEquals(Map.of("sasl.jaas.config", KafkaClientProperties.MASK, "sasl.mechanism", "PLAIN"), masked);
         String auth = KafkaClientProperties.describeAuthentication(Map.of("security.protocol", "SASL_SSL",
                 "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config", JAAS));
-        assertEquals("security.protocol SASL_SSL, SASL mechanism SCRAM-SHA-512, user 'alice'", auth);
+        assertEquals("security.protocol SASL_SSL, SASL mechanism SCRAM-SHA-512, user 'alice', the JVM's default truststore", auth);
+    }
+
+    @Test
+    void tlsStorePasswordsAreMaskedAndTheTruststoreIsNamed() {
+        Map<String, String> tls = Map.of("security.protocol", "SSL", "ssl.truststore.location", "/etc/moerec/trust.p12",
+                "ssl.truststore.password", SECRET, "ssl.keystore.location", "/etc/moerec/client.p12",
+                "ssl.keystore.password", SECRET, "ssl.key.password", SECRET);
+        Map<String, String> masked = KafkaClientProperties.masked(tls);
+        assertFalse(masked.toString().contains(SECRET), masked.toString());
+        assertEquals(KafkaClientProperties.MASK, masked.get("ssl.key.password"));
+        assertEquals("/etc/moerec/trust.p12", masked.get("ssl.truststore.location"));
+        String auth = KafkaClientProperties.describeAuthentication(tls);
+        assertEquals("security.protocol SSL, truststore /etc/moerec/trust.p12", auth);
+        assertEquals("security.protocol SSL, truststore from ssl.truststore.certificates",
+                KafkaClientProperties.describeAuthentication(Map.of("security.protocol", "ssl",
+                        "ssl.truststore.certificates", "-----BEGIN CERTIFICATE-----")));
+        assertEquals("security.protocol SASL_PLAINTEXT, SASL mechanism GSSAPI",
+                KafkaClientProperties.describeAuthentication(Map.of("security.protocol", "SASL_PLAINTEXT")));
     }
 }

@@ -12,9 +12,9 @@ import io.moerec.ingest.json.MovieCodec;
 import io.moerec.ingest.json.UserFeaturesCodec;
 import io.moerec.ingest.json.ViewingEventCodec;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.broker.EmbeddedKafkaBroker;
 import io.moerec.jobs.broker.KafkaBrokerExtension;
 import io.moerec.jobs.testing.SecurityLog;
+import io.moerec.jobs.testing.SelfSignedTls;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,20 +33,25 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The features job on a MiniCluster against the embedded broker's SASL listener, secured only by
- * {@code kafka.*} settings: its sources and exactly-once sinks read and write with SCRAM; and
+ * The features job on a MiniCluster against the embedded broker's {@code SASL_PLAINTEXT} and
+ * {@code SASL_SSL} listeners, secured only by {@code kafka.*} settings: its sources and exactly-once
+ * sinks read and write with SCRAM (over TLS trusting the broker's certificate); and
  * {@link FeaturesJob#main} with a wrong password stops before submitting the job, saying that
- * authentication failed, with mechanism and user. No password reaches the log.
+ * authentication failed, with mechanism and user, and with a truststore that does not trust the
+ * broker, saying that the SSL handshake failed. No password (SASL or store) reaches the log.
  */
 @Tag("flink")
 class FeaturesJobSaslTest {
@@ -57,16 +62,17 @@ class FeaturesJobSaslTest {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.withSaslUsers(Map.of("features", PASSWORD));
+    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.withSaslUsersAndTls(Map.of("features", PASSWORD));
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static Map<String, String> settings(String password, Path checkpoints, String prefix) {
+    private static Map<String, String> settings(SecurityProtocol protocol, Map<String, String> security, Path checkpoints,
+                                                String prefix) {
         Map<String, String> m = new HashMap<>();
-        m.put(FeaturesJobConfig.BOOTSTRAP_SERVERS, KAFKA.broker().saslBootstrapServers());
-        EmbeddedKafkaBroker.saslSettings("SCRAM-SHA-256", "features", password).forEach((k, v) -> m.put("kafka." + k, v));
+        m.put(FeaturesJobConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(protocol));
+        security.forEach((k, v) -> m.put("kafka." + k, v));
         m.put(FeaturesJobConfig.TOPIC_EVENTS, KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS).name());
         m.put(FeaturesJobConfig.TOPIC_MOVIES, KAFKA.createUniqueTopic(Topics.MOVIES).name());
         m.put(FeaturesJobConfig.TOPIC_FEATURES, KAFKA.createUniqueTopic(Topics.USER_FEATURES).name());
@@ -81,11 +87,14 @@ class FeaturesJobSaslTest {
         return m;
     }
 
-    @Test
-    void readsAndWritesOverSaslAndStopsBeforeSubmittingWithAWrongPassword(@TempDir Path checkpoints) throws Exception {
-        FeaturesJobConfig config = FeaturesJobConfig.fromMap(settings(PASSWORD, checkpoints, KAFKA.uniqueName("features-sasl")));
+    @ParameterizedTest
+    @EnumSource(value = SecurityProtocol.class, names = {"SASL_PLAINTEXT", "SASL_SSL"})
+    void readsAndWritesOverSaslAndStopsBeforeSubmittingWithAWrongPassword(SecurityProtocol protocol, @TempDir Path checkpoints)
+            throws Exception {
+        FeaturesJobConfig config = FeaturesJobConfig.fromMap(settings(protocol,
+                KAFKA.clientSettings(protocol, "SCRAM-SHA-256", "features", PASSWORD), checkpoints, KAFKA.uniqueName("features-sasl")));
         FeaturesTestLog log = new FeaturesTestLog(20, 10, 120, 5 * FeaturesTestLog.DAY, 21);
-        Map<String, Object> producerProps = KAFKA.broker().saslClientProperties("PLAIN", "features", PASSWORD);
+        Map<String, Object> producerProps = KAFKA.clientProperties(protocol, "PLAIN", "features", PASSWORD);
         producerProps.put("acks", "all");
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
             MovieCodec movies = new MovieCodec();
@@ -106,7 +115,7 @@ class FeaturesJobSaslTest {
         JobClient job = env.executeAsync("features-sasl-test");
         List<UserPreferenceFeatures> features = new ArrayList<>();
         try {
-            Map<String, Object> c = KAFKA.broker().saslClientProperties("SCRAM-SHA-512", "features", PASSWORD);
+            Map<String, Object> c = KAFKA.clientProperties(protocol, "SCRAM-SHA-512", "features", PASSWORD);
             c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 List<TopicPartition> parts = consumer.partitionsFor(config.featuresTopic()).stream()
@@ -126,16 +135,43 @@ class FeaturesJobSaslTest {
         }
         assertEquals(log.events.size(), features.size(), "one committed update per event, written and read over SASL");
 
-        String[] args = settings(WRONG, checkpoints, KAFKA.uniqueName("features-sasl-bad")).entrySet().stream()
-                .flatMap(e -> java.util.stream.Stream.of("-s", e.getKey() + "=" + e.getValue())).toArray(String[]::new);
+        String[] args = args(settings(protocol, KAFKA.clientSettings(protocol, "SCRAM-SHA-256", "features", WRONG), checkpoints,
+                KAFKA.uniqueName("features-sasl-bad")));
         long t0 = System.nanoTime();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> FeaturesJob.main(args));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        LOG.info("features job with a wrong password (SCRAM-SHA-256) refused at start-up in {} ms: {}", ms, e.getMessage());
+        LOG.info("features job with a wrong password (SCRAM-SHA-256) over {} refused at start-up in {} ms: {}", protocol, ms,
+                e.getMessage());
         assertTrue(e.getMessage().startsWith("features job: authentication failed"), e.getMessage());
-        assertTrue(e.getMessage().contains("SASL mechanism SCRAM-SHA-256, user 'features'"), e.getMessage());
+        assertTrue(e.getMessage().contains("security.protocol " + protocol + ", SASL mechanism SCRAM-SHA-256, user 'features'"),
+                e.getMessage());
         assertFalse(e.getMessage().contains(WRONG), e.getMessage());
-        SecurityLog.assertNoSecrets(PASSWORD, WRONG);
+        SecurityLog.assertNoSecrets(secrets());
         assertTrue(SecurityLog.text().contains("starting the features job: FeaturesJobConfig["), "main logs its configuration");
+    }
+
+    @Test
+    void stopsBeforeSubmittingWhenTheBrokerCertificateIsNotTrusted(@TempDir Path checkpoints) {
+        String[] args = args(settings(SecurityProtocol.SASL_SSL, KAFKA.untrustingClientSettings("SCRAM-SHA-256", "features", PASSWORD),
+                checkpoints, KAFKA.uniqueName("features-tls-bad")));
+        long t0 = System.nanoTime();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> FeaturesJob.main(args));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        LOG.info("features job with an untrusted broker certificate refused at start-up in {} ms: {}", ms, e.getMessage());
+        SelfSignedTls.assertUntrusted(e.getMessage(), "features job", KAFKA.bootstrapServers(SecurityProtocol.SASL_SSL),
+                KAFKA.tls().untrusted());
+        SecurityLog.assertNoSecrets(secrets());
+        assertTrue(SecurityLog.text().contains("ssl.truststore.password=[hidden]"), "main logs its configuration, masked");
+    }
+
+    private static String[] args(Map<String, String> settings) {
+        return settings.entrySet().stream()
+                .flatMap(e -> java.util.stream.Stream.of("-s", e.getKey() + "=" + e.getValue())).toArray(String[]::new);
+    }
+
+    private static String[] secrets() {
+        List<String> all = new ArrayList<>(List.of(PASSWORD, WRONG));
+        all.addAll(List.of(KAFKA.tls().passwords()));
+        return all.toArray(String[]::new);
     }
 }
