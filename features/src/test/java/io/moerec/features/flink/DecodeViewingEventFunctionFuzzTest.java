@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class DecodeViewingEventFunctionFuzzTest {
 
     @Test
+    @SuppressWarnings("try") // the Flink test harness's close() declares Exception
     void everyRecordIsDecodedOrDeadLetteredWithItsBytesNeverThrown() throws Exception {
         HostileEventRecords gen = new HostileEventRecords(4242, StrictJson.DEFAULT_MAX_RECORD_BYTES, 30);
         SplittableRandom random = new SplittableRandom(4243);

@@ -105,7 +105,7 @@ public final class PipelineMonitor implements AutoCloseable {
             LOG.error("pipeline monitor stopped", e);
             failure.set(e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 

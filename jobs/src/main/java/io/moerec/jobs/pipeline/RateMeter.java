@@ -12,7 +12,7 @@ final class RateMeter {
 
     void add(long atMillis) {
         long second = Math.floorDiv(atMillis, 1000);
-        int i = (int) Math.floorMod(second, buckets.length);
+        int i = Math.floorMod(second, buckets.length);
         if (bucketSecond[i] != second) {
             bucketSecond[i] = second;
             buckets[i] = 0;
@@ -25,7 +25,7 @@ final class RateMeter {
         long current = Math.floorDiv(nowMillis, 1000);
         long sum = 0;
         for (long s = current - WINDOW_SECONDS; s < current; s++) {
-            int i = (int) Math.floorMod(s, buckets.length);
+            int i = Math.floorMod(s, buckets.length);
             if (bucketSecond[i] == s) {
                 sum += buckets[i];
             }

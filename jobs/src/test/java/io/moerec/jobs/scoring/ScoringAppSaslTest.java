@@ -105,6 +105,8 @@ class ScoringAppSaslTest {
                 out.seekToBeginning(parts);
                 awaitList(out, recommendations, "sasl-e1");
             }
+            assertTrue(app.streams().state().isRunningOrRebalancing(),
+                    "the scoring app stopped: " + app.streams().state());
         }
 
         Map<String, String> bad = settings(protocol, KAFKA.clientSettings(protocol, "SCRAM-SHA-256", "scorer", WRONG),
