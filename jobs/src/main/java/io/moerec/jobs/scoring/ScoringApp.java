@@ -80,6 +80,7 @@ public final class ScoringApp implements AutoCloseable {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
             LOG.error("a stream thread failed; replacing it", e);
+            metrics.threadsReplaced.increment();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         http.attach(new RecommendationLookup(streams, new HostInfo(config.httpHost(), http.port())), () -> streams.state().name());

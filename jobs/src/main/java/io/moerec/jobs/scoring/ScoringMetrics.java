@@ -24,6 +24,7 @@ public final class ScoringMetrics {
     final LongAdder listsDeleted = new LongAdder();
     final LongAdder modelSwaps = new LongAdder();
     final LongAdder modelRejections = new LongAdder();
+    final LongAdder threadsReplaced = new LongAdder();
     private final LongAdder[] bucketCounts = new LongAdder[BUCKETS.length + 1];
     private final LongAdder latencyNanos = new LongAdder();
     private final AtomicLongArray expertLoad = new AtomicLongArray(Genre.COUNT);
@@ -78,6 +79,11 @@ public final class ScoringMetrics {
         return modelRejections.sum();
     }
 
+    /** Stream threads that died on an exception and were replaced: 0 while nothing goes wrong, whatever the input. */
+    public long threadsReplaced() {
+        return threadsReplaced.sum();
+    }
+
     /** The Prometheus text exposition; {@code modelVersion} is read at render time. */
     public String render(Supplier<String> modelVersion) {
         StringBuilder b = new StringBuilder(4096);
@@ -87,6 +93,7 @@ public final class ScoringMetrics {
         counter(b, "moerec_lists_deleted_total", "Deletions (null values) published for users whose features were deleted.", listsDeleted.sum());
         counter(b, "moerec_model_swaps_total", "Models swapped in while running.", modelSwaps.sum());
         counter(b, "moerec_model_rejections_total", "Announced models that failed verification.", modelRejections.sum());
+        counter(b, "moerec_stream_threads_replaced_total", "Stream threads that failed and were replaced.", threadsReplaced.sum());
         counter(b, "moerec_dead_letters_total", "Input records sent to the dead-letter topic.", DeadLetterHandler.DEAD_LETTERS.sum());
         counter(b, "moerec_global_records_skipped_total", "Undecodable catalog (global store) records skipped without a dead letter.",
                 DeadLetterHandler.SKIPPED_GLOBAL.sum());
