@@ -47,9 +47,10 @@ public final class FlinkSettings {
     /**
      * Sets how RocksDB finds a key, on {@code c}, and returns it. Measured at one million users
      * (jobs/BENCH.md, "Many users"): with Flink's defaults (one index block per SST file, no bloom
-     * filter) the index blocks live in the managed-memory block cache; once the cache was full they
-     * were evicted, every {@code get} read and decompressed a whole index block again (96% of the
-     * task thread's samples in {@code perf}) and the job fell from ~15 k to a few hundred events/s.
+     * filter) the index blocks did not stay in the managed-memory block cache, every {@code get} read
+     * and decompressed a whole index block again (96–97% of the task thread's samples in
+     * {@code perf}, with the local default 128 MiB of managed memory and with 256 MiB) and the job fell
+     * from 15–20 k to a few hundred events/s.
      * <ul>
      *   <li>{@code partitionedIndexFilters}: two-level index and filters
      *   ({@code state.backend.rocksdb.memory.partitioned-index-filters}): only the small top level
