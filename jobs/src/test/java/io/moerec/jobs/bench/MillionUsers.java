@@ -337,12 +337,9 @@ public final class MillionUsers {
     }
 
     static long gauge(String part, String suffix) {
-        if (Boolean.getBoolean("dumpMetrics") && ReporterFactory.METRICS.keySet().stream().anyMatch(k -> k.endsWith("estimate-num-keys"))
-                && DUMPED.compareAndSet(false, true)) {
-            ReporterFactory.METRICS.keySet().stream().filter(k -> k.contains("cache") || k.contains("bytes")).sorted().forEach(System.out::println);
-        }
         for (Map.Entry<String, Metric> e : ReporterFactory.METRICS.entrySet()) {
-            // part = a state name as a whole segment (the operator's own name contains "preference" too)
+            // part = a state name as a whole segment (the operator's own name contains "preference" too);
+            // "" = a metric of the whole RocksDB instance (the statistics tickers)
             if ((part.isEmpty() || ("." + e.getKey() + ".").contains("." + part + ".")) && e.getKey().endsWith(suffix) && e.getValue() instanceof Gauge<?> g) {
                 Object v = g.getValue();
                 return v instanceof Number n ? n.longValue() : -1;
@@ -350,8 +347,6 @@ public final class MillionUsers {
         }
         return -1;
     }
-
-    private static final java.util.concurrent.atomic.AtomicBoolean DUMPED = new java.util.concurrent.atomic.AtomicBoolean();
 
     static String mib(long bytes) {
         return bytes < 0 ? "-" : Long.toString(bytes >> 20);
