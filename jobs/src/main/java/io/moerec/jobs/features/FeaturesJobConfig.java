@@ -31,7 +31,8 @@ import org.apache.flink.configuration.StateRecoveryOptions;
  * start-up with its key in the message. Keys (defaults in {@link #defaults()}):
  * {@value #BOOTSTRAP_SERVERS} (required), {@code topic.*}, {@value #GROUP_ID}, {@value #PARALLELISM},
  * {@value #CHECKPOINT_INTERVAL_MS}, {@value #CHECKPOINT_DIR}, {@value #TRANSACTIONAL_ID_PREFIX},
- * {@value #TRANSACTION_TIMEOUT_MS}, {@value #START}, {@value #RESTORE}, plus the pipeline's {@code stream.*} and the
+ * {@value #TRANSACTION_TIMEOUT_MS}, {@value #START}, {@value #RESTORE},
+ * {@value #ROCKSDB_PARTITIONED_INDEX_FILTERS}, {@value #ROCKSDB_BLOOM_FILTER}, plus the pipeline's {@code stream.*} and the
  * feature logic's {@code features.*} keys ({@link FeaturesPipelineConfig}), and
  * {@code kafka.<client property>} (for example {@code kafka.security.protocol=SASL_SSL},
  * {@code kafka.sasl.jaas.config=...}), handed to every Kafka client of the job (sources, sinks and the
@@ -55,6 +56,8 @@ public record FeaturesJobConfig(
         String start,
         String restore,
         long kafkaCheckTimeoutMs,
+        boolean rocksDbPartitionedIndexFilters,
+        boolean rocksDbBloomFilter,
         Map<String, String> kafkaProperties,
         FeaturesPipelineConfig pipeline) {
 
@@ -81,6 +84,13 @@ public record FeaturesJobConfig(
      */
     public static final String RESTORE_LATEST = "latest";
     public static final String KAFKA_CHECK_TIMEOUT_MS = "startup.kafka-check-timeout-ms";
+    /**
+     * Two-level RocksDB index and filters (true by default): without them a job with about a million
+     * users slowed to a few hundred events/s, see {@link FlinkSettings#rocksDbReadPath}.
+     */
+    public static final String ROCKSDB_PARTITIONED_INDEX_FILTERS = "state.rocksdb.partitioned-index-filters";
+    /** A RocksDB bloom filter per file (true by default), see {@link FlinkSettings#rocksDbReadPath}. */
+    public static final String ROCKSDB_BLOOM_FILTER = "state.rocksdb.bloom-filter";
     /** Prefix of Kafka client properties passed to every client of the job. */
     public static final String KAFKA_PREFIX = "kafka.";
 
@@ -162,7 +172,8 @@ public record FeaturesJobConfig(
                 + ", groupId=" + groupId + ", parallelism=" + parallelism + ", checkpointIntervalMs=" + checkpointIntervalMs
                 + ", checkpointDir=" + checkpointDir + ", transactionalIdPrefix=" + transactionalIdPrefix
                 + ", transactionTimeoutMs=" + transactionTimeoutMs + ", start=" + start + ", restore=" + restore + ", kafkaCheckTimeoutMs="
-                + kafkaCheckTimeoutMs + ", kafka=" + KafkaClientProperties.masked(kafkaProperties) + ", pipeline=" + pipeline + "]";
+                + kafkaCheckTimeoutMs + ", rocksDbPartitionedIndexFilters=" + rocksDbPartitionedIndexFilters
+                + ", rocksDbBloomFilter=" + rocksDbBloomFilter + ", kafka=" + KafkaClientProperties.masked(kafkaProperties) + ", pipeline=" + pipeline + "]";
     }
 
     /** Every key with its default ({@value #BOOTSTRAP_SERVERS} has none). */
@@ -183,6 +194,8 @@ public record FeaturesJobConfig(
         m.put(START, "earliest");
         m.put(RESTORE, RESTORE_NONE);
         m.put(KAFKA_CHECK_TIMEOUT_MS, "30000");
+        m.put(ROCKSDB_PARTITIONED_INDEX_FILTERS, "true");
+        m.put(ROCKSDB_BLOOM_FILTER, "true");
         return m;
     }
 
@@ -212,7 +225,8 @@ public record FeaturesJobConfig(
                 v.get(TOPIC_FEATURES), v.get(TOPIC_LATE), v.get(TOPIC_DLQ), v.get(GROUP_ID),
                 parseInt(v, PARALLELISM), parseLong(v, CHECKPOINT_INTERVAL_MS), v.get(CHECKPOINT_DIR),
                 v.get(TRANSACTIONAL_ID_PREFIX), parseLong(v, TRANSACTION_TIMEOUT_MS), v.get(START),
-                v.get(RESTORE), parseLong(v, KAFKA_CHECK_TIMEOUT_MS), kafka, FeaturesPipelineConfig.fromMap(settings));
+                v.get(RESTORE), parseLong(v, KAFKA_CHECK_TIMEOUT_MS), parseBoolean(v, ROCKSDB_PARTITIONED_INDEX_FILTERS),
+                parseBoolean(v, ROCKSDB_BLOOM_FILTER), kafka, FeaturesPipelineConfig.fromMap(settings));
     }
 
     /** Reads a properties file; {@code overrides} win over its entries. */
@@ -262,9 +276,14 @@ public record FeaturesJobConfig(
         return LayeredConfig.fromEnvironment(environment, ENV_PREFIX, knownKeys());
     }
 
-    /** The Flink configuration: RocksDB, incremental exactly-once checkpoints, no generic types. */
+    /**
+     * The Flink configuration: RocksDB (read path as {@value #ROCKSDB_PARTITIONED_INDEX_FILTERS} and
+     * {@value #ROCKSDB_BLOOM_FILTER} say), incremental exactly-once checkpoints, no generic types.
+     */
     public Configuration flinkConfiguration() {
-        Configuration c = FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(checkpointIntervalMs), checkpointDir);
+        Configuration c = FlinkSettings.rocksDbReadPath(
+                FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(checkpointIntervalMs), checkpointDir),
+                rocksDbPartitionedIndexFilters, rocksDbBloomFilter);
         restorePath().ifPresent(path -> c.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
         return c;
     }
@@ -309,6 +328,14 @@ public record FeaturesJobConfig(
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the checkpoints under " + checkpointDir, e);
         }
+    }
+
+    private static boolean parseBoolean(Map<String, String> values, String key) {
+        String v = values.get(key);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
     }
 
     private static void require(String key, String value) {

@@ -16,15 +16,18 @@ import io.moerec.ingest.json.ViewingEventCodec;
 import io.moerec.ingest.source.DataSets;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.files.Directories;
-import io.moerec.jobs.scoring.CatalogView;
-import io.moerec.jobs.scoring.ModelHolder;
+import io.moerec.jobs.broker.EmbeddedKafkaBroker;
+import io.moerec.jobs.process.ChildJvm;
+import io.moerec.jobs.scoring.ScoringApp;
 import io.moerec.jobs.scoring.ScoringConfig;
-import io.moerec.jobs.scoring.ScoringMetrics;
-import io.moerec.jobs.scoring.ScoringTopology;
-import io.moerec.moe.bundle.ModelBundle;
 import io.moerec.moe.train.MoeTrainer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +42,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -57,24 +65,30 @@ import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * One million distinct users through the features job (RocksDB, MiniCluster, in-memory generator
- * sources, checkpoints on) and through the scoring topology's RocksDB stores (TopologyTestDriver:
- * the real topology and stores, no broker). A benchmark command in test scope, not a test; each
- * stage in its own JVM so that heap and RSS are that stage's (see jobs/BENCH.md for the command).
+ * sources, checkpoints on) and through the real scoring app (its own JVM, exactly-once, against an
+ * embedded broker in this JVM). A benchmark command in test scope, not a test; each stage in its own
+ * JVM so that heap and RSS are that stage's (see jobs/BENCH.md, "Many users", for the commands).
  *
  * <p>The log: phase A gives every user {@code u0 … u(N-1)} at least one event ({@code events}
  * events, user = index mod N) within one day of event time; phase B, after a gap longer than the
- * TTL, gives {@code returning} users more events. The watermark of phase B passes every phase-A
- * user's expiry, so the TTL expires the users who did not return, each with one tombstone.
- * The scoring stage replays the same shape: one features record per user, then a tombstone for
- * every user who did not return.
+ * TTL, gives the {@code returning} users {@code u0 … u(returning-1)} more events. The watermark of
+ * phase B passes every phase-A user's expiry, so the TTL expires the users who did not return, each
+ * with one tombstone. The scoring stage replays the same shape: one features record per user, then a
+ * tombstone for every user who does not return. {@code -Dflink.<key>=<value>} sets a Flink option of
+ * the features stage, {@code -Dmanaged=256m} its managed memory, {@code -Djfr=true} profiles the
+ * scoring app.
  */
 public final class MillionUsers {
 
@@ -101,7 +115,8 @@ public final class MillionUsers {
         if (stage.equals("features")) {
             features(users, events, returning, eventsB, work, sampler, Integer.parseInt(a.getOrDefault("movies", "5000")));
         } else {
-            scoring(users, returning, work, sampler, Path.of(a.get("bundle")), Path.of(a.get("data")));
+            scoringApp(users, returning, work, sampler, Path.of(a.get("bundle")), Path.of(a.get("data")),
+                    a.getOrDefault("xmx", "768m"));
         }
         sampler.stop();
         System.gc();
@@ -126,9 +141,21 @@ public final class MillionUsers {
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 1);
         conf.setString("state.backend.rocksdb.localdir", rocks.toString());
         // RocksDB's block cache and write buffers come from managed memory (off-heap, in RSS).
-        conf.setString("taskmanager.memory.managed.size", System.getProperty("managed", "256m"));
+        String managed = System.getProperty("managed", "");
+        if (!managed.isEmpty()) { // unset: the job's default (a local MiniCluster's 128 MiB)
+            conf.setString("taskmanager.memory.managed.size", managed);
+        }
         conf.setString("state.backend.rocksdb.metrics.estimate-num-keys", "true");
         conf.setString("state.backend.rocksdb.metrics.total-sst-files-size", "true");
+        // What the block cache holds and what the reads cost (to find where a get's time goes).
+        for (String m : List.of("block-cache-capacity", "block-cache-usage", "block-cache-pinned-usage",
+                "block-cache-hit", "block-cache-miss", "bytes-read", "num-files-at-level", "estimate-table-readers-mem",
+                "size-all-mem-tables")) {
+            conf.setString("state.backend.rocksdb.metrics." + m, "true");
+        }
+        // -Dflink.<key>=<value> sets any Flink option (e.g. -Dflink.state.backend.rocksdb.use-bloom-filter=true).
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("flink."))
+                .forEach(k -> conf.setString(k.substring("flink.".length()), System.getProperty(k)));
         conf.setString("metrics.reporter.million.factory.class", ReporterFactory.class.getName());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
@@ -136,17 +163,27 @@ public final class MillionUsers {
         new FeaturesPipeline(config,
                 new DataGeneratorSource<>(new EventGen(log), eventsA + eventsB, TypeInformation.of(RawRecord.class)),
                 new DataGeneratorSource<>(new MovieGen(movies), movies, TypeInformation.of(RawRecord.class)),
-                new CountingSink(), new DiscardingSink<ViewingEvent>(), new DiscardingSink<>()).build(env);
+                new CountingSink(returning), new DiscardingSink<ViewingEvent>(), new DiscardingSink<>()).build(env);
         System.out.printf("features: %d users, %d + %d events (phase A within 1 day; phase B: %d returning users after %d days), "
                 + "ttl %d days, %d movies, RocksDB, p=1, checkpoints every 10 s%n", users, eventsA, eventsB, returning, 8, 7, movies);
         sampler.dirs = List.of(rocks, checkpoints);
         sampler.rows = () -> String.format("eventsIn %d, featuresOut %d, tombstones %d, usersExpired %d, "
-                        + "RocksDB keys (estimate) preference %s / emission %s / unknown-movie %s, live SST %s MiB",
+                        + "RocksDB keys (estimate) preference %s / emission %s / unknown-movie %s, live SST %s MiB; "
+                        + "block cache %s/%s MiB (pinned %s), hit %s miss %s, bytes read %s MiB, L0 files %s, L1 %s, "
+                        + "table readers %s MiB, memtables %s MiB",
                 metric("eventsIn"), CountingSink.FEATURES.get(), CountingSink.TOMBSTONES.get(), metric("usersExpired"),
                 gauge("preference", "estimate-num-keys"), gauge("emission", "estimate-num-keys"),
-                gauge("unknown-movie-events", "estimate-num-keys"), mib(gauge("preference", "total-sst-files-size")));
+                gauge("unknown-movie-events", "estimate-num-keys"), mib(gauge("preference", "total-sst-files-size")),
+                mib(gauge("preference", "block-cache-usage")), mib(gauge("preference", "block-cache-capacity")),
+                mib(gauge("preference", "block-cache-pinned-usage")), gauge("", "block_cache_hit"),
+                gauge("", "block_cache_miss"), mib(gauge("", "bytes_read")),
+                gauge("preference", "num-files-at-level0"), gauge("preference", "num-files-at-level1"),
+                mib(gauge("preference", "estimate-table-readers-mem")), mib(gauge("preference", "size-all-mem-tables")));
         JobExecutionResult result = env.execute("million-users-features");
         double seconds = result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0;
+        System.out.printf("features: tombstones of users who did not return %d (of %d), of returning users expired before "
+                + "their return %d%n", CountingSink.TOMBSTONES_IDLE.get(), users - returning,
+                CountingSink.TOMBSTONES.get() - CountingSink.TOMBSTONES_IDLE.get());
         System.out.printf("features: job net runtime %.1f s, %.0f events/s; features %d, tombstones %d; "
                         + "peak RocksDB keys (preference) %d; peak on disk: RocksDB dir %d MiB, checkpoint dir %d MiB%n",
                 seconds, (eventsA + eventsB) / seconds, CountingSink.FEATURES.get(), CountingSink.TOMBSTONES.get(),
@@ -225,11 +262,20 @@ public final class MillionUsers {
         }
     }
 
-    /** Counts features and tombstones (one JVM: the MiniCluster runs in this process). */
+    /**
+     * Counts features and tombstones, and separately the tombstones of users who never return
+     * ({@code u<returning>} and up), (one JVM: the MiniCluster runs in this process).
+     */
     static final class CountingSink implements Sink<UserPreferenceFeatures> {
         private static final long serialVersionUID = 1L;
         static final AtomicLong FEATURES = new AtomicLong();
         static final AtomicLong TOMBSTONES = new AtomicLong();
+        static final AtomicLong TOMBSTONES_IDLE = new AtomicLong();
+        private final int returning;
+
+        CountingSink(int returning) {
+            this.returning = returning;
+        }
 
         @Override
         public SinkWriter<UserPreferenceFeatures> createWriter(WriterInitContext context) {
@@ -237,6 +283,9 @@ public final class MillionUsers {
                 @Override
                 public void write(UserPreferenceFeatures f, Context c) {
                     (f.isTombstone() ? TOMBSTONES : FEATURES).incrementAndGet();
+                    if (f.isTombstone() && Integer.parseInt(f.userId().substring(1)) >= returning) {
+                        TOMBSTONES_IDLE.incrementAndGet();
+                    }
                 }
 
                 @Override
@@ -289,8 +338,9 @@ public final class MillionUsers {
 
     static long gauge(String part, String suffix) {
         for (Map.Entry<String, Metric> e : ReporterFactory.METRICS.entrySet()) {
-            // part = a state name as a whole segment (the operator's own name contains "preference" too)
-            if (("." + e.getKey() + ".").contains("." + part + ".") && e.getKey().endsWith(suffix) && e.getValue() instanceof Gauge<?> g) {
+            // part = a state name as a whole segment (the operator's own name contains "preference" too);
+            // "" = a metric of the whole RocksDB instance (the statistics tickers)
+            if ((part.isEmpty() || ("." + e.getKey() + ".").contains("." + part + ".")) && e.getKey().endsWith(suffix) && e.getValue() instanceof Gauge<?> g) {
                 Object v = g.getValue();
                 return v instanceof Number n ? n.longValue() : -1;
             }
@@ -302,101 +352,315 @@ public final class MillionUsers {
         return bytes < 0 ? "-" : Long.toString(bytes >> 20);
     }
 
-    // ---------------------------------------------------------------- scoring stores
+    // ---------------------------------------------------------------- scoring app
 
-    static void scoring(int users, int returning, Path work, Sampler sampler, Path bundle, Path data) throws Exception {
+    /**
+     * The real {@link ScoringApp} in its own JVM (as {@code LivePipeline} starts it: {@code -Xmx768m},
+     * exactly-once, the app's defaults) against an embedded broker in this JVM: the catalog, then one
+     * {@code user-features} record per user, then a tombstone for every user who does not return.
+     * The app's heap and store counts are read through JMX (the attach API), its RSS from /proc.
+     */
+    static void scoringApp(int users, int returning, Path work, Sampler sampler, Path bundle, Path data, String xmx)
+            throws Exception {
         List<Movie> movies = new ArrayList<>();
         MoeTrainer.readAll(DataSets.open(data), movies, new ArrayList<>());
-        Path stateDir = Files.createDirectories(work.resolve("streams"));
-        Map<String, String> s = new HashMap<>(Map.of(ScoringConfig.BOOTSTRAP_SERVERS, "unused:9092",
-                ScoringConfig.MODEL_PATH, bundle.toString(), ScoringConfig.STATE_DIR, stateDir.toString(),
-                ScoringConfig.HTTP_PORT, "0", ScoringConfig.MODEL_WATCH_TOPIC, "false"));
-        ScoringConfig config = ScoringConfig.fromMap(s);
-        ModelHolder holder = new ModelHolder(ModelBundle.load(bundle));
-        ScoringMetrics metrics = new ScoringMetrics();
-        sampler.dirs = List.of(stateDir);
-        System.out.printf("scoring: %d users (one features record each), then tombstones for the %d who do not return; "
-                + "model %s, %d catalog movies, TopologyTestDriver with the app's RocksDB stores in %s%n",
-                users, users - returning, holder.current().version(), movies.size(), stateDir);
-        try (TopologyTestDriver driver = new TopologyTestDriver(
-                ScoringTopology.buildTopology(config, holder, metrics, new CatalogView(), System::currentTimeMillis),
-                config.streamsProperties(0))) {
-            TestInputTopic<Long, Movie> catalog = driver.createInputTopic(config.moviesTopic(),
-                    Topics.MOVIES.keySerde().serializer(), Topics.MOVIES.valueSerde().serializer());
-            for (Movie m : movies) {
-                catalog.pipeInput(m.movieId(), m);
-            }
-            TestInputTopic<String, UserPreferenceFeatures> in = driver.createInputTopic(config.featuresTopic(),
-                    Topics.USER_FEATURES.keySerde().serializer(), Topics.USER_FEATURES.valueSerde().serializer());
-            // The driver keeps everything produced (lists and changelogs) in memory until read: drain it.
-            List<TestOutputTopic<byte[], byte[]>> outputs = new ArrayList<>();
-            for (String t : List.of(config.recommendationsTopic(), changelog(config, ScoringTopology.WATCHED_STORE),
-                    changelog(config, ScoringTopology.LISTS_STORE), changelog(config, ScoringTopology.ROUTER_STORE))) {
-                outputs.add(driver.createOutputTopic(t, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
-            }
-            KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
-            KeyValueStore<String, ?> lists = driver.getKeyValueStore(ScoringTopology.LISTS_STORE);
-            sampler.rows = () -> String.format("scored %d, watched ~%d, last-lists ~%d",
-                    metrics.eventsScored(), watched.approximateNumEntries(), lists.approximateNumEntries());
-            Random r = new Random(7);
-            long[] ids = movies.stream().mapToLong(Movie::movieId).toArray();
-            long start = System.nanoTime();
-            long drained = 0;
-            for (int u = 0; u < users; u++) {
-                String user = "u" + u;
-                double[] affinity = new double[Genre.COUNT];
-                affinity[r.nextInt(Genre.COUNT)] = 1 + r.nextDouble();
-                affinity[r.nextInt(Genre.COUNT)] += r.nextDouble();
-                long[] recent = {ids[r.nextInt(ids.length)], ids[r.nextInt(ids.length)], ids[r.nextInt(ids.length)]};
-                long[] counts = new long[EventType.COUNT];
-                counts[EventType.COMPLETE.ordinal()] = 3;
-                long t = T0 + u;
-                in.pipeInput(user, new UserPreferenceFeatures(user, t, 1, affinity, 3.0, t, recent, counts, "e" + u, t), t);
-                if (u % 5000 == 4999) {
-                    drained += drain(outputs);
+        Path stateDir = work.resolve("streams");
+        Path gcLog = work.resolve("logs").resolve("scoring-app-gc.log");
+        Files.createDirectories(gcLog.getParent());
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(work.resolve("kafka")).start()) {
+            broker.createMoerecTopics();
+            Map<String, Object> producerProps = new HashMap<>(broker.clientProperties());
+            producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+            producerProps.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+            try (KafkaProducer<Long, Movie> p = new KafkaProducer<>(producerProps, Topics.MOVIES.keySerde().serializer(),
+                    Topics.MOVIES.valueSerde().serializer())) {
+                for (Movie m : movies) {
+                    p.send(new ProducerRecord<>(Topics.MOVIES.name(), m.movieId(), m));
                 }
             }
-            drained += drain(outputs);
-            double scoreSeconds = (System.nanoTime() - start) / 1e9;
-            long dirAfterLoad = size(stateDir);
-            long watchedBefore = watched.approximateNumEntries();
-            long listsBefore = lists.approximateNumEntries();
-            System.out.printf("scoring: %d users scored in %.0f s (%.0f users/s, synchronous, no broker); state.dir %d MiB; "
-                            + "watched ~%d, last-lists ~%d entries (approximateNumEntries)%n",
-                    metrics.eventsScored(), scoreSeconds, users / scoreSeconds, dirAfterLoad >> 20, watchedBefore, listsBefore);
-            start = System.nanoTime();
-            for (int u = returning; u < users; u++) {
-                in.pipeInput("u" + u, null, T0 + users + u);
-                if (u % 5000 == 4999) {
-                    drained += drain(outputs);
-                }
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                port = free.getLocalPort();
             }
-            drained += drain(outputs);
-            double tombSeconds = (System.nanoTime() - start) / 1e9;
-            long exact = 0;
-            try (var it = watched.all()) {
-                while (it.hasNext()) {
-                    it.next();
-                    exact++;
-                }
+            List<String> args = new ArrayList<>();
+            Map.of(ScoringConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(), ScoringConfig.MODEL_PATH, bundle.toString(),
+                    ScoringConfig.STATE_DIR, stateDir.toString(), ScoringConfig.HTTP_PORT, Integer.toString(port))
+                    .forEach((k, v) -> args.addAll(List.of("-s", k + "=" + v)));
+            List<String> jvm = new ArrayList<>(List.of("-Xmx" + xmx, "-Xlog:gc:file=" + gcLog));
+            if (Boolean.getBoolean("jfr")) { // -Djfr=true: a profile of the app's first 90 s in logs/scoring-app.jfr
+                jvm.add("-XX:StartFlightRecording=duration=90s,settings=profile,filename=" + gcLog.resolveSibling("scoring-app.jfr"));
             }
-            System.out.printf("scoring: %d tombstones in %.0f s; watched ~%d (exact %d), last-lists ~%d entries after; "
-                            + "state.dir %d MiB after (peak %d MiB); %d produced records drained%n",
-                    users - returning, tombSeconds, watched.approximateNumEntries(), exact, lists.approximateNumEntries(),
-                    size(stateDir) >> 20, sampler.peakDir.getOrDefault(stateDir, 0L) >> 20, drained);
+            jvm.addAll(List.of("-cp", ChildJvm.classpathWithout(System.getProperty("java.class.path"), "/frocksdbjni-")));
+            HttpClient http = HttpClient.newHttpClient();
+            try (ChildJvm app = ChildJvm.start("scoring-app", jvm, ScoringApp.class.getName(), args, Map.of(),
+                    work.resolve("logs").resolve("scoring-app.log"));
+                 Admin admin = Admin.create(broker.clientProperties())) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (get(http, port, "/health") != 200) {
+                    if (!app.isAlive() || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("scoring app not healthy; its log ends:\n" + app.logTail(3000));
+                    }
+                    Thread.sleep(200);
+                }
+                ChildJmx jmx = ChildJmx.attach(app.pid());
+                AppSamples samples = new AppSamples();
+                sampler.dirs = List.of(stateDir);
+                sampler.rows = () -> {
+                    long heap = jmx.heapUsed();
+                    samples.peakHeap = Math.max(samples.peakHeap, heap);
+                    return String.format("app: scored %d, lag %d, heap %d MiB, RSS %s MiB (peak %s), CPU %.0f s, "
+                                    + "entries (estimate-num-keys) %s", scored(http, port), lag(admin),
+                            heap >> 20, kib(ProcessProbe.rssKiB(app.pid())), kib(ProcessProbe.peakRssKiB(app.pid())),
+                            ProcessProbe.cpuSeconds(ProcessHandle.of(app.pid()).orElseThrow()), jmx.storeEntries());
+                };
+                System.out.printf("scoring-app: %d users (one features record each), then tombstones for the %d who do not "
+                                + "return; bundle %s, %d catalog movies; app pid %d, -Xmx%s, exactly-once%n",
+                        users, users - returning, bundle, movies.size(), app.pid(), xmx);
+
+                // Phase 1: every user once.
+                Random r = new Random(7);
+                long[] ids = movies.stream().mapToLong(Movie::movieId).toArray();
+                long start = System.nanoTime();
+                try (KafkaProducer<String, UserPreferenceFeatures> p = new KafkaProducer<>(producerProps,
+                        Topics.USER_FEATURES.keySerde().serializer(), Topics.USER_FEATURES.valueSerde().serializer())) {
+                    for (int u = 0; u < users; u++) {
+                        String user = "u" + u;
+                        double[] affinity = new double[Genre.COUNT];
+                        affinity[r.nextInt(Genre.COUNT)] = 1 + r.nextDouble();
+                        affinity[r.nextInt(Genre.COUNT)] += r.nextDouble();
+                        long[] recent = {ids[r.nextInt(ids.length)], ids[r.nextInt(ids.length)], ids[r.nextInt(ids.length)]};
+                        long[] counts = new long[EventType.COUNT];
+                        counts[EventType.COMPLETE.ordinal()] = 3;
+                        long t = T0 + u;
+                        p.send(new ProducerRecord<>(Topics.USER_FEATURES.name(), null, t, user,
+                                new UserPreferenceFeatures(user, t, 1, affinity, 3.0, t, recent, counts, "e" + u, t)));
+                    }
+                }
+                double produced = (System.nanoTime() - start) / 1e9;
+                awaitCaughtUp(admin, app, http, port, users);
+                double loadSeconds = (System.nanoTime() - start) / 1e9;
+                int lookedUp = get(http, port, "/users/u" + (users - 1) + "/recommendations");
+                String loadFigures = samples.phase("after load", jmx, app, gcLog, stateDir);
+                System.out.printf("scoring-app: %d users scored in %.0f s = %.0f users/s end to end (produced in %.0f s); "
+                        + "GET u%d -> %d; %s%n", scored(http, port), loadSeconds, users / loadSeconds, produced, users - 1,
+                        lookedUp, loadFigures);
+
+                // Phase 2: tombstones for the users who do not return.
+                start = System.nanoTime();
+                try (KafkaProducer<String, UserPreferenceFeatures> p = new KafkaProducer<>(producerProps,
+                        Topics.USER_FEATURES.keySerde().serializer(), Topics.USER_FEATURES.valueSerde().serializer())) {
+                    for (int u = returning; u < users; u++) {
+                        p.send(new ProducerRecord<String, UserPreferenceFeatures>(Topics.USER_FEATURES.name(), null, (Long) (T0 + users + u), "u" + u, null));
+                    }
+                }
+                awaitCaughtUp(admin, app, http, port, -1);
+                double tombSeconds = (System.nanoTime() - start) / 1e9;
+                String tombFigures = samples.phase("after tombstones", jmx, app, gcLog, stateDir);
+                System.out.printf("scoring-app: %d tombstones in %.0f s = %.0f/s; GET u%d (tombstoned) -> %d, GET u0 (kept) -> %d; %s%n",
+                        users - returning, tombSeconds, (users - returning) / tombSeconds, users - 1,
+                        get(http, port, "/users/u" + (users - 1) + "/recommendations"), get(http, port, "/users/u0/recommendations"),
+                        tombFigures);
+                jmx.close();
+            }
+            // The app has stopped (closed cleanly): count the stores' keys exactly, since RocksDB's
+            // estimate-num-keys misjudges after mass deletes (it subtracts each delete twice).
+            System.out.printf("scoring-app: exact entries after the tombstones, app stopped: %s%n", exactEntries(stateDir));
         }
     }
 
-    static String changelog(ScoringConfig config, String store) {
-        return config.applicationId() + "-" + store + "-changelog";
+    /** Keys per store over every task's RocksDB under {@code stateDir} (opened read-only, all column families). */
+    static Map<String, Long> exactEntries(Path stateDir) throws Exception {
+        org.rocksdb.RocksDB.loadLibrary();
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        List<Path> stores;
+        try (Stream<Path> dirs = Files.walk(stateDir)) {
+            stores = dirs.filter(d -> d.getParent() != null && d.getParent().getFileName().toString().equals("rocksdb")
+                    && Files.exists(d.resolve("CURRENT"))).toList();
+        }
+        for (Path store : stores) {
+            try (org.rocksdb.Options options = new org.rocksdb.Options()) {
+                List<byte[]> names = org.rocksdb.RocksDB.listColumnFamilies(options, store.toString());
+                List<org.rocksdb.ColumnFamilyDescriptor> descriptors = names.stream()
+                        .map(org.rocksdb.ColumnFamilyDescriptor::new).toList();
+                List<org.rocksdb.ColumnFamilyHandle> handles = new ArrayList<>();
+                try (org.rocksdb.DBOptions dbOptions = new org.rocksdb.DBOptions();
+                     org.rocksdb.RocksDB db = org.rocksdb.RocksDB.openReadOnly(dbOptions, store.toString(), descriptors, handles)) {
+                    long n = 0;
+                    for (org.rocksdb.ColumnFamilyHandle h : handles) {
+                        try (org.rocksdb.RocksIterator it = db.newIterator(h)) {
+                            for (it.seekToFirst(); it.isValid(); it.next()) {
+                                n++;
+                            }
+                        }
+                    }
+                    handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+                    counts.merge(store.getFileName().toString(), n, Long::sum);
+                }
+            }
+        }
+        return counts;
     }
 
-    static long drain(List<TestOutputTopic<byte[], byte[]>> outputs) {
-        long n = 0;
-        for (TestOutputTopic<byte[], byte[]> o : outputs) {
-            n += o.readRecordsToList().size();
+    /** Waits until the app has committed everything on user-features (and, if {@code scored} >= 0, scored that many). */
+    static void awaitCaughtUp(Admin admin, ChildJvm app, HttpClient http, int port, long scored) throws Exception {
+        while (lag(admin) != 0 || (scored >= 0 && scored(http, port) < scored)) {
+            if (!app.isAlive()) {
+                throw new IllegalStateException("scoring app died; its log ends:\n" + app.logTail(3000));
+            }
+            Thread.sleep(250);
         }
-        return n;
+    }
+
+    /** The app's consumer-group lag on user-features against the read_committed end offsets; -1 before its first commit. */
+    static long lag(Admin admin) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("moerec-scoring")
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            admin.describeTopics(List.of(Topics.USER_FEATURES.name())).allTopicNames().get().get(Topics.USER_FEATURES.name())
+                    .partitions().forEach(p -> ends.put(new TopicPartition(Topics.USER_FEATURES.name(), p.partition()), OffsetSpec.latest()));
+            long lag = 0;
+            for (var e : admin.listOffsets(ends, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get().entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                if (c == null && e.getValue().offset() > 0) {
+                    return -1;
+                }
+                lag += c == null ? 0 : Math.max(0, e.getValue().offset() - c.offset());
+            }
+            return lag;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    static int get(HttpClient http, int port, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    static long scored(HttpClient http, int port) {
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : body.split("\n")) {
+                if (line.startsWith("moerec_events_scored_total ")) {
+                    return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return -1;
+    }
+
+    static String kib(java.util.OptionalLong k) {
+        return k.isPresent() ? Long.toString(k.getAsLong() >> 10) : "-";
+    }
+
+    /** Heap and RSS figures of the app per phase; GC pauses from its -Xlog:gc file. */
+    static final class AppSamples {
+        volatile long peakHeap;
+
+        String phase(String name, ChildJmx jmx, ChildJvm app, Path gcLog, Path stateDir) throws IOException {
+            long beforeGc = jmx.heapUsed();
+            String entries = jmx.storeEntries();
+            jmx.gc();
+            long afterGc = jmx.heapUsed();
+            long maxBefore = 0;
+            long maxAfter = 0;
+            int pauses = 0;
+            java.util.regex.Pattern gc = java.util.regex.Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+            for (String line : Files.readAllLines(gcLog)) {
+                java.util.regex.Matcher m = gc.matcher(line);
+                if (m.find()) {
+                    pauses++;
+                    maxBefore = Math.max(maxBefore, Long.parseLong(m.group(1)));
+                    maxAfter = Math.max(maxAfter, Long.parseLong(m.group(2)));
+                }
+            }
+            return String.format("%s: heap used %d MiB, after a full GC %d MiB; GC log so far: %d collections, "
+                            + "peak heap before a GC %d MiB, largest heap after a GC %d MiB, sampled peak %d MiB; RSS %s MiB, "
+                            + "peak RSS (VmHWM) %s MiB; state.dir %d MiB; store entries (estimate-num-keys) %s",
+                    name, beforeGc >> 20, afterGc >> 20, pauses, maxBefore, maxAfter, peakHeap >> 20,
+                    kib(ProcessProbe.rssKiB(app.pid())), kib(ProcessProbe.peakRssKiB(app.pid())), size(stateDir) >> 20, entries);
+        }
+    }
+
+    /** The child's platform MBeans and Kafka Streams metrics through the attach API (no port, same user). */
+    static final class ChildJmx implements AutoCloseable {
+        private final JMXConnector connector;
+        private final MBeanServerConnection mbeans;
+        private final MemoryMXBean memory;
+
+        private ChildJmx(JMXConnector connector) throws IOException {
+            this.connector = connector;
+            this.mbeans = connector.getMBeanServerConnection();
+            this.memory = ManagementFactory.newPlatformMXBeanProxy(mbeans, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+        }
+
+        static ChildJmx attach(long pid) throws Exception {
+            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(pid));
+            try {
+                String address = vm.startLocalManagementAgent();
+                return new ChildJmx(JMXConnectorFactory.connect(new JMXServiceURL(address)));
+            } finally {
+                vm.detach();
+            }
+        }
+
+        long heapUsed() {
+            try {
+                return memory.getHeapMemoryUsage().getUsed();
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+
+        void gc() {
+            memory.gc();
+        }
+
+        /** estimate-num-keys of each RocksDB store of the app, summed over tasks: "watched=… last-lists=…". */
+        String storeEntries() {
+            try {
+                Map<String, Long> sums = new java.util.TreeMap<>();
+                for (ObjectName n : mbeans.queryNames(new ObjectName("kafka.streams:type=stream-state-metrics,*"), null)) {
+                    String store = n.getKeyProperty("rocksdb-state-id");
+                    if (store == null) {
+                        continue;
+                    }
+                    Object v;
+                    try {
+                        v = mbeans.getAttribute(n, "estimate-num-keys");
+                    } catch (javax.management.AttributeNotFoundException e) {
+                        continue;
+                    }
+                    if (v instanceof Number num) {
+                        sums.merge(store, num.longValue(), Long::sum);
+                    }
+                }
+                return sums.toString();
+            } catch (Exception e) {
+                return "(" + e + ")";
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            connector.close();
+        }
     }
 
     // ---------------------------------------------------------------- measuring

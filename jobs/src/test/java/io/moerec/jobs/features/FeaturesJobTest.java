@@ -18,6 +18,8 @@ import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -68,6 +70,16 @@ class FeaturesJobTest {
         assertEquals("rocksdb", c.flinkConfiguration().get(StateBackendOptions.STATE_BACKEND));
         assertTrue(c.flinkConfiguration().get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS));
         assertFalse(c.flinkConfiguration().get(PipelineOptions.GENERIC_TYPES));
+        assertTrue(c.flinkConfiguration().get(RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS));
+        assertTrue(c.flinkConfiguration().get(RocksDBConfigurableOptions.USE_BLOOM_FILTER));
+    }
+
+    @Test
+    void rocksDbReadPathCanBeTurnedOff() {
+        FeaturesJobConfig c = FeaturesJobConfig.fromMap(Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "b:9092",
+                FeaturesJobConfig.ROCKSDB_PARTITIONED_INDEX_FILTERS, "false", FeaturesJobConfig.ROCKSDB_BLOOM_FILTER, "false"));
+        assertFalse(c.flinkConfiguration().get(RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS));
+        assertFalse(c.flinkConfiguration().get(RocksDBConfigurableOptions.USE_BLOOM_FILTER));
     }
 
     @Test
@@ -80,6 +92,7 @@ class FeaturesJobTest {
         assertNames(FeatureConfig.HALF_LIFE_MS, with(FeatureConfig.HALF_LIFE_MS, "-5"));
         assertNames(FeaturesPipelineConfig.IDLENESS_MS, with(FeaturesPipelineConfig.IDLENESS_MS, "x"));
         assertNames("checkpoint.intervall-ms", with("checkpoint.intervall-ms", "5"));
+        assertNames(FeaturesJobConfig.ROCKSDB_BLOOM_FILTER, with(FeaturesJobConfig.ROCKSDB_BLOOM_FILTER, "yes"));
     }
 
     @Test
