@@ -24,6 +24,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The README's first command, run as the launcher runs it ({@code java -cp <jobs jar>:<its class path>
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  */
 class DemoCommandIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommandIT.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern UI_URL = Pattern.compile("live view in a browser: (http://127\\.0\\.0\\.1:\\d+/)");
@@ -105,12 +109,27 @@ class DemoCommandIT {
             awaitLog(demo, Pattern.compile("^  live   replayed", Pattern.MULTILINE), descendants);
             descendants.addAll(liveDescendants(demo.pid()));
             assertTrue(descendants.size() >= 2, "the features job and the scoring app run in their own JVMs: " + descendants);
-            Process kill = new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start();
+            // A suite started in the background of a non-interactive shell (nohup …&) hands its children
+            // SIGINT ignored, and a JVM started so keeps ignoring it: there the test sends SIGTERM, which
+            // runs the same shutdown path (JVM shutdown hooks). A terminal's Ctrl-C always finds SIGINT live.
+            String signal = ignoresSigint(demo.pid()) ? "-TERM" : "-INT";
+            LOG.info("stopping the demo (pid {}) with kill {}", demo.pid(), signal);
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(demo.pid())).start();
             assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0);
             int exit = demo.waitFor(Duration.ofSeconds(60));
             assertTrue(exit != 0, "interrupted, not finished");
         }
         assertNoneAlive(descendants);
+    }
+
+    /** Whether the process ignores SIGINT (bit 2 of {@code SigIgn} in /proc/PID/status, Linux). */
+    static boolean ignoresSigint(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << 1)) != 0;
+            }
+        }
+        throw new IOException("no SigIgn line in /proc/" + pid + "/status");
     }
 
     private static List<String> golden() throws IOException {
