@@ -41,6 +41,7 @@ class PreferenceFeaturesFunctionRocksDbTtlTest {
     static final Movie ACTION = new Movie(1, "A", 2000, GenreSet.of(Genre.ACTION));
 
     @Test
+    @SuppressWarnings("try") // the Flink test harness's close() declares Exception
     void everyIdleUserExpiresOnceAndTakesOnlyItsOwnStateAndTimer(@TempDir Path rocks) throws Exception {
         long ttl = 7 * DAY;
         FeaturesPipelineConfig config = FeaturesPipelineConfig.defaults()
