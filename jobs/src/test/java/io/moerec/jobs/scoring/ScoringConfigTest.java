@@ -120,14 +120,15 @@ class ScoringConfigTest {
 
     @Test
     void badRocksDbMemorySettingsNameTheKey() {
-        assertKey(ScoringConfig.ROCKSDB_MEMORY_BYTES, Map.of(ScoringConfig.ROCKSDB_MEMORY_BYTES, "64m"));
-        assertKey(ScoringConfig.ROCKSDB_MEMORY_BYTES, Map.of(ScoringConfig.ROCKSDB_MEMORY_BYTES, "-1"));
-        assertKey(ScoringConfig.ROCKSDB_MEMORY_BYTES, Map.of(ScoringConfig.ROCKSDB_MEMORY_BYTES, "1048576"));
-        assertKey(ScoringConfig.ROCKSDB_WRITE_BUFFER_RATIO, Map.of(ScoringConfig.ROCKSDB_WRITE_BUFFER_RATIO, "1"));
-        assertKey(ScoringConfig.ROCKSDB_WRITE_BUFFER_RATIO, Map.of(ScoringConfig.ROCKSDB_WRITE_BUFFER_RATIO, "0"));
-        assertKey(ScoringConfig.ROCKSDB_WRITE_BUFFER_RATIO, Map.of(ScoringConfig.ROCKSDB_WRITE_BUFFER_RATIO, "NaN"));
-        assertKey(ScoringConfig.ROCKSDB_WRITE_BUFFER_RATIO, Map.of(ScoringConfig.ROCKSDB_WRITE_BUFFER_RATIO, "half"));
-        assertKey(ScoringConfig.ROCKSDB_STRICT_CAPACITY_LIMIT, Map.of(ScoringConfig.ROCKSDB_STRICT_CAPACITY_LIMIT, "yes"));
+        assertBadValues(ScoringConfig.ROCKSDB_MEMORY_BYTES, "64m", "-1", "1048576");
+        assertBadValues(ScoringConfig.ROCKSDB_WRITE_BUFFER_RATIO, "1", "0", "NaN", "half");
+        assertBadValues(ScoringConfig.ROCKSDB_STRICT_CAPACITY_LIMIT, "yes");
+    }
+
+    private static void assertBadValues(String key, String... values) {
+        for (String v : values) {
+            assertKey(key, Map.of(key, v));
+        }
     }
 
     /** An operator's own setter (the key's validator loads the class, so it must exist). */
