@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -44,6 +45,7 @@ public final class ScoringApp implements AutoCloseable {
     private KafkaStreams streams;
     private ModelTopicWatcher watcher;
     private ModelDirectoryWatcher dirWatcher;
+    private SharedRocksDbMemory rocksDbMemory;
 
     /** Loads the bundle named by {@code model.path}; an invalid bundle fails here, before anything starts. */
     public ScoringApp(ScoringConfig config) {
@@ -71,7 +73,13 @@ public final class ScoringApp implements AutoCloseable {
         http = new ScoringHttpServer(config.httpHost(), config.httpPort(), metrics, () -> models.current().version());
         Topology topology = ScoringTopology.buildTopology(config, models, metrics);
         LOG.debug("scoring topology:\n{}", topology.describe());
-        streams = new KafkaStreams(topology, config.streamsProperties(http.port()));
+        Properties streamsProperties = config.streamsProperties(http.port());
+        if (ScoringConfig.boundsRocksDbMemory(streamsProperties)) {
+            rocksDbMemory = config.newSharedRocksDbMemory();
+            streamsProperties.put(SharedRocksDbMemory.CONFIG, rocksDbMemory);
+            LOG.info("RocksDB stores share {}", rocksDbMemory);
+        }
+        streams = new KafkaStreams(topology, streamsProperties);
         streams.setUncaughtExceptionHandler(e -> {
             if (causedBy(e, AuthenticationException.class) || causedBy(e, AuthorizationException.class)) {
                 // New threads would fail the same way for ever: credentials or ACLs changed under us.
@@ -122,6 +130,11 @@ public final class ScoringApp implements AutoCloseable {
         return http.port();
     }
 
+    /** The memory all this instance's RocksDB stores share; empty when {@code rocksdb.memory-bytes} is 0 or an operator's setter replaces it. */
+    public Optional<SharedRocksDbMemory> rocksDbMemory() {
+        return Optional.ofNullable(rocksDbMemory);
+    }
+
     @Override
     public void close() {
         if (dirWatcher != null) {
@@ -130,10 +143,19 @@ public final class ScoringApp implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
+        boolean storesClosed = true;
         if (streams != null) {
             // Leave the group: the partitions move at once instead of after the session timeout (45 s).
-            streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+            storesClosed = streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                     .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        }
+        if (rocksDbMemory != null) {
+            if (storesClosed) {
+                rocksDbMemory.close();
+            } else {
+                // Freeing a cache under a store that is still open would crash the JVM; leaking it does not.
+                LOG.warn("Kafka Streams did not close within 30 s: leaving {} allocated", rocksDbMemory);
+            }
         }
         if (http != null) {
             http.close();

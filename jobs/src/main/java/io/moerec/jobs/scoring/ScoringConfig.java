@@ -1,5 +1,6 @@
 package io.moerec.jobs.scoring;
 
+import static io.moerec.ingest.config.ConfigValues.parseDouble;
 import static io.moerec.ingest.config.ConfigValues.parseInt;
 import static io.moerec.ingest.config.ConfigValues.parseLong;
 
@@ -63,7 +64,10 @@ public record ScoringConfig(
         int httpPort,
         long kafkaCheckTimeoutMs,
         Map<String, String> streamsOverrides,
-        int maxRecordBytes) {
+        int maxRecordBytes,
+        long rocksDbMemoryBytes,
+        double rocksDbWriteBufferRatio,
+        boolean rocksDbStrictCapacityLimit) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
@@ -90,6 +94,15 @@ public record ScoringConfig(
     public static final String STREAMS_PREFIX = "streams.";
     public static final String KAFKA_CHECK_TIMEOUT_MS = "startup.kafka-check-timeout-ms";
     public static final String MAX_RECORD_BYTES = "input.max-record-bytes";
+    public static final String ROCKSDB_MEMORY_BYTES = "rocksdb.memory-bytes";
+    public static final String ROCKSDB_WRITE_BUFFER_RATIO = "rocksdb.write-buffer-ratio";
+    public static final String ROCKSDB_STRICT_CAPACITY_LIMIT = "rocksdb.strict-capacity-limit";
+
+    /** Default off-heap budget of all the app's RocksDB stores together (jobs/BENCH.md, "Many users"). */
+    public static final long DEFAULT_ROCKSDB_MEMORY_BYTES = 64L << 20;
+
+    /** Smallest budget accepted: below it the stores' memtables flush almost on every write. */
+    static final long MIN_ROCKSDB_MEMORY_BYTES = 8L << 20;
 
     /** Kafka Streams' prefixes for settings of one of its clients or of its internal topics. */
     private static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX,
@@ -125,6 +138,13 @@ public record ScoringConfig(
         range(HTTP_PORT, httpPort, 0, 65535);
         range(KAFKA_CHECK_TIMEOUT_MS, kafkaCheckTimeoutMs, 0, 600_000);
         StrictJson.recordLimit(MAX_RECORD_BYTES, maxRecordBytes);
+        if (rocksDbMemoryBytes != 0) {
+            range(ROCKSDB_MEMORY_BYTES + " (0 = Kafka Streams' own per-store memory)", rocksDbMemoryBytes,
+                    MIN_ROCKSDB_MEMORY_BYTES, 1L << 40);
+        }
+        if (!(rocksDbWriteBufferRatio >= 0.05 && rocksDbWriteBufferRatio <= 0.9)) {
+            throw new IllegalArgumentException(ROCKSDB_WRITE_BUFFER_RATIO + " must be in [0.05, 0.9], got " + rocksDbWriteBufferRatio);
+        }
         streamsOverrides.forEach(ScoringConfig::validateStreamsSetting);
         streamsOverrides = Map.copyOf(streamsOverrides);
     }
@@ -183,7 +203,9 @@ public record ScoringConfig(
                 + coalesceIntervalMs + ", watchedMax=" + watchedMax + ", processingGuarantee=" + processingGuarantee
                 + ", streamThreads=" + streamThreads + ", standbyReplicas=" + standbyReplicas + ", stateDir=" + stateDir
                 + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", kafkaCheckTimeoutMs=" + kafkaCheckTimeoutMs
-                + ", streams=" + KafkaClientProperties.masked(new TreeMap<>(streamsOverrides)) + ", maxRecordBytes=" + maxRecordBytes + "]";
+                + ", streams=" + KafkaClientProperties.masked(new TreeMap<>(streamsOverrides)) + ", maxRecordBytes=" + maxRecordBytes
+                + ", rocksDbMemoryBytes=" + rocksDbMemoryBytes + ", rocksDbWriteBufferRatio=" + rocksDbWriteBufferRatio
+                + ", rocksDbStrictCapacityLimit=" + rocksDbStrictCapacityLimit + "]";
     }
 
     /** Every key with its default ({@value #BOOTSTRAP_SERVERS} and {@value #MODEL_PATH} have none). */
@@ -213,6 +235,9 @@ public record ScoringConfig(
         m.put(HTTP_PORT, "8080");
         m.put(KAFKA_CHECK_TIMEOUT_MS, "30000");
         m.put(MAX_RECORD_BYTES, Integer.toString(UserFeaturesCodec.MAX_BYTES));
+        m.put(ROCKSDB_MEMORY_BYTES, Long.toString(DEFAULT_ROCKSDB_MEMORY_BYTES));
+        m.put(ROCKSDB_WRITE_BUFFER_RATIO, "0.5");
+        m.put(ROCKSDB_STRICT_CAPACITY_LIMIT, "false");
         return m;
     }
 
@@ -237,10 +262,7 @@ public record ScoringConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(ROUTER + ": " + e.getMessage(), e);
         }
-        String watch = v.get(MODEL_WATCH_TOPIC);
-        if (!watch.equals("true") && !watch.equals("false")) {
-            throw new IllegalArgumentException(MODEL_WATCH_TOPIC + " must be true or false, got '" + watch + "'");
-        }
+        String watch = bool(v, MODEL_WATCH_TOPIC);
         return new ScoringConfig(v.get(BOOTSTRAP_SERVERS), v.get(APPLICATION_ID), v.get(TOPIC_FEATURES), v.get(TOPIC_MOVIES),
                 v.get(TOPIC_RECOMMENDATIONS), v.get(TOPIC_MODELS), v.get(TOPIC_DLQ),
                 v.get(MODEL_PATH).isBlank() ? null : Path.of(v.get(MODEL_PATH)), Boolean.parseBoolean(watch),
@@ -248,7 +270,16 @@ public record ScoringConfig(
                 parseInt(v, TOP_N), parseInt(v, BALANCED_BATCH), parseLong(v, COALESCE_INTERVAL_MS), parseInt(v, WATCHED_MAX),
                 v.get(PROCESSING_GUARANTEE), parseInt(v, STREAM_THREADS), parseInt(v, STANDBY_REPLICAS),
                 Path.of(v.get(STATE_DIR)), v.get(HTTP_HOST), parseInt(v, HTTP_PORT), parseLong(v, KAFKA_CHECK_TIMEOUT_MS), streams,
-                StrictJson.recordLimit(MAX_RECORD_BYTES, parseLong(v, MAX_RECORD_BYTES)));
+                StrictJson.recordLimit(MAX_RECORD_BYTES, parseLong(v, MAX_RECORD_BYTES)), parseLong(v, ROCKSDB_MEMORY_BYTES),
+                parseDouble(v, ROCKSDB_WRITE_BUFFER_RATIO), Boolean.parseBoolean(bool(v, ROCKSDB_STRICT_CAPACITY_LIMIT)));
+    }
+
+    private static String bool(Map<String, String> v, String key) {
+        String s = v.get(key);
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + s + "'");
+        }
+        return s;
     }
 
     /** Reads a properties file; {@code overrides} win over its entries. */
@@ -302,8 +333,11 @@ public record ScoringConfig(
      * The Kafka Streams properties: application id, brokers, guarantee, threads, standbys, state
      * directory, the advertised {@code application.server} for interactive queries, the dead-letter
      * handler, the producer's {@code max.request.size} raised to {@link DeadLetters#MAX_REQUEST_BYTES} (a bad
-     * record as large as its topic allows must still fit in its dead letter, headers added), then the
-     * {@code streams.*} overrides.
+     * record as large as its topic allows must still fit in its dead letter, headers added), the
+     * {@link BoundedMemoryRocksDbConfigSetter} as {@code rocksdb.config.setter} unless
+     * {@value #ROCKSDB_MEMORY_BYTES} is 0 (its {@link SharedRocksDbMemory} is the app's to add:
+     * {@link #boundsRocksDbMemory}), then the {@code streams.*} overrides (so an operator's own
+     * {@code streams.rocksdb.config.setter} wins).
      */
     public Properties streamsProperties(int boundHttpPort) {
         Properties p = new Properties();
@@ -318,8 +352,28 @@ public record ScoringConfig(
         p.put(DeadLetterHandler.DLQ_TOPIC_CONFIG, dlqTopic);
         p.put(DeadLetterHandler.GLOBAL_TOPICS_CONFIG, moviesTopic);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), DeadLetters.MAX_REQUEST_BYTES);
+        if (rocksDbMemoryBytes > 0) {
+            p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfigSetter.class);
+        }
         p.putAll(streamsOverrides);
         return p;
+    }
+
+    /**
+     * Whether Kafka Streams will run the {@link BoundedMemoryRocksDbConfigSetter} (named as a class
+     * or by its name, by default or by {@code streams.rocksdb.config.setter}), so that the app must
+     * give it a {@link SharedRocksDbMemory} ({@link #newSharedRocksDbMemory}).
+     */
+    public static boolean boundsRocksDbMemory(Properties streamsProperties) {
+        Object setter = streamsProperties.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+        String name = setter instanceof Class<?> c ? c.getName() : String.valueOf(setter).trim();
+        return BoundedMemoryRocksDbConfigSetter.class.getName().equals(name);
+    }
+
+    /** A new shared memory of {@value #ROCKSDB_MEMORY_BYTES} (the default if that is 0), for one app instance. */
+    public SharedRocksDbMemory newSharedRocksDbMemory() {
+        return new SharedRocksDbMemory(rocksDbMemoryBytes > 0 ? rocksDbMemoryBytes : DEFAULT_ROCKSDB_MEMORY_BYTES,
+                rocksDbWriteBufferRatio, rocksDbStrictCapacityLimit);
     }
 
     private static void require(String key, String value) {

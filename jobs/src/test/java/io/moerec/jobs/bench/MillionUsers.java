@@ -386,6 +386,9 @@ public final class MillionUsers {
             Map.of(ScoringConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(), ScoringConfig.MODEL_PATH, bundle.toString(),
                     ScoringConfig.STATE_DIR, stateDir.toString(), ScoringConfig.HTTP_PORT, Integer.toString(port))
                     .forEach((k, v) -> args.addAll(List.of("-s", k + "=" + v)));
+            // -Dscoring.<key>=<value>: any key of the app, e.g. -Dscoring.rocksdb.memory-bytes=0 for Kafka Streams' own per-store memory
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("scoring.")).sorted()
+                    .forEach(k -> args.addAll(List.of("-s", k.substring("scoring.".length()) + "=" + System.getProperty(k))));
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + xmx, "-Xlog:gc:file=" + gcLog));
             if (Boolean.getBoolean("jfr")) { // -Djfr=true: a profile of the app's first 90 s in logs/scoring-app.jfr
                 jvm.add("-XX:StartFlightRecording=duration=90s,settings=profile,filename=" + gcLog.resolveSibling("scoring-app.jfr"));
@@ -414,8 +417,8 @@ public final class MillionUsers {
                             ProcessProbe.cpuSeconds(ProcessHandle.of(app.pid()).orElseThrow()), jmx.storeEntries());
                 };
                 System.out.printf("scoring-app: %d users (one features record each), then tombstones for the %d who do not "
-                                + "return; bundle %s, %d catalog movies; app pid %d, -Xmx%s, exactly-once%n",
-                        users, users - returning, bundle, movies.size(), app.pid(), xmx);
+                                + "return; bundle %s, %d catalog movies; app pid %d, -Xmx%s, exactly-once; app args %s%n",
+                        users, users - returning, bundle, movies.size(), app.pid(), xmx, args);
 
                 // Phase 1: every user once.
                 Random r = new Random(7);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -350,6 +351,12 @@ class ScoringAppKafkaTest {
                 }
             }
             assertTrue(ofOne != null && ofTwo != null, "each instance owns some of the 16 users");
+            // Each instance's stores share one bounded memory of their own (the default setter).
+            SharedRocksDbMemory memoryOne = one.rocksDbMemory().orElseThrow();
+            SharedRocksDbMemory memoryTwo = two.rocksDbMemory().orElseThrow();
+            assertNotSame(memoryOne.cache(), memoryTwo.cache());
+            assertEquals(ScoringConfig.DEFAULT_ROCKSDB_MEMORY_BYTES, memoryOne.capacityBytes());
+            assertTrue(memoryOne.usageBytes() > 0 && memoryTwo.usageBytes() > 0, "the stores charge the shared caches");
             assertNotEquals(one.httpPort(), two.httpPort());
             for (String[] ask : new String[][] {{ofTwo, "one"}, {ofOne, "two"}}) {
                 int port = ask[1].equals("one") ? one.httpPort() : two.httpPort();

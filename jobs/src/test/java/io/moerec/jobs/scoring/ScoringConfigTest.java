@@ -1,6 +1,7 @@
 package io.moerec.jobs.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +13,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.Options;
 
 /** Configuration: defaults, file plus overrides, and errors that name the key. */
 class ScoringConfigTest {
@@ -73,6 +76,70 @@ class ScoringConfigTest {
         // An explicit producer setting wins.
         m.put("streams.producer.max.request.size", "4194304");
         assertEquals("4194304", ScoringConfig.fromMap(m).streamsProperties(1).get(StreamsConfig.producerPrefix("max.request.size")));
+    }
+
+    @Test
+    void rocksDbMemoryIsBoundedAndSharedByDefaultAndAnOperatorsSetterWins() {
+        ScoringConfig c = ScoringConfig.fromMap(minimal());
+        assertEquals(ScoringConfig.DEFAULT_ROCKSDB_MEMORY_BYTES, c.rocksDbMemoryBytes());
+        assertEquals(0.5, c.rocksDbWriteBufferRatio());
+        assertFalse(c.rocksDbStrictCapacityLimit());
+        Properties p = c.streamsProperties(1);
+        assertEquals(BoundedMemoryRocksDbConfigSetter.class, p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG));
+        assertTrue(ScoringConfig.boundsRocksDbMemory(p));
+        try (SharedRocksDbMemory m = c.newSharedRocksDbMemory()) {
+            assertEquals(64L << 20, m.capacityBytes());
+            assertEquals(32L << 20, m.writeBufferBytes());
+        }
+
+        Map<String, String> s = minimal();
+        s.put(ScoringConfig.ROCKSDB_MEMORY_BYTES, Long.toString(256L << 20));
+        s.put(ScoringConfig.ROCKSDB_WRITE_BUFFER_RATIO, "0.25");
+        s.put(ScoringConfig.ROCKSDB_STRICT_CAPACITY_LIMIT, "true");
+        try (SharedRocksDbMemory m = ScoringConfig.fromMap(s).newSharedRocksDbMemory()) {
+            assertEquals(256L << 20, m.capacityBytes());
+            assertEquals(64L << 20, m.writeBufferBytes());
+            assertTrue(m.strictCapacityLimit());
+        }
+
+        // 0: Kafka Streams' own memory per store, no setter of ours.
+        s.put(ScoringConfig.ROCKSDB_MEMORY_BYTES, "0");
+        Properties off = ScoringConfig.fromMap(s).streamsProperties(1);
+        assertNull(off.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG));
+        assertFalse(ScoringConfig.boundsRocksDbMemory(off));
+
+        // An operator's setter wins; naming ours by its class name still gets the shared memory.
+        Map<String, String> own = minimal();
+        own.put("streams." + StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, OwnSetter.class.getName());
+        Properties ownProps = ScoringConfig.fromMap(own).streamsProperties(1);
+        assertEquals(OwnSetter.class.getName(), ownProps.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG));
+        assertFalse(ScoringConfig.boundsRocksDbMemory(ownProps));
+        own.put("streams." + StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfigSetter.class.getName());
+        assertTrue(ScoringConfig.boundsRocksDbMemory(ScoringConfig.fromMap(own).streamsProperties(1)));
+    }
+
+    @Test
+    void badRocksDbMemorySettingsNameTheKey() {
+        assertBadValues(ScoringConfig.ROCKSDB_MEMORY_BYTES, "64m", "-1", "1048576");
+        assertBadValues(ScoringConfig.ROCKSDB_WRITE_BUFFER_RATIO, "1", "0", "NaN", "half");
+        assertBadValues(ScoringConfig.ROCKSDB_STRICT_CAPACITY_LIMIT, "yes");
+    }
+
+    private static void assertBadValues(String key, String... values) {
+        for (String v : values) {
+            assertKey(key, Map.of(key, v));
+        }
+    }
+
+    /** An operator's own setter (the key's validator loads the class, so it must exist). */
+    public static final class OwnSetter implements RocksDBConfigSetter {
+        @Override
+        public void setConfig(String storeName, Options options, Map<String, Object> configs) {
+        }
+
+        @Override
+        public void close(String storeName, Options options) {
+        }
     }
 
     private static void assertKey(String key, Map<String, String> bad) {

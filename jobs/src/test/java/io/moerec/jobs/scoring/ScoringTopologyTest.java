@@ -42,6 +42,7 @@ class ScoringTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
+    private SharedRocksDbMemory rocksDbMemory;
     private ScoringConfig config;
     private ModelHolder holder;
     private ScoringMetrics metrics;
@@ -61,6 +62,10 @@ class ScoringTopologyTest {
         holder = new ModelHolder(ScoringFixtures.modelA());
         metrics = new ScoringMetrics();
         Properties props = config.streamsProperties(0);
+        if (ScoringConfig.boundsRocksDbMemory(props)) { // as ScoringApp does: the stores run with the app's default setter
+            rocksDbMemory = config.newSharedRocksDbMemory();
+            props.put(SharedRocksDbMemory.CONFIG, rocksDbMemory);
+        }
         driver = new TopologyTestDriver(ScoringTopology.buildTopology(config, holder, metrics, new CatalogView(), () -> NOW), props);
         features = driver.createInputTopic(config.featuresTopic(), Topics.USER_FEATURES.keySerde().serializer(),
                 Topics.USER_FEATURES.valueSerde().serializer());
@@ -80,6 +85,9 @@ class ScoringTopologyTest {
     void close() {
         if (driver != null) {
             driver.close();
+        }
+        if (rocksDbMemory != null) {
+            rocksDbMemory.close();
         }
     }
 
