@@ -105,7 +105,8 @@ class DemoCommandIT {
         List<String> args = new ArrayList<>(List.of("--events", "8000", "--users", "100", "--live-seconds", "60",
                 "--model-cache", tmp.resolve("models").toString()));
         Set<Long> descendants = new HashSet<>();
-        try (ChildJvm demo = startDemo("demo-ctrl-c", args)) {
+        Path demoTmp = Files.createDirectories(tmp.resolve("demo-ctrl-c-tmp"));
+        try (ChildJvm demo = startDemo("demo-ctrl-c", args, List.of("-Djava.io.tmpdir=" + demoTmp))) {
             awaitLog(demo, Pattern.compile("^  live   replayed", Pattern.MULTILINE), descendants);
             descendants.addAll(liveDescendants(demo.pid()));
             assertTrue(descendants.size() >= 2, "the features job and the scoring app run in their own JVMs: " + descendants);
@@ -120,6 +121,10 @@ class DemoCommandIT {
             assertTrue(exit != 0, "interrupted, not finished");
         }
         assertNoneAlive(descendants);
+        try (var left = Files.list(demoTmp)) {
+            assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(),
+                    "the demo's temporary work directory is deleted on the way out");
+        }
     }
 
     /** Whether the process ignores SIGINT (bit 2 of {@code SigIgn} in /proc/PID/status, Linux). */
@@ -142,13 +147,20 @@ class DemoCommandIT {
     }
 
     private ChildJvm startDemo(String name, List<String> demoArgs) throws IOException {
+        return startDemo(name, demoArgs, List.of());
+    }
+
+    private ChildJvm startDemo(String name, List<String> demoArgs, List<String> jvmOptions) throws IOException {
         Path jar = Path.of(System.getProperty("moerec.jobs.jar"));
         String classpath = jar + java.io.File.pathSeparator
                 + Files.readString(Path.of(System.getProperty("moerec.jobs.classpath.file"))).trim();
         List<String> args = new ArrayList<>();
         args.add("demo");
         args.addAll(demoArgs);
-        return ChildJvm.start(name, List.of("-Xmx1g", "-cp", classpath), "io.moerec.jobs.cli.MoerecCli", args,
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
+        jvm.addAll(jvmOptions);
+        jvm.addAll(List.of("-cp", classpath));
+        return ChildJvm.start(name, jvm, "io.moerec.jobs.cli.MoerecCli", args,
                 Map.of(), tmp.resolve(name + ".log"));
     }
 
