@@ -103,7 +103,7 @@ public final class KafkaConnectors {
 
     /**
      * Exactly-once sink of dead letters: original key and value, reason headers ({@link DeadLetters}),
-     * requests up to {@link DeadLetters#MAX_REQUEST_BYTES}.
+     * requests up to {@link DeadLetters#MAX_DEAD_LETTER_BYTES}.
      */
     public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, String topic,
                                                           String transactionalIdPrefix, long transactionTimeoutMs) {
@@ -115,7 +115,7 @@ public final class KafkaConnectors {
         // A rejected record may be as large as its topic allows; with the headers it needs more than the
         // producer's default 1 MiB request (an explicit max.request.size among the client properties wins).
         Map<String, String> props = new HashMap<>(clientProperties);
-        props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(DeadLetters.MAX_REQUEST_BYTES));
+        props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(DeadLetters.MAX_DEAD_LETTER_BYTES));
         return exactlyOnce(bootstrapServers, props, transactionalIdPrefix + "-dlq", transactionTimeoutMs,
                 new DeadLetterSerializer(topic));
     }

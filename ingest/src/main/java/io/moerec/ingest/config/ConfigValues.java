@@ -42,4 +42,14 @@ public final class ConfigValues {
             throw new IllegalArgumentException(key + " must be a number, got '" + s + "'", e);
         }
     }
+
+    /** {@code true} or {@code false}, in any case. */
+    public static boolean parseBoolean(Map<String, String> values, String key) {
+        String s = values.get(key);
+        String t = s == null ? "" : s.trim();
+        if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + s + "'");
+        }
+        return t.equalsIgnoreCase("true");
+    }
 }

@@ -31,7 +31,7 @@ public final class ReplayProducers {
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         // The dead letter of a line as long as the record limit allows, headers added, must fit.
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DeadLetters.MAX_REQUEST_BYTES);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DeadLetters.MAX_DEAD_LETTER_BYTES);
         p.putAll(overrides);
         return p;
     }

@@ -33,9 +33,6 @@ public final class DeadLetters {
      */
     public static final int MAX_DEAD_LETTER_BYTES = 2 * 1024 * 1024;
 
-    /** {@link #MAX_DEAD_LETTER_BYTES} as the producer setting of dead-letter writers. */
-    public static final int MAX_REQUEST_BYTES = MAX_DEAD_LETTER_BYTES;
-
     private DeadLetters() {
     }
 

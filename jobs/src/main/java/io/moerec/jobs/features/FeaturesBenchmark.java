@@ -329,12 +329,12 @@ public final class FeaturesBenchmark implements Callable<Integer> {
 
 
     /** Generates event {@code i} of the log as raw JSON bytes (the job decodes them, as from Kafka). */
-    static final class EventGenerator implements GeneratorFunction<Long, RawRecord> {
+    public static final class EventGenerator implements GeneratorFunction<Long, RawRecord> {
         private static final long serialVersionUID = 1L;
-        private final SyntheticViewingLog log;
+        private final IndexedViewingLog log;
         private transient ViewingEventCodec codec;
 
-        EventGenerator(SyntheticViewingLog log) {
+        public EventGenerator(IndexedViewingLog log) {
             this.log = log;
         }
 
@@ -348,12 +348,12 @@ public final class FeaturesBenchmark implements Callable<Integer> {
     }
 
     /** Generates catalog entry {@code i + 1}. */
-    static final class MovieGenerator implements GeneratorFunction<Long, RawRecord> {
+    public static final class MovieGenerator implements GeneratorFunction<Long, RawRecord> {
         private static final long serialVersionUID = 1L;
-        private final SyntheticViewingLog log;
+        private final IndexedViewingLog log;
         private transient MovieCodec codec;
 
-        MovieGenerator(SyntheticViewingLog log) {
+        public MovieGenerator(IndexedViewingLog log) {
             this.log = log;
         }
 

@@ -1,5 +1,6 @@
 package io.moerec.jobs.features;
 
+import static io.moerec.ingest.config.ConfigValues.parseBoolean;
 import static io.moerec.ingest.config.ConfigValues.parseInt;
 import static io.moerec.ingest.config.ConfigValues.parseLong;
 
@@ -328,14 +329,6 @@ public record FeaturesJobConfig(
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the checkpoints under " + checkpointDir, e);
         }
-    }
-
-    private static boolean parseBoolean(Map<String, String> values, String key) {
-        String v = values.get(key);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
-        }
-        return Boolean.parseBoolean(v);
     }
 
     private static void require(String key, String value) {

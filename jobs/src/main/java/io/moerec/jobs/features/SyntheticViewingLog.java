@@ -1,14 +1,9 @@
 package io.moerec.jobs.features;
 
-import io.moerec.features.flink.RawRecord;
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.GenreSet;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.ViewingEvent;
-import io.moerec.ingest.json.MovieCodec;
-import io.moerec.ingest.json.ViewingEventCodec;
-import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
@@ -18,7 +13,7 @@ import java.util.SplittableRandom;
  * types in fixed proportions; event time advances evenly over {@code spanMs}. This is a load
  * generator only; the project's data-set generator lives in ingest.
  */
-final class SyntheticViewingLog implements Serializable {
+final class SyntheticViewingLog implements IndexedViewingLog {
 
     private static final long serialVersionUID = 1L;
     static final long START = 1_700_000_000_000L;
@@ -37,7 +32,8 @@ final class SyntheticViewingLog implements Serializable {
         this.seed = seed;
     }
 
-    ViewingEvent event(long i) {
+    @Override
+    public ViewingEvent event(long i) {
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
         String user = "u" + r.nextInt(users);
         double u = r.nextDouble();
@@ -58,18 +54,10 @@ final class SyntheticViewingLog implements Serializable {
         return ViewingEvent.skip(id, user, movie, t);
     }
 
-    Movie movie(long id) {
+    @Override
+    public Movie movie(long id) {
         SplittableRandom r = new SplittableRandom(seed ^ (id * 0xC2B2AE3D27D4EB4FL));
         int bits = (1 << r.nextInt(Genre.COUNT)) | (r.nextInt(2) == 0 ? 1 << r.nextInt(Genre.COUNT) : 0);
         return new Movie(id, "movie " + id, 1950 + r.nextInt(75), new GenreSet(bits));
-    }
-
-    RawRecord rawEvent(long i, ViewingEventCodec codec, String topic) {
-        ViewingEvent e = event(i);
-        return new RawRecord(e.userId().getBytes(StandardCharsets.UTF_8), codec.encode(e), topic, 0, i);
-    }
-
-    RawRecord rawMovie(long id, MovieCodec codec, String topic) {
-        return new RawRecord(Long.toString(id).getBytes(StandardCharsets.US_ASCII), codec.encode(movie(id)), topic, 0, id);
     }
 }

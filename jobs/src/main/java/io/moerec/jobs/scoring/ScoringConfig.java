@@ -1,5 +1,6 @@
 package io.moerec.jobs.scoring;
 
+import static io.moerec.ingest.config.ConfigValues.parseBoolean;
 import static io.moerec.ingest.config.ConfigValues.parseDouble;
 import static io.moerec.ingest.config.ConfigValues.parseInt;
 import static io.moerec.ingest.config.ConfigValues.parseLong;
@@ -262,24 +263,15 @@ public record ScoringConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(ROUTER + ": " + e.getMessage(), e);
         }
-        String watch = bool(v, MODEL_WATCH_TOPIC);
         return new ScoringConfig(v.get(BOOTSTRAP_SERVERS), v.get(APPLICATION_ID), v.get(TOPIC_FEATURES), v.get(TOPIC_MOVIES),
                 v.get(TOPIC_RECOMMENDATIONS), v.get(TOPIC_MODELS), v.get(TOPIC_DLQ),
-                v.get(MODEL_PATH).isBlank() ? null : Path.of(v.get(MODEL_PATH)), Boolean.parseBoolean(watch),
+                v.get(MODEL_PATH).isBlank() ? null : Path.of(v.get(MODEL_PATH)), parseBoolean(v, MODEL_WATCH_TOPIC),
                 v.get(MODEL_WATCH_DIR).isBlank() ? null : Path.of(v.get(MODEL_WATCH_DIR)), parseLong(v, MODEL_WATCH_INTERVAL_MS), router,
                 parseInt(v, TOP_N), parseInt(v, BALANCED_BATCH), parseLong(v, COALESCE_INTERVAL_MS), parseInt(v, WATCHED_MAX),
                 v.get(PROCESSING_GUARANTEE), parseInt(v, STREAM_THREADS), parseInt(v, STANDBY_REPLICAS),
                 Path.of(v.get(STATE_DIR)), v.get(HTTP_HOST), parseInt(v, HTTP_PORT), parseLong(v, KAFKA_CHECK_TIMEOUT_MS), streams,
                 StrictJson.recordLimit(MAX_RECORD_BYTES, parseLong(v, MAX_RECORD_BYTES)), parseLong(v, ROCKSDB_MEMORY_BYTES),
-                parseDouble(v, ROCKSDB_WRITE_BUFFER_RATIO), Boolean.parseBoolean(bool(v, ROCKSDB_STRICT_CAPACITY_LIMIT)));
-    }
-
-    private static String bool(Map<String, String> v, String key) {
-        String s = v.get(key);
-        if (!s.equals("true") && !s.equals("false")) {
-            throw new IllegalArgumentException(key + " must be true or false, got '" + s + "'");
-        }
-        return s;
+                parseDouble(v, ROCKSDB_WRITE_BUFFER_RATIO), parseBoolean(v, ROCKSDB_STRICT_CAPACITY_LIMIT));
     }
 
     /** Reads a properties file; {@code overrides} win over its entries. */
@@ -332,7 +324,7 @@ public record ScoringConfig(
     /**
      * The Kafka Streams properties: application id, brokers, guarantee, threads, standbys, state
      * directory, the advertised {@code application.server} for interactive queries, the dead-letter
-     * handler, the producer's {@code max.request.size} raised to {@link DeadLetters#MAX_REQUEST_BYTES} (a bad
+     * handler, the producer's {@code max.request.size} raised to {@link DeadLetters#MAX_DEAD_LETTER_BYTES} (a bad
      * record as large as its topic allows must still fit in its dead letter, headers added), the
      * {@link BoundedMemoryRocksDbConfigSetter} as {@code rocksdb.config.setter} unless
      * {@value #ROCKSDB_MEMORY_BYTES} is 0 (its {@link SharedRocksDbMemory} is the app's to add:
@@ -351,7 +343,7 @@ public record ScoringConfig(
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(DeadLetterHandler.DLQ_TOPIC_CONFIG, dlqTopic);
         p.put(DeadLetterHandler.GLOBAL_TOPICS_CONFIG, moviesTopic);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), DeadLetters.MAX_REQUEST_BYTES);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), DeadLetters.MAX_DEAD_LETTER_BYTES);
         if (rocksDbMemoryBytes > 0) {
             p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfigSetter.class);
         }

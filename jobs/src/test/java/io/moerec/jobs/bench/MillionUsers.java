@@ -11,10 +11,10 @@ import io.moerec.ingest.domain.GenreSet;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
-import io.moerec.ingest.json.MovieCodec;
-import io.moerec.ingest.json.ViewingEventCodec;
 import io.moerec.ingest.source.DataSets;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.features.FeaturesBenchmark;
+import io.moerec.jobs.features.IndexedViewingLog;
 import io.moerec.jobs.files.Directories;
 import io.moerec.jobs.broker.EmbeddedKafkaBroker;
 import io.moerec.jobs.process.ChildJvm;
@@ -28,7 +28,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +54,6 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
@@ -161,8 +159,8 @@ public final class MillionUsers {
         env.setParallelism(1);
         Log log = new Log(users, eventsA, returning, eventsB, ttl, movies);
         new FeaturesPipeline(config,
-                new DataGeneratorSource<>(new EventGen(log), eventsA + eventsB, TypeInformation.of(RawRecord.class)),
-                new DataGeneratorSource<>(new MovieGen(movies), movies, TypeInformation.of(RawRecord.class)),
+                new DataGeneratorSource<>(new FeaturesBenchmark.EventGenerator(log), eventsA + eventsB, TypeInformation.of(RawRecord.class)),
+                new DataGeneratorSource<>(new FeaturesBenchmark.MovieGenerator(log), movies, TypeInformation.of(RawRecord.class)),
                 new CountingSink(returning), new DiscardingSink<ViewingEvent>(), new DiscardingSink<>()).build(env);
         System.out.printf("features: %d users, %d + %d events (phase A within 1 day; phase B: %d returning users after %d days), "
                 + "ttl %d days, %d movies, RocksDB, p=1, checkpoints every 10 s%n", users, eventsA, eventsB, returning, 8, 7, movies);
@@ -191,7 +189,7 @@ public final class MillionUsers {
     }
 
     /** The synthetic log: see the class comment. Event times grow with the index. */
-    static final class Log implements java.io.Serializable {
+    static final class Log implements IndexedViewingLog {
         private static final long serialVersionUID = 1L;
         final int users;
         final long eventsA;
@@ -209,7 +207,13 @@ public final class MillionUsers {
             this.movies = movies;
         }
 
-        ViewingEvent event(long i) {
+        @Override
+        public Movie movie(long id) {
+            return new Movie(id, "m" + id, 2000, GenreSet.of(Genre.values()[(int) (id % Genre.COUNT)]));
+        }
+
+        @Override
+        public ViewingEvent event(long i) {
             long movie = 1 + Math.floorMod(i * 2_654_435_761L, movies);
             if (i < eventsA) {
                 String user = "u" + (i % users);
@@ -220,45 +224,6 @@ public final class MillionUsers {
             String user = "u" + Math.floorMod(j * 7919, returning);
             long time = T0 + DAY + ttl + DAY + j * DAY / Math.max(1, eventsB);
             return ViewingEvent.complete("e" + i, user, movie, time);
-        }
-    }
-
-    static final class EventGen implements GeneratorFunction<Long, RawRecord> {
-        private static final long serialVersionUID = 1L;
-        private final Log log;
-        private transient ViewingEventCodec codec;
-
-        EventGen(Log log) {
-            this.log = log;
-        }
-
-        @Override
-        public RawRecord map(Long i) {
-            if (codec == null) {
-                codec = new ViewingEventCodec();
-            }
-            ViewingEvent e = log.event(i);
-            return new RawRecord(e.userId().getBytes(StandardCharsets.UTF_8), codec.encode(e), "viewing-events", 0, i);
-        }
-    }
-
-    static final class MovieGen implements GeneratorFunction<Long, RawRecord> {
-        private static final long serialVersionUID = 1L;
-        private final int movies;
-        private transient MovieCodec codec;
-
-        MovieGen(int movies) {
-            this.movies = movies;
-        }
-
-        @Override
-        public RawRecord map(Long i) {
-            if (codec == null) {
-                codec = new MovieCodec();
-            }
-            long id = i + 1;
-            Movie m = new Movie(id, "m" + id, 2000, GenreSet.of(Genre.values()[(int) (id % Genre.COUNT)]));
-            return new RawRecord(Long.toString(id).getBytes(StandardCharsets.US_ASCII), codec.encode(m), "movies", 0, i);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.moerec.moe.train;
 
+import static io.moerec.ingest.config.ConfigValues.parseBoolean;
 import static io.moerec.ingest.config.ConfigValues.parseDouble;
 import static io.moerec.ingest.config.ConfigValues.parseInt;
 import static io.moerec.ingest.config.ConfigValues.parseLong;
@@ -205,14 +206,6 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
             return false;
         }
         return parseBoolean(v, "train.residualExperts");
-    }
-
-    private static boolean parseBoolean(Map<String, String> v, String key) {
-        String s = v.get(key).trim().toLowerCase(Locale.ROOT);
-        if (!s.equals("true") && !s.equals("false")) {
-            throw new IllegalArgumentException("invalid " + key + ": '" + v.get(key) + "' (true or false)");
-        }
-        return Boolean.parseBoolean(s);
     }
 
     /**
