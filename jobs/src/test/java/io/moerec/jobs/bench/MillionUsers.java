@@ -185,7 +185,7 @@ public final class MillionUsers {
         System.out.printf("features: job net runtime %.1f s, %.0f events/s; features %d, tombstones %d; "
                         + "peak RocksDB keys (preference) %d; peak on disk: RocksDB dir %d MiB, checkpoint dir %d MiB%n",
                 seconds, (eventsA + eventsB) / seconds, CountingSink.FEATURES.get(), CountingSink.TOMBSTONES.get(),
-                sampler.peakKeys, sampler.peakDir.get(rocks) >> 20, sampler.peakDir.get(checkpoints) >> 20);
+                sampler.peakKeys, sampler.peakDir.getOrDefault(rocks, 0L) >> 20, sampler.peakDir.getOrDefault(checkpoints, 0L) >> 20);
     }
 
     /** The synthetic log: see the class comment. Event times grow with the index. */
