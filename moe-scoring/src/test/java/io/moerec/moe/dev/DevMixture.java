@@ -20,7 +20,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Dev runner (test scope, not a test) for the validation grid over the mixture: on the user-time
- * validation cut of the training part (never the test part), trains the MoE with a shared expert
+ * validation cut of the training part (the test part only with {@code -Dmoerec.dev.part=test}, for the cell
+ * chosen on validation), trains the MoE with a shared expert
  * once per training cell, then evaluates every mixture cell (shared weight λ, normalised or summed
  * routed part, top-k, gate lift) on the same trained parts. Arguments: data directory, output
  * directory, training cells separated by {@code |} (each a comma list of {@code key=value} of
@@ -41,7 +42,9 @@ public final class DevMixture {
         Path out = Files.createDirectories(Path.of(args[1]));
         DevRun.Loaded ml = DevRun.Loaded.of(Path.of(args[0]));
         EvalSplit split = EvalSplit.userTime(ml.events(), 10, 0.2);
-        EvalSplit validation = EvalSplit.userTime(split.train(), 10, 0.2);
+        // -Dmoerec.dev.part=test evaluates the chosen cell once on the test part (never used to choose).
+        boolean testPart = "test".equals(System.getProperty("moerec.dev.part"));
+        EvalSplit validation = testPart ? split : EvalSplit.userTime(split.train(), 10, 0.2);
         Path tsv = out.resolve("grid.tsv");
         for (String cell : args[2].split("\\|", -1)) {
             Map<String, String> kv = new LinkedHashMap<>();
@@ -55,7 +58,7 @@ public final class DevMixture {
             TrainingConfig config = TrainingConfig.fromMap(kv);
             long t0 = System.nanoTime();
             TrainingData data = TrainingData.prepare(ml.movies(), validation.train(), config.features());
-            MoeModel model = MoeTrainer.train("validation", data, config);
+            MoeModel model = MoeTrainer.train(testPart ? "test" : "validation", data, config);
             double seconds = (System.nanoTime() - t0) / 1e9;
             for (String mix : args[3].split(",")) {
                 String[] m = mix.split(":");
