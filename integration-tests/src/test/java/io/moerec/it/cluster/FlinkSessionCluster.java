@@ -80,8 +80,13 @@ public final class FlinkSessionCluster implements AutoCloseable {
      */
     public static FlinkSessionCluster start(Path workDir, List<Path> classpath, Duration deadline) throws Exception {
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
-        int rpcPort = freePort();
-        int restPort = freePort();
+        int rpcPort;
+        int restPort;
+        // Both probes open at once, so the two ports differ.
+        try (ServerSocket rpc = probe(); ServerSocket rest = probe()) {
+            rpcPort = rpc.getLocalPort();
+            restPort = rest.getLocalPort();
+        }
         FlinkSessionCluster cluster = new FlinkSessionCluster(workDir, classpath, restPort);
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
@@ -355,10 +360,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
+    private static ServerSocket probe() throws IOException {
+        return new ServerSocket(0, 1, InetAddress.getByName(HOST));
     }
 }

@@ -382,10 +382,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try {
                 int attempts = port == 0 ? FREE_PORT_ATTEMPTS : 1;
                 for (int attempt = 1; ; attempt++) {
-                    int clientPort = port == 0 ? freePort() : port;
-                    int ctrlPort = freePort();
-                    int saslPort = saslUsers.isEmpty() ? 0 : freePort();
-                    int tlsPort = tlsKeystore == null ? 0 : freePort();
+                    // One probe per listener, all open at once: the ports are distinct (two probes closed one after
+                    // the other may get the same port, and Kafka refuses two listeners on one port).
+                    int[] free = freePorts(1 + (port == 0 ? 1 : 0) + (saslUsers.isEmpty() ? 0 : 1)
+                            + (tlsKeystore == null ? 0 : 1), port);
+                    int next = 0;
+                    int ctrlPort = free[next++];
+                    int clientPort = port == 0 ? free[next++] : port;
+                    int saslPort = saslUsers.isEmpty() ? 0 : free[next++];
+                    int tlsPort = tlsKeystore == null ? 0 : free[next];
                     try {
                         return startOnce(clientPort, saslPort, tlsPort, ctrlPort, dir, temporary);
                     } catch (PortTakenException e) {
@@ -677,12 +682,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return false;
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+    /**
+     * {@code n} distinct free ports on {@link #HOST}, none equal to {@code exclude} (0: none): every probe
+     * socket stays open until all are chosen, so the system cannot hand out one port twice.
+     */
+    static int[] freePorts(int n, int exclude) {
+        List<ServerSocket> probes = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; ) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                probes.add(s);
+                if (s.getLocalPort() != exclude) {
+                    ports[i++] = s.getLocalPort();
+                }
+            }
+            return ports;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+            throw new UncheckedIOException("cannot find " + n + " free ports on " + HOST, e);
+        } finally {
+            for (ServerSocket s : probes) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // a probe that cannot close leaves its port taken; the start-up retry handles that
+                }
+            }
         }
     }
 
