@@ -128,6 +128,27 @@ final class EvaluateCommand implements Callable<Integer> {
         if (outside && spec.commandLine().getParseResult().hasMatchedOption("--split")) {
             throw new ParameterException(spec.commandLine(), "--split does not apply to an outside split (--train/--test)");
         }
+        // The outputs are made ready now, so that a bad path fails in a second, not after the training.
+        outputDirectory("--report-dir", reportDir);
+        if (dumpRecs != null) {
+            if (Files.isDirectory(dumpRecs)) {
+                throw new ParameterException(spec.commandLine(), "Invalid --dump-recs: " + dumpRecs + " is a directory, not a file");
+            }
+            Path parent = dumpRecs.toAbsolutePath().getParent();
+            if (parent != null) {
+                outputDirectory("--dump-recs", parent);
+            }
+        }
+    }
+
+    /** Creates {@code dir} (and its parents) for an output option, or stops naming the option. */
+    private void outputDirectory(String option, Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid " + option + ": cannot create the directory " + dir + " ("
+                    + e + ")");
+        }
     }
 
     @Override

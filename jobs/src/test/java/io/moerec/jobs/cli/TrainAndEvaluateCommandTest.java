@@ -65,7 +65,8 @@ class TrainAndEvaluateCommandTest {
     @Test
     void evaluateWritesTheThreeReportsAndTheDump() throws Exception {
         Path reports = tmp.resolve("reports");
-        Path dump = tmp.resolve("recs.tsv");
+        // A dump in a directory that does not exist yet: evaluate creates it, as it does the report directory.
+        Path dump = tmp.resolve("new").resolve("dir").resolve("recs.tsv");
         MoerecCliTest.Run r = MoerecCliTest.run(with(QUICK, "evaluate", data.toString(), "--routers", "softmax,dense",
                 "--report-dir", reports.toString(), "--dump-recs", dump.toString()));
         assertEquals(0, r.exit(), r.out() + r.err());
@@ -147,5 +148,20 @@ class TrainAndEvaluateCommandTest {
         r = MoerecCliTest.run("evaluate", "--train", data.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--test"), r.err());
+    }
+
+    /** An output path that cannot be written stops before any data is read, naming its option. */
+    @Test
+    void anUnwritableOutputStopsBeforeTraining() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        MoerecCliTest.Run r = MoerecCliTest.run("evaluate", data.toString(), "--dump-recs", file.resolve("recs.tsv").toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("--dump-recs") && r.err().contains(file.toString()), r.err());
+        r = MoerecCliTest.run("evaluate", data.toString(), "--dump-recs", tmp.toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("--dump-recs") && r.err().contains("is a directory"), r.err());
+        r = MoerecCliTest.run("evaluate", data.toString(), "--report-dir", file.resolve("reports").toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains("--report-dir"), r.err());
     }
 }

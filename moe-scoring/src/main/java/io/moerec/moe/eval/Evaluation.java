@@ -147,7 +147,7 @@ public final class Evaluation {
                 routing.put(kind.configName(), RoutingStats.of(load));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("writing " + opt.dumpRecs(), e);
+            throw new UncheckedIOException("cannot write the recommendation dump " + opt.dumpRecs() + ": " + e, e);
         } finally {
             if (dump != null) {
                 try {
