@@ -1,13 +1,13 @@
 package io.moerec.it.cluster;
 
+import io.moerec.jobs.net.LoopbackPorts;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.moerec.jobs.process.ChildJvm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +49,7 @@ public final class FlinkSessionCluster implements AutoCloseable {
 
     /** flink-dist's default {@code env.java.opts.all}: what Flink needs opened on Java 17. */
 
-    static final String HOST = "127.0.0.1";
+    static final String HOST = LoopbackPorts.HOST;
     static final int SLOTS = 2;
     private static final String BASH_JAVA_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
@@ -80,13 +80,9 @@ public final class FlinkSessionCluster implements AutoCloseable {
      */
     public static FlinkSessionCluster start(Path workDir, List<Path> classpath, Duration deadline) throws Exception {
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
-        int rpcPort;
-        int restPort;
-        // Both probes open at once, so the two ports differ.
-        try (ServerSocket rpc = probe(); ServerSocket rest = probe()) {
-            rpcPort = rpc.getLocalPort();
-            restPort = rest.getLocalPort();
-        }
+        int[] ports = LoopbackPorts.free(2, 0);
+        int rpcPort = ports[0];
+        int restPort = ports[1];
         FlinkSessionCluster cluster = new FlinkSessionCluster(workDir, classpath, restPort);
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
@@ -360,7 +356,4 @@ public final class FlinkSessionCluster implements AutoCloseable {
         }
     }
 
-    private static ServerSocket probe() throws IOException {
-        return new ServerSocket(0, 1, InetAddress.getByName(HOST));
-    }
 }

@@ -1,5 +1,7 @@
 package io.moerec.jobs.broker;
 
+import io.moerec.jobs.net.LoopbackPorts;
+
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.files.Directories;
@@ -8,8 +10,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +80,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
     private static final int NODE_ID = 1;
-    private static final String HOST = "127.0.0.1";
+    private static final String HOST = LoopbackPorts.HOST;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String SASL_LISTENER = "SASL";
     private static final String TLS_LISTENER = "TLS";
@@ -291,11 +291,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          * certificate should name {@code IP:127.0.0.1}. The files are read when the broker starts.
          */
         public Builder tls(Path keystore, String keystorePassword) {
-            if (keystorePassword == null || keystorePassword.isEmpty()) {
-                throw new IllegalArgumentException("the TLS keystore password must be non-empty");
-            }
             this.tlsKeystore = Objects.requireNonNull(keystore, "keystore");
-            this.tlsKeystorePassword = keystorePassword;
+            this.tlsKeystorePassword = storePassword("keystore", keystorePassword);
             return this;
         }
 
@@ -304,12 +301,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          * ({@code ssl.client.auth=required}); needs {@link #tls}.
          */
         public Builder tlsClientAuth(Path truststore, String truststorePassword) {
-            if (truststorePassword == null || truststorePassword.isEmpty()) {
-                throw new IllegalArgumentException("the TLS truststore password must be non-empty");
-            }
             this.tlsTruststore = Objects.requireNonNull(truststore, "truststore");
-            this.tlsTruststorePassword = truststorePassword;
+            this.tlsTruststorePassword = storePassword("truststore", truststorePassword);
             return this;
+        }
+
+        private static String storePassword(String store, String password) {
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("the TLS " + store + " password must be non-empty");
+            }
+            return password;
         }
 
         /**
@@ -382,9 +383,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try {
                 int attempts = port == 0 ? FREE_PORT_ATTEMPTS : 1;
                 for (int attempt = 1; ; attempt++) {
-                    // One probe per listener, all open at once: the ports are distinct (two probes closed one after
-                    // the other may get the same port, and Kafka refuses two listeners on one port).
-                    int[] free = freePorts(1 + (port == 0 ? 1 : 0) + (saslUsers.isEmpty() ? 0 : 1)
+                    // Distinct ports: Kafka refuses two listeners on one port.
+                    int[] free = LoopbackPorts.free(1 + (port == 0 ? 1 : 0) + (saslUsers.isEmpty() ? 0 : 1)
                             + (tlsKeystore == null ? 0 : 1), port);
                     int next = 0;
                     int ctrlPort = free[next++];
@@ -680,35 +680,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /**
-     * {@code n} distinct free ports on {@link #HOST}, none equal to {@code exclude} (0: none): every probe
-     * socket stays open until all are chosen, so the system cannot hand out one port twice.
-     */
-    static int[] freePorts(int n, int exclude) {
-        List<ServerSocket> probes = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; ) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-                probes.add(s);
-                if (s.getLocalPort() != exclude) {
-                    ports[i++] = s.getLocalPort();
-                }
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find " + n + " free ports on " + HOST, e);
-        } finally {
-            for (ServerSocket s : probes) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // a probe that cannot close leaves its port taken; the start-up retry handles that
-                }
-            }
-        }
     }
 
     static void deleteRecursively(Path dir) {

@@ -1,5 +1,7 @@
 package io.moerec.jobs.pipeline;
 
+import io.moerec.jobs.net.LoopbackPorts;
+
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.features.FeaturesJob;
 import io.moerec.jobs.features.FeaturesJobConfig;
@@ -7,8 +9,6 @@ import io.moerec.jobs.process.ChildJvm;
 import io.moerec.jobs.scoring.ScoringApp;
 import io.moerec.jobs.scoring.ScoringConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,7 +98,7 @@ public final class LivePipeline implements AutoCloseable {
     /** Starts the features job, then the scoring app; does not wait for either to be ready. */
     public static LivePipeline start(Settings settings) throws IOException {
         Files.createDirectories(settings.workDir());
-        LivePipeline p = new LivePipeline(settings, freePort());
+        LivePipeline p = new LivePipeline(settings, LoopbackPorts.free());
         try {
             p.featuresJob = p.startFeaturesJob(Map.of());
             p.scoringApp = p.startScoringApp();
@@ -381,14 +381,6 @@ public final class LivePipeline implements AutoCloseable {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port for the scoring app's HTTP endpoint", e);
-        }
     }
 
     @Override

@@ -343,10 +343,7 @@ public final class MillionUsers {
                     p.send(new ProducerRecord<>(Topics.MOVIES.name(), m.movieId(), m));
                 }
             }
-            int port;
-            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-                port = free.getLocalPort();
-            }
+            int port = io.moerec.jobs.net.LoopbackPorts.free();
             List<String> args = new ArrayList<>();
             Map.of(ScoringConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(), ScoringConfig.MODEL_PATH, bundle.toString(),
                     ScoringConfig.STATE_DIR, stateDir.toString(), ScoringConfig.HTTP_PORT, Integer.toString(port))
