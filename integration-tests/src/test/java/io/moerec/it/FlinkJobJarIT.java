@@ -23,7 +23,7 @@ class FlinkJobJarIT {
     static final List<String> MUST_HAVE = List.of(
             "io/moerec/jobs/features/FeaturesJob.class",
             "io/moerec/jobs/features/FeaturesJobConfig.class",
-            "io/moerec/jobs/config/LayeredConfig.class",
+            "io/moerec/ingest/config/LayeredConfig.class",
             "io/moerec/features/flink/FeaturesPipeline.class",
             "io/moerec/features/PreferenceFeatureLogic.class",
             "io/moerec/ingest/topic/Topics.class",
@@ -38,7 +38,7 @@ class FlinkJobJarIT {
             "org/apache/flink/client/", "org/apache/flink/configuration/", "org/apache/flink/state/rocksdb/",
             "org/apache/flink/connector/base/", "org/apache/flink/shaded/", "org/rocksdb/", "librocksdbjni",
             "kafka/server/", "kafka/Kafka", "org/apache/kafka/controller/", "org/apache/kafka/coordinator/", "org/apache/kafka/streams/", "org/apache/kafka/raft/",
-            "scala/", "org/tribuo/", "io/moerec/jobs/cli/", "io/moerec/jobs/broker/", "io/moerec/jobs/scoring/",
+            "scala/", "org/tribuo/", "io/moerec/jobs/cli/", "io/moerec/jobs/broker/", "io/moerec/moe/streams/",
             "org/slf4j/", "org/apache/logging/log4j/", "log4j2.properties", "module-info.class");
 
     @Test

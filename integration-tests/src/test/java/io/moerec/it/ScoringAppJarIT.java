@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ScoringAppJarIT {
 
     static final List<String> MUST_HAVE = List.of(
-            "io/moerec/jobs/scoring/ScoringApp.class",
-            "io/moerec/jobs/scoring/ScoringConfig.class",
-            "io/moerec/jobs/config/LayeredConfig.class",
+            "io/moerec/moe/streams/ScoringApp.class",
+            "io/moerec/moe/streams/ScoringConfig.class",
+            "io/moerec/ingest/config/LayeredConfig.class",
             "io/moerec/moe/bundle/ModelBundle.class",
             "io/moerec/features/PreferenceFeatureLogic.class",
             "io/moerec/ingest/topic/Topics.class",
@@ -54,7 +54,7 @@ class ScoringAppJarIT {
         Path jar = FeaturesJobOnSessionClusterIT.requiredPath("moerec.scoring.app.jar");
         try (JarFile j = new JarFile(jar.toFile())) {
             Manifest mf = j.getManifest();
-            assertEquals("io.moerec.jobs.scoring.ScoringApp", mf.getMainAttributes().getValue("Main-Class"));
+            assertEquals("io.moerec.moe.streams.ScoringApp", mf.getMainAttributes().getValue("Main-Class"));
             for (String entry : MUST_HAVE) {
                 assertTrue(j.getEntry(entry) != null, "missing " + entry);
             }

@@ -4,7 +4,7 @@ import io.moerec.jobs.net.LoopbackPorts;
 
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.files.Directories;
+import io.moerec.ingest.files.Directories;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -7,7 +7,7 @@ import io.moerec.ingest.replay.ReplaySummary;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.config.KafkaAccessCheck;
+import io.moerec.ingest.config.KafkaAccessCheck;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

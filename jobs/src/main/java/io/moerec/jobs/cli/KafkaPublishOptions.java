@@ -1,7 +1,7 @@
 package io.moerec.jobs.cli;
 
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.config.KafkaClientProperties;
+import io.moerec.ingest.config.KafkaClientProperties;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

@@ -9,7 +9,7 @@ import io.moerec.ingest.replay.Replayer;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.config.KafkaAccessCheck;
+import io.moerec.ingest.config.KafkaAccessCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.moerec.jobs.cli;
 
-import io.moerec.jobs.scoring.ScoringApp;
-import io.moerec.jobs.scoring.ScoringConfig;
+import io.moerec.moe.streams.ScoringApp;
+import io.moerec.moe.streams.ScoringConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

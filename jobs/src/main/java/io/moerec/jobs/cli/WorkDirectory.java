@@ -1,6 +1,6 @@
 package io.moerec.jobs.cli;
 
-import io.moerec.jobs.files.Directories;
+import io.moerec.ingest.files.Directories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
 import io.moerec.ingest.json.MovieCodec;
 import io.moerec.ingest.json.ViewingEventCodec;
-import io.moerec.jobs.files.Directories;
+import io.moerec.ingest.files.Directories;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.moerec.jobs.features;
 
 import io.moerec.features.flink.FeaturesPipeline;
 import io.moerec.features.flink.KafkaConnectors;
-import io.moerec.jobs.config.KafkaAccessCheck;
+import io.moerec.ingest.config.KafkaAccessCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.moerec.jobs.pipeline;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.ViewingEvent;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.files.Directories;
+import io.moerec.ingest.files.Directories;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.bundle.InvalidBundleException;
 import io.moerec.moe.bundle.ModelBundle;

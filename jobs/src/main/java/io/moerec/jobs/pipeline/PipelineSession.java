@@ -9,7 +9,7 @@ import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.source.EventTimeSlice;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.broker.EmbeddedKafkaBroker;
-import io.moerec.jobs.scoring.ScoringConfig;
+import io.moerec.moe.streams.ScoringConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.config.KafkaAccessCheck;
+import io.moerec.ingest.config.KafkaAccessCheck;
 import io.moerec.jobs.testing.SelfSignedTls;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.jobs.features.FeaturesJob;
 import io.moerec.jobs.features.FeaturesJobConfig;
-import io.moerec.jobs.scoring.ScoringApp;
-import io.moerec.jobs.scoring.ScoringConfig;
+import io.moerec.moe.streams.ScoringApp;
+import io.moerec.moe.streams.ScoringConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -106,7 +106,7 @@ class SecretsStayHiddenTest {
         for (Set<String> keys : java.util.List.of(FeaturesJobConfig.knownKeys(), ScoringConfig.environmentKeys())) {
             Set<String> vars = new HashSet<>();
             for (String k : keys) {
-                assertTrue(vars.add(io.moerec.jobs.config.LayeredConfig.environmentVariable("P_", k)), "two keys share a variable: " + k);
+                assertTrue(vars.add(io.moerec.ingest.config.LayeredConfig.environmentVariable("P_", k)), "two keys share a variable: " + k);
             }
         }
     }

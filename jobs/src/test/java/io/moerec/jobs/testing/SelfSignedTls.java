@@ -2,7 +2,7 @@ package io.moerec.jobs.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.moerec.jobs.files.Directories;
+import io.moerec.ingest.files.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

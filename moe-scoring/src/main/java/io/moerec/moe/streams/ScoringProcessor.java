@@ -1,0 +1,283 @@
+package io.moerec.moe.streams;
+
+import io.moerec.ingest.domain.Genre;
+import io.moerec.ingest.domain.Movie;
+import io.moerec.ingest.domain.RecommendationList;
+import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
+import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.moe.ColdStartScorer;
+import io.moerec.moe.MoeModel;
+import io.moerec.moe.MoeScorer;
+import io.moerec.moe.model.ItemNeighbours;
+import io.moerec.moe.model.MovieTable;
+import io.moerec.moe.model.UserVector;
+import io.moerec.moe.routing.BalancedRouter;
+import io.moerec.moe.routing.RouterKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores one user per features update with the serving model and publishes the list unless it ranks
+ * the same movies as the last published one. A features tombstone (an expired user) deletes the user's
+ * stores and, if a list was published for them, publishes a deletion (the user id with a null value). Watched movies (the recent list plus everything seen
+ * before, kept in a store) and movies missing from the catalog are never candidates. With coalescing
+ * on, updates wait in a store and a wall-clock punctuator scores each waiting user once per interval
+ * with the latest features. The balanced router's bias and load live in a store per model version,
+ * so they survive restarts. One instance per task; the scoring itself is {@link MoeScorer}'s.
+ */
+final class ScoringProcessor implements Processor<String, UserPreferenceFeatures, String, RecommendationList> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
+
+    private final ScoringConfig config;
+    private final ModelHolder models;
+    private final CatalogView catalogView;
+    private final ScoringMetrics metrics;
+    private final LongSupplier clock;
+
+    private ProcessorContext<String, RecommendationList> context;
+    private KeyValueStore<String, long[]> watchedStore;
+    private KeyValueStore<String, RecommendationList> listStore;
+    private KeyValueStore<String, RouterState> routerStore;
+    private KeyValueStore<String, UserPreferenceFeatures> pendingStore;
+    private KeyValueStore<Long, Movie> catalogStore;
+
+    // Per-task serving state, rebuilt when the model or the catalog changes.
+    private MoeModel model;
+    private MoeScorer scorer;
+    private RouterState routerState;
+    private long catalogGeneration = -1;
+    /** Ids of the model's movies missing from the catalog, sorted; usually empty, so the check costs nothing. */
+    private long[] notInCatalog = new long[0];
+    /** Catalog movies the model's table lacks, scored by {@link ColdStartScorer}. */
+    private List<ColdStartScorer.NewMovie> newMovies = List.of();
+    private ColdStartScorer cold;
+    private boolean warnedWatchedCap;
+
+    ScoringProcessor(ScoringConfig config, ModelHolder models, CatalogView catalogView, ScoringMetrics metrics, LongSupplier clock) {
+        this.config = config;
+        this.models = models;
+        this.catalogView = catalogView;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, RecommendationList> context) {
+        this.context = context;
+        watchedStore = context.getStateStore(ScoringTopology.WATCHED_STORE);
+        listStore = context.getStateStore(ScoringTopology.LISTS_STORE);
+        routerStore = context.getStateStore(ScoringTopology.ROUTER_STORE);
+        catalogStore = context.getStateStore(ScoringTopology.CATALOG_STORE);
+        if (config.coalesceIntervalMs() > 0) {
+            pendingStore = context.getStateStore(ScoringTopology.PENDING_STORE);
+            context.schedule(Duration.ofMillis(config.coalesceIntervalMs()), PunctuationType.WALL_CLOCK_TIME, t -> scorePending());
+        }
+    }
+
+    @Override
+    public void process(Record<String, UserPreferenceFeatures> record) {
+        String user = record.key();
+        if (user == null) {
+            return;
+        }
+        if (record.value() == null) {
+            // A tombstone on the compacted features topic: the user is gone, and so is what we keep of them.
+            watchedStore.delete(user);
+            RecommendationList last = listStore.delete(user);
+            if (pendingStore != null) {
+                pendingStore.delete(user);
+            }
+            if (last != null) {
+                // Consumers of recommendations forget the user too (a null value: a tombstone if the topic
+                // is compacted). Forwarded like a list, so it commits with the input under exactly-once.
+                context.forward(new Record<String, RecommendationList>(user, null, record.timestamp()));
+                metrics.listsDeleted.increment();
+            }
+            return;
+        }
+        if (pendingStore != null) {
+            // Remember the watches now: a movie can pass through the bounded recent list between two scorings.
+            updateWatched(user, record.value().recentWatches());
+            pendingStore.put(user, record.value());
+            return;
+        }
+        score(user, record.value(), record.timestamp(), null);
+    }
+
+    private void scorePending() {
+        List<KeyValue<String, UserPreferenceFeatures>> due = new ArrayList<>();
+        try (KeyValueIterator<String, UserPreferenceFeatures> it = pendingStore.all()) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, UserPreferenceFeatures> kv : due) {
+            pendingStore.delete(kv.key);
+            long[] watched = watchedStore.get(kv.key); // merged when the update arrived
+            score(kv.key, kv.value, kv.value.asOf(), watched == null ? new long[0] : watched);
+        }
+    }
+
+    /** Scores {@code user}; {@code knownWatched} is the watched set if already merged, else null (merged here). */
+    private void score(String user, UserPreferenceFeatures f, long timestamp, long[] knownWatched) {
+        refresh();
+        long start = System.nanoTime();
+        long[] watched = knownWatched != null ? knownWatched : updateWatched(user, f.recentWatches());
+        double[] u = UserVector.of(f);
+        MovieTable table = model.table();
+        long[] missing = notInCatalog;
+        List<RecommendedItem> items = scorer.recommend(u, ItemNeighbours.indices(f.recentWatches(), table),
+                id -> Arrays.binarySearch(watched, id) >= 0 || (missing.length > 0 && Arrays.binarySearch(missing, id) >= 0),
+                config.topN());
+        int k = scorer.router().maxExperts();
+        int[] chosen = new int[k];
+        double[] weights = new double[k];
+        int c = scorer.router().route(u, chosen, weights);
+        if (!newMovies.isEmpty()) {
+            items = merge(items, cold.recommend(u, chosen, weights, c, newMovies, id -> Arrays.binarySearch(watched, id) >= 0,
+                    config.topN()), config.topN());
+        }
+        countLoad(chosen, c);
+        metrics.scored(System.nanoTime() - start);
+        RecommendationList list = new RecommendationList(user, clock.getAsLong(), model.version(), scorer.router().name(),
+                items, f.triggerEventId(), f.triggerEventTime());
+        RecommendationList last = listStore.get(user);
+        if (last != null && sameRanking(last, list)) {
+            metrics.listsSuppressed.increment();
+            return;
+        }
+        listStore.put(user, list);
+        context.forward(new Record<>(user, list, timestamp));
+        metrics.listsPublished.increment();
+    }
+
+    /** Same model, router and movies in the same order: republishing would tell consumers nothing. */
+    static boolean sameRanking(RecommendationList a, RecommendationList b) {
+        if (!a.modelVersion().equals(b.modelVersion()) || !a.router().equals(b.router()) || a.items().size() != b.items().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.items().size(); i++) {
+            if (a.items().get(i).movieId() != b.items().get(i).movieId()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Merges the recent watches into the user's sorted watched set; returns the set. */
+    private long[] updateWatched(String user, long[] recent) {
+        long[] stored = watchedStore.get(user);
+        long[] set = stored == null ? new long[0] : stored;
+        long[] add = Arrays.stream(recent).filter(id -> Arrays.binarySearch(set, id) < 0).distinct().toArray();
+        if (add.length == 0) {
+            return set;
+        }
+        long[] merged = Arrays.copyOf(set, set.length + add.length);
+        System.arraycopy(add, 0, merged, set.length, add.length);
+        Arrays.sort(merged);
+        if (merged.length > config.watchedMax()) {
+            // A safety bound far above any real history; past it the lowest ids are forgotten.
+            if (!warnedWatchedCap) {
+                LOG.warn("user {} has watched more than {} movies ({}); the watched set is capped", user, config.watchedMax(), merged.length);
+                warnedWatchedCap = true;
+            }
+            merged = Arrays.copyOfRange(merged, merged.length - config.watchedMax(), merged.length);
+        }
+        watchedStore.put(user, merged);
+        return merged;
+    }
+
+    /** Both lists best first; the best {@code n} of their union, ties to the lower movie id as the scorer ranks. */
+    static List<RecommendedItem> merge(List<RecommendedItem> a, List<RecommendedItem> b, int n) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<RecommendedItem> all = new ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        all.sort(java.util.Comparator.comparingDouble(RecommendedItem::score).reversed().thenComparingLong(RecommendedItem::movieId));
+        return all.size() > n ? all.subList(0, n) : all;
+    }
+
+    /**
+     * Counts the routed experts for the metrics and, for the balanced router, moves its bias per
+     * batch. The scorer routes inside {@code recommend} too; routing is a gate evaluation, small
+     * beside scoring the candidates, and keeps {@link MoeScorer}'s API unchanged.
+     */
+    private void countLoad(int[] experts, int c) {
+        int k = experts.length;
+        for (int i = 0; i < c; i++) {
+            metrics.routed(experts[i]);
+            routerState.batchLoad()[experts[i]]++;
+            routerState.totalLoad()[experts[i]]++;
+        }
+        if (config.router() == RouterKind.BALANCED && routerState.batchSize() >= (long) config.balancedBatch() * k) {
+            BalancedRouter next = ((BalancedRouter) scorer.router()).withLoad(routerState.batchLoad());
+            routerState = new RouterState(next.bias(), new long[Genre.COUNT], routerState.totalLoad());
+            scorer = model.scorer(next);
+        }
+        // The store caches, so this writes the changelog once per commit, not once per event.
+        routerStore.put(model.version(), routerState);
+    }
+
+    /** Picks up a swapped model or a changed catalog before scoring. */
+    private void refresh() {
+        MoeModel current = models.current();
+        if (current != model) {
+            MoeModel previous = model;
+            model = current;
+            RouterState stored = routerStore.get(current.version());
+            if (config.router() == RouterKind.BALANCED) {
+                BalancedRouter calibrated = (BalancedRouter) current.router(RouterKind.BALANCED);
+                routerState = stored != null ? stored : RouterState.initial(calibrated.bias());
+                scorer = current.scorer(new BalancedRouter(current.gate(), calibrated.maxExperts(), calibrated.rate(), routerState.bias()));
+            } else {
+                routerState = stored != null ? stored : RouterState.initial(new double[Genre.COUNT]);
+                scorer = current.scorer(config.router());
+            }
+            if (previous != null && !previous.version().equals(current.version())) {
+                routerStore.delete(previous.version());
+                LOG.info("task {} now scores with model {} (was {})", context.taskId(), current.version(), previous.version());
+            }
+            cold = new ColdStartScorer(current);
+            catalogGeneration = -1;
+        }
+        long generation = catalogView.generation();
+        if (generation != catalogGeneration) {
+            MovieTable table = model.table();
+            BitSet set = new BitSet(table.size());
+            List<ColdStartScorer.NewMovie> fresh = new ArrayList<>();
+            try (KeyValueIterator<Long, Movie> it = catalogStore.all()) {
+                while (it.hasNext()) {
+                    KeyValue<Long, Movie> kv = it.next();
+                    int i = table.indexOf(kv.key);
+                    if (i >= 0 && kv.value != null) {
+                        set.set(i);
+                    } else if (kv.value != null) {
+                        fresh.add(ColdStartScorer.NewMovie.of(kv.value));
+                    }
+                }
+            }
+            long[] missing = new long[table.size() - set.cardinality()];
+            int k = 0;
+            for (int i = set.nextClearBit(0); i < table.size(); i = set.nextClearBit(i + 1)) {
+                missing[k++] = table.movieId(i); // ascending: the table is sorted by id
+            }
+            notInCatalog = missing;
+            newMovies = List.copyOf(fresh);
+            catalogGeneration = generation;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.moerec.moe.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The app's command line and environment: precedence file < environment < -s, and names in errors. */
+class ScoringAppArgsTest {
+
+    @Test
+    void environmentOverridesTheFileAndSettingsOverrideTheEnvironment(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("scoring.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\nmodel.path=/models/file\ntop-n=5\nhttp.host=file-host\n");
+        Map<String, String> env = Map.of("MOEREC_SCORING_TOP_N", "7", "MOEREC_SCORING_HTTP_HOST", "0.0.0.0",
+                "MOEREC_SCORING_MODEL_WATCH_DIR", "/models/watched", "MOEREC_SCORING_STATE_DIR", "/state", "PATH", "/usr/bin");
+        ScoringConfig c = ScoringApp.parseArgs(new String[] {"--config", file.toString(), "-s", "http.host=from-args"}, env)
+                .orElseThrow();
+        assertEquals("file:9092", c.bootstrapServers());
+        assertEquals(Path.of("/models/file"), c.modelPath());
+        assertEquals(7, c.topN(), "environment over file");
+        assertEquals("from-args", c.httpHost(), "-s over environment");
+        assertEquals(Path.of("/models/watched"), c.modelWatchDir());
+        assertEquals(Path.of("/state"), c.stateDir());
+    }
+
+    @Test
+    void everyKeyHasOneVariable() {
+        assertEquals("MOEREC_SCORING_BOOTSTRAP_SERVERS", ScoringConfig.environmentVariable(ScoringConfig.BOOTSTRAP_SERVERS));
+        assertEquals("MOEREC_SCORING_MODEL_WATCH_INTERVAL_MS", ScoringConfig.environmentVariable(ScoringConfig.MODEL_WATCH_INTERVAL_MS));
+        assertEquals(ScoringConfig.defaults().size(),
+                ScoringConfig.defaults().keySet().stream().map(ScoringConfig::environmentVariable).distinct().count(),
+                "no two keys share a variable");
+    }
+
+    @Test
+    void unknownVariableBadValueAndBadArgumentAreNamed() {
+        String[] required = {"-s", "bootstrap.servers=b:9092", "-s", "model.path=/m"};
+        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+                () -> ScoringApp.parseArgs(required, Map.of("MOEREC_SCORING_MODEL_PATHS", "/m")));
+        assertTrue(typo.getMessage().contains("MOEREC_SCORING_MODEL_PATHS"), typo.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> ScoringApp.parseArgs(required, Map.of("MOEREC_SCORING_HTTP_PORT", "eighty")));
+        assertTrue(bad.getMessage().contains(ScoringConfig.HTTP_PORT), bad.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> ScoringApp.parseArgs(new String[0], Map.of("MOEREC_SCORING_BOOTSTRAP_SERVERS", "b:9092")));
+        assertTrue(missing.getMessage().contains(ScoringConfig.MODEL_PATH), missing.getMessage());
+        IllegalArgumentException arg = assertThrows(IllegalArgumentException.class,
+                () -> ScoringApp.parseArgs(new String[] {"--confg", "x"}, Map.of()));
+        assertTrue(arg.getMessage().contains("--confg"), arg.getMessage());
+    }
+
+    @Test
+    void helpParsesToNothing() throws Exception {
+        assertTrue(ScoringApp.parseArgs(new String[] {"--help"}, Map.of()).isEmpty());
+    }
+}

@@ -1,0 +1,67 @@
+package io.moerec.moe.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP endpoint before the app is attached, and its validation (no broker needed). */
+class ScoringHttpServerTest {
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private ScoringHttpServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new ScoringHttpServer("127.0.0.1", 0, new ScoringMetrics(), () -> "moe-test");
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> request(String method, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void answers503UntilTheAppIsRunning() throws Exception {
+        HttpResponse<String> r = request("GET", "/users/u1/recommendations");
+        assertEquals(503, r.statusCode());
+        assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
+        assertEquals(503, request("GET", "/health").statusCode());
+    }
+
+    @Test
+    void validatesIdsPathsAndMethodsWithoutStackTraces() throws Exception {
+        HttpResponse<String> badId = request("GET", "/users/a%20b/recommendations");
+        assertEquals(400, badId.statusCode());
+        assertTrue(badId.body().startsWith("{\"error\":"), badId.body());
+        assertFalse(badId.body().contains("Exception"));
+        assertEquals(400, request("GET", "/users/" + "x".repeat(129) + "/recommendations").statusCode());
+        assertEquals(414, request("GET", "/users/" + "x".repeat(600) + "/recommendations").statusCode());
+        assertEquals(404, request("GET", "/users//recommendations").statusCode());
+        assertEquals(404, request("GET", "/nothing").statusCode());
+        assertEquals(405, request("POST", "/users/u1/recommendations").statusCode());
+    }
+
+    @Test
+    void metricsArePrometheusText() throws Exception {
+        HttpResponse<String> r = request("GET", "/metrics");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        assertTrue(r.body().contains("# TYPE moerec_scoring_latency_seconds histogram"));
+        assertTrue(r.body().contains("moerec_scoring_latency_seconds_bucket{le=\"+Inf\"} 0"));
+        assertTrue(r.body().contains("moerec_expert_load_total{expert=\"Sci-Fi\"} 0"));
+        assertTrue(r.body().contains("moerec_model_info{version=\"moe-test\"} 1"));
+    }
+}

@@ -1,0 +1,341 @@
+package io.moerec.moe.streams;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.moerec.ingest.domain.Genre;
+import io.moerec.ingest.domain.Movie;
+import io.moerec.ingest.domain.RecommendationList;
+import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
+import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.ingest.json.UserFeaturesCodec;
+import io.moerec.ingest.topic.Topics;
+import io.moerec.moe.MoeModel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scoring topology driven record by record with {@link TopologyTestDriver}. */
+class ScoringTopologyTest {
+
+    private static final long NOW = ScoringFixtures.T0 + 86_400_000L;
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private SharedRocksDbMemory rocksDbMemory;
+    private ScoringConfig config;
+    private ModelHolder holder;
+    private ScoringMetrics metrics;
+    private TestInputTopic<String, UserPreferenceFeatures> features;
+    private TestInputTopic<Long, Movie> movies;
+    private TestOutputTopic<String, RecommendationList> out;
+
+    @BeforeAll
+    static void train() {
+        ScoringFixtures.ensure();
+    }
+
+    private void start(Map<String, String> extra, List<Movie> catalog) {
+        Map<String, String> s = ScoringFixtures.settings("unused:9092", stateDir);
+        s.putAll(extra);
+        config = ScoringConfig.fromMap(s);
+        holder = new ModelHolder(ScoringFixtures.modelA());
+        metrics = new ScoringMetrics();
+        Properties props = config.streamsProperties(0);
+        if (ScoringConfig.boundsRocksDbMemory(props)) { // as ScoringApp does: the stores run with the app's default setter
+            rocksDbMemory = config.newSharedRocksDbMemory();
+            props.put(SharedRocksDbMemory.CONFIG, rocksDbMemory);
+        }
+        driver = new TopologyTestDriver(ScoringTopology.buildTopology(config, holder, metrics, new CatalogView(), () -> NOW), props);
+        features = driver.createInputTopic(config.featuresTopic(), Topics.USER_FEATURES.keySerde().serializer(),
+                Topics.USER_FEATURES.valueSerde().serializer());
+        movies = driver.createInputTopic(config.moviesTopic(), Topics.MOVIES.keySerde().serializer(), Topics.MOVIES.valueSerde().serializer());
+        out = driver.createOutputTopic(config.recommendationsTopic(), Topics.RECOMMENDATIONS.keySerde().deserializer(),
+                Topics.RECOMMENDATIONS.valueSerde().deserializer());
+        for (Movie m : catalog) {
+            movies.pipeInput(m.movieId(), m);
+        }
+    }
+
+    private void start() {
+        start(Map.of(), ScoringFixtures.catalog());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+        if (rocksDbMemory != null) {
+            rocksDbMemory.close();
+        }
+    }
+
+    private static Set<Long> ids(RecommendationList list) {
+        return list.items().stream().map(RecommendedItem::movieId).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aFeaturesUpdateYieldsAListWithoutAnyWatchedMovie() {
+        start();
+        features.pipeInput("u1", ScoringFixtures.features("u1", Genre.COMEDY, new long[0], "e1", NOW), NOW);
+        RecommendationList first = out.readValue();
+        assertEquals(10, first.items().size());
+        assertEquals(holder.current().version(), first.modelVersion());
+        assertEquals("softmax", first.router());
+        assertEquals("e1", first.triggerEventId());
+        assertEquals(NOW, first.triggerEventTime());
+        assertFalse(first.items().get(0).experts().isEmpty());
+        // The user now watches the three best suggestions, then three more: the recent list no longer
+        // holds the first three, yet they must never come back.
+        long[] top3 = first.items().stream().limit(3).mapToLong(RecommendedItem::movieId).toArray();
+        features.pipeInput("u1", ScoringFixtures.features("u1", Genre.COMEDY, top3, "e2", NOW + 1), NOW + 1);
+        long[] next3 = out.readValue().items().stream().limit(3).mapToLong(RecommendedItem::movieId).toArray();
+        features.pipeInput("u1", ScoringFixtures.features("u1", Genre.COMEDY, next3, "e3", NOW + 2), NOW + 2);
+        RecommendationList third = out.readValue();
+        for (long id : top3) {
+            assertFalse(ids(third).contains(id), "watched movie " + id + " came back");
+        }
+        for (long id : next3) {
+            assertFalse(ids(third).contains(id), "watched movie " + id + " recommended");
+        }
+        KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
+        assertEquals(6, watched.get("u1").length);
+    }
+
+    @Test
+    void aRecordJustOverTheConfiguredLimitIsRejectedAndOneAtTheLimitIsScored() {
+        byte[] valid = new UserFeaturesCodec().encode(ScoringFixtures.features("big", Genre.DRAMA, new long[] {1L}, "e1", NOW));
+        int limit = valid.length + 10;
+        start(Map.of(ScoringConfig.MAX_RECORD_BYTES, Integer.toString(limit)), ScoringFixtures.catalog());
+        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(config.featuresTopic(),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        byte[] key = "big".getBytes(StandardCharsets.UTF_8);
+        // Trailing whitespace keeps the JSON valid: only the size differs.
+        byte[] atLimit = pad(valid, limit);
+        byte[] overLimit = pad(valid, limit + 1);
+        // The test driver drops the handler's dead letters (ScoringAppLimitsKafkaTest reads them from a
+        // broker); here the handler's count shows the over-limit record went its way and nothing was scored.
+        long deadBefore = DeadLetterHandler.DEAD_LETTERS.sum();
+        raw.pipeInput(key, overLimit, NOW);
+        assertEquals(deadBefore + 1, DeadLetterHandler.DEAD_LETTERS.sum());
+        assertTrue(out.isEmpty());
+        raw.pipeInput(key, atLimit, NOW + 1);
+        assertEquals("e1", out.readValue().triggerEventId());
+        assertEquals(deadBefore + 1, DeadLetterHandler.DEAD_LETTERS.sum());
+    }
+
+    private static byte[] pad(byte[] json, int size) {
+        byte[] b = Arrays.copyOf(json, size);
+        Arrays.fill(b, json.length, size, (byte) ' ');
+        return b;
+    }
+
+    @Test
+    void aTombstoneForgetsTheUser() {
+        start();
+        features.pipeInput("gone", ScoringFixtures.features("gone", Genre.DRAMA, new long[] {1L}, "e1", NOW), NOW);
+        assertEquals(1, out.readValuesToList().size());
+        features.pipeInput("gone", null, NOW + 1);
+        // Consumers of recommendations are told too: the user id with a null value, once.
+        var deletion = out.readRecord();
+        assertEquals("gone", deletion.key());
+        assertEquals(null, deletion.value());
+        assertEquals(NOW + 1, deletion.timestamp());
+        assertTrue(out.isEmpty());
+        assertEquals(1, metrics.listsDeleted());
+        assertEquals(1, metrics.listsPublished());
+        KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
+        KeyValueStore<String, RecommendationList> lists = driver.getKeyValueStore(ScoringTopology.LISTS_STORE);
+        assertEquals(null, watched.get("gone"));
+        assertEquals(null, lists.get("gone"));
+        // A repeated tombstone, or one for a user never scored, tells consumers nothing new.
+        features.pipeInput("gone", null, NOW + 2);
+        features.pipeInput("never-seen", null, NOW + 2);
+        assertTrue(out.isEmpty());
+        assertEquals(1, metrics.listsDeleted());
+    }
+
+    @Test
+    void theSameInputTwicePublishesOnce() {
+        start();
+        UserPreferenceFeatures f = ScoringFixtures.features("u2", Genre.DRAMA, new long[0], "e1", NOW);
+        features.pipeInput("u2", f, NOW);
+        features.pipeInput("u2", f, NOW);
+        assertEquals(1, out.readValuesToList().size());
+        assertEquals(2, metrics.eventsScored());
+        assertEquals(1, metrics.listsSuppressed());
+    }
+
+    @Test
+    void aCatalogUpdateMakesAMovieScorable() {
+        // Start without the movie this user would get first: it is not in the catalog yet.
+        start();
+        features.pipeInput("u3", ScoringFixtures.features("u3", Genre.ACTION, new long[0], "e1", NOW), NOW);
+        RecommendationList full = out.readValue();
+        long best = full.items().get(0).movieId();
+        close();
+        stateDir = stateDir.resolve("second");
+        List<Movie> without = ScoringFixtures.catalog().stream().filter(m -> m.movieId() != best).toList();
+        start(Map.of(), without);
+        features.pipeInput("u3", ScoringFixtures.features("u3", Genre.ACTION, new long[0], "e1", NOW), NOW);
+        assertFalse(ids(out.readValue()).contains(best));
+        Movie added = ScoringFixtures.catalog().stream().filter(m -> m.movieId() == best).findFirst().orElseThrow();
+        movies.pipeInput(best, added);
+        features.pipeInput("u3", ScoringFixtures.features("u3", Genre.ACTION, new long[0], "e2", NOW + 1), NOW + 1);
+        RecommendationList after = out.readValue();
+        assertEquals(best, after.items().get(0).movieId());
+        // And a tombstone takes it away again.
+        movies.pipeInput(best, null);
+        features.pipeInput("u3", ScoringFixtures.features("u3", Genre.ACTION, new long[0], "e3", NOW + 2), NOW + 2);
+        assertFalse(ids(out.readValue()).contains(best));
+    }
+
+    @Test
+    void aMovieTheModelNeverSawBecomesScorableWhenItJoinsTheCatalog() {
+        start(Map.of(ScoringConfig.TOP_N, "1000"), ScoringFixtures.catalog());
+        long newId = 1 + ScoringFixtures.catalog().stream().mapToLong(Movie::movieId).max().orElseThrow();
+        features.pipeInput("n1", ScoringFixtures.features("n1", Genre.ACTION, new long[0], "e1", NOW), NOW);
+        RecommendationList before = out.readValue();
+        assertFalse(ids(before).contains(newId));
+        Genre first = before.items().get(0).experts().get(0).genre();
+        movies.pipeInput(newId, new Movie(newId, "Brand new", 2026, io.moerec.ingest.domain.GenreSet.EMPTY.with(first)));
+        features.pipeInput("n1", ScoringFixtures.features("n1", Genre.ACTION, new long[0], "e2", NOW + 1), NOW + 1);
+        RecommendationList after = out.readValue();
+        RecommendedItem item = after.items().stream().filter(i -> i.movieId() == newId).findFirst().orElseThrow();
+        assertTrue(item.score() > 0);
+        assertEquals(first, item.experts().get(0).genre());
+        // Watched, it is excluded like any other movie.
+        features.pipeInput("n1", ScoringFixtures.features("n1", Genre.ACTION, new long[] {newId}, "e3", NOW + 2), NOW + 2);
+        assertFalse(ids(out.readValue()).contains(newId));
+    }
+
+    @Test
+    void aModelSwapMidStreamChangesTheVersionWithoutLosingAnEvent() {
+        start();
+        MoeModel b = ScoringFixtures.modelB();
+        assertNotEquals(holder.current().version(), b.version());
+        Genre[] genres = Genre.values();
+        for (int i = 0; i < 40; i++) {
+            if (i == 20) {
+                holder.swap(b);
+            }
+            String user = "s" + i;
+            features.pipeInput(user, ScoringFixtures.features(user, genres[i % genres.length], new long[0], "e" + i, NOW + i), NOW + i);
+        }
+        List<TestRecord<String, RecommendationList>> lists = out.readRecordsToList();
+        assertEquals(40, lists.size());
+        for (int i = 0; i < 40; i++) {
+            RecommendationList l = lists.get(i).value();
+            assertEquals("e" + i, l.triggerEventId());
+            assertEquals(i < 20 ? ScoringFixtures.modelA().version() : b.version(), l.modelVersion(), "list " + i);
+        }
+    }
+
+    @Test
+    void coalescingScoresEachUserOncePerIntervalWithTheLatestFeatures() {
+        start(Map.of(ScoringConfig.COALESCE_INTERVAL_MS, "1000"), ScoringFixtures.catalog());
+        for (int i = 0; i < 5; i++) {
+            features.pipeInput("c1", ScoringFixtures.features("c1", Genre.HORROR, new long[0], "e" + i, NOW + i), NOW + i);
+        }
+        features.pipeInput("c2", ScoringFixtures.features("c2", Genre.WAR, new long[0], "x", NOW), NOW);
+        assertTrue(out.isEmpty());
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        Map<String, RecommendationList> lists = out.readKeyValuesToMap();
+        assertEquals(2, lists.size());
+        assertEquals("e4", lists.get("c1").triggerEventId());
+        assertEquals(2, metrics.eventsScored());
+    }
+
+    @Test
+    void aMovieThatPassedThroughTheRecentListBetweenTwoCoalescedScoringsIsStillNeverRecommended() {
+        start(Map.of(ScoringConfig.COALESCE_INTERVAL_MS, "1000"), ScoringFixtures.catalog());
+        features.pipeInput("c3", ScoringFixtures.features("c3", Genre.HORROR, new long[0], "e0", NOW), NOW);
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        long top = out.readValuesToList().get(0).items().get(0).movieId();
+        // Within one interval the user watches the top movie, and then it drops off the recent list again.
+        features.pipeInput("c3", ScoringFixtures.features("c3", Genre.HORROR, new long[] {top}, "e1", NOW + 1), NOW + 1);
+        features.pipeInput("c3", ScoringFixtures.features("c3", Genre.HORROR, new long[0], "e2", NOW + 2), NOW + 2);
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        RecommendationList after = out.readValuesToList().get(0);
+        assertEquals("e2", after.triggerEventId());
+        assertFalse(after.items().stream().anyMatch(i -> i.movieId() == top), "watched movie " + top + " came back");
+    }
+
+    @Test
+    void aTombstoneWhileCoalescingDeletesThePendingEntryWatchedSetAndList() {
+        start(Map.of(ScoringConfig.COALESCE_INTERVAL_MS, "1000"), ScoringFixtures.catalog());
+        features.pipeInput("x1", ScoringFixtures.features("x1", Genre.HORROR, new long[] {1L}, "e0", NOW), NOW);
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        assertEquals(1, out.readValuesToList().size());
+        // A second update waits in pending-features; then the features job expires the user.
+        features.pipeInput("x1", ScoringFixtures.features("x1", Genre.HORROR, new long[] {2L}, "e1", NOW + 1), NOW + 1);
+        KeyValueStore<String, UserPreferenceFeatures> pending = driver.getKeyValueStore(ScoringTopology.PENDING_STORE);
+        KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
+        KeyValueStore<String, RecommendationList> lists = driver.getKeyValueStore(ScoringTopology.LISTS_STORE);
+        assertTrue(pending.get("x1") != null && watched.get("x1") != null && lists.get("x1") != null);
+        features.pipeInput("x1", null, NOW + 2);
+        assertEquals(null, pending.get("x1"));
+        assertEquals(null, watched.get("x1"));
+        assertEquals(null, lists.get("x1"));
+        var deletion = out.readKeyValue();
+        assertEquals("x1", deletion.key);
+        assertEquals(null, deletion.value);
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        assertTrue(out.isEmpty(), "the forgotten user's pending update was scored");
+        // The user returns: a fresh start, the old watched movies are not remembered.
+        features.pipeInput("x1", ScoringFixtures.features("x1", Genre.HORROR, new long[] {3L}, "e2", NOW + 3), NOW + 3);
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        assertEquals("e2", out.readValue().triggerEventId());
+        assertArrayEquals(new long[] {3L}, watched.get("x1"));
+    }
+
+    @Test
+    void theBalancedRouterMovesItsBiasAndKeepsItInTheStore() {
+        start(Map.of(ScoringConfig.ROUTER, "balanced", ScoringConfig.BALANCED_BATCH, "5"), ScoringFixtures.catalog());
+        double[] calibrated = ((io.moerec.moe.routing.BalancedRouter) holder.current().router(io.moerec.moe.routing.RouterKind.BALANCED)).bias();
+        for (int i = 0; i < 12; i++) {
+            features.pipeInput("b" + i, ScoringFixtures.features("b" + i, Genre.COMEDY, new long[0], "e" + i, NOW + i), NOW + i);
+        }
+        assertEquals("balanced", out.readValuesToList().get(0).router());
+        KeyValueStore<String, RouterState> store = driver.getKeyValueStore(ScoringTopology.ROUTER_STORE);
+        RouterState state = store.get(holder.current().version());
+        long routed = java.util.Arrays.stream(state.totalLoad()).sum();
+        assertEquals(24, routed); // 12 users, top-2
+        assertFalse(java.util.Arrays.equals(calibrated, state.bias()), "two batches of 5 users moved the bias");
+    }
+
+    @Test
+    void anUndecodableRecordIsDeadLetteredAndScoringGoesOn() {
+        start();
+        // TopologyTestDriver runs the handler but does not produce its dead-letter records; what the
+        // handler returns is checked in DeadLetterHandlerTest and on the broker in ScoringAppKafkaTest.
+        long before = DeadLetterHandler.DEAD_LETTERS.sum();
+        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(Topics.USER_FEATURES.name(), new ByteArraySerializer(),
+                new ByteArraySerializer());
+        raw.pipeInput("u9".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8));
+        features.pipeInput("u9", ScoringFixtures.features("u9", Genre.CRIME, new long[0], "e1", NOW), NOW);
+        assertEquals(1, out.readValuesToList().size());
+        assertEquals(before + 1, DeadLetterHandler.DEAD_LETTERS.sum());
+    }
+}
