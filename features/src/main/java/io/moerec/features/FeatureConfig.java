@@ -76,7 +76,7 @@ public record FeatureConfig(
         finite(WEIGHT_RATE_PER_STAR, ratePerStarWeight);
         finite(RATING_PRIOR_MEAN, ratingPriorMean);
         finite(RATING_PRIOR_WEIGHT, ratingPriorWeight);
-        // The ordering is the meaning of the weights (issue 3): a looser order would silently invert signals.
+        // The ordering is the meaning of the weights: a looser order would silently invert signals.
         if (!(completeWeight >= progressFullWeight)) {
             throw new IllegalArgumentException(WEIGHT_COMPLETE + " (" + completeWeight + ") must be >= "
                     + WEIGHT_PROGRESS_FULL + " (" + progressFullWeight + ")");

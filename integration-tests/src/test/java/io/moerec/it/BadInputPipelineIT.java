@@ -59,7 +59,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 7, "Hostile and broken input", second bullet: the fuzz mix through the <em>running</em>
+ * Hostile and broken input: the fuzz mix through the <em>running</em>
  * pipeline. The replayer rejects bad lines before Kafka, so a raw byte producer writes straight to
  * {@code viewing-events}: the seeded synthetic data set's events in each user's order, paced by event
  * time, with about one hostile record for every nine good ones in between ({@link HostileEventRecords}:

@@ -259,7 +259,7 @@ class DockerComposeTest {
         String df = dockerfile("Dockerfile.scoring");
         assertEquals("eclipse-temurin:17-jre", from(df));
         assertEquals(property("moerec.project.version"), argDefault(df, "MOEREC_VERSION"));
-        assertTrue(df.contains("jobs/target/moerec-jobs-${MOEREC_VERSION}-scoring-app.jar"), "the scoring app jar of issue 5");
+        assertTrue(df.contains("jobs/target/moerec-jobs-${MOEREC_VERSION}-scoring-app.jar"), "the scoring app jar");
         assertTrue(df.contains("\"-jar\", \"/opt/moerec/moerec-scoring-app.jar\""), "java -jar");
         assertEquals("docker/Dockerfile.scoring", service("scoring").path("build").path("dockerfile").asText());
         assertEquals("moerec/scoring-app:" + property("moerec.project.version"), image("scoring"));

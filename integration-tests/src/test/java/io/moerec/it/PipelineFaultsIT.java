@@ -65,7 +65,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Faults injected into the running pipeline (issue 7, "Faults"): the real embedded broker, the Flink
+ * Faults injected into the running pipeline: the real embedded broker, the Flink
  * features job (MiniCluster) and the scoring app in child JVMs ({@link LivePipeline}), a seeded
  * synthetic data set replayed at a fixed pace, one model trained once for the class (cached under
  * {@code target/}), softmax router. A run without a fault gives every user's expected final list;

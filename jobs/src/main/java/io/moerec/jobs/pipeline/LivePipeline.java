@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The live pipeline as the demo, the benchmark and the integration tests run it: the Flink features
  * job on a local MiniCluster and the Kafka Streams scoring app, each in its own child JVM (the two
- * RocksDB builds must not meet, shared/NOTES-deps.md), both against one Kafka cluster. Each child
+ * RocksDB builds must not meet: Flink's frocksdbjni and Kafka's rocksdbjni both ship org.rocksdb), both against one Kafka cluster. Each child
  * gets this JVM's class path minus the other's RocksDB build and writes its output to a log file in
  * the work directory. {@link #close} stops both for sure, scoring app first.
  */

@@ -63,7 +63,7 @@ public final class ChildJvm implements AutoCloseable {
 
     /**
      * {@code classpath} without the entries whose path contains any of {@code fragments}: used to keep
-     * one of the two RocksDB builds out of a child JVM (shared/NOTES-deps.md).
+     * one of the two RocksDB builds out of a child JVM (Flink's frocksdbjni and Kafka Streams' rocksdbjni both ship org.rocksdb.*; with both on one classpath incremental Flink checkpoints fail).
      */
     public static String classpathWithout(String classpath, String... fragments) {
         return Arrays.stream(classpath.split(File.pathSeparator))

@@ -118,7 +118,7 @@ class FeaturesJobTest {
 
     @Test
     void flinkTestsRunWithoutKafkaStreamsRocksDbOnTheClasspath() {
-        // The surefire "flink-tests" fork excludes org.rocksdb:rocksdbjni (NOTES-deps.md): guard it.
+        // The surefire "flink-tests" fork excludes org.rocksdb:rocksdbjni (Flink's frocksdbjni and Kafka's rocksdbjni both ship org.rocksdb): guard it.
         String cp = System.getProperty("java.class.path").replace('\\', '/');
         assertFalse(cp.contains("/org/rocksdb/rocksdbjni/"), "rocksdbjni must not be on a Flink test classpath");
         assertTrue(cp.contains("frocksdbjni"), "Flink's frocksdbjni is expected");

@@ -25,7 +25,7 @@ import java.util.TreeMap;
  */
 public record EvalSplit(String kind, List<ViewingEvent> train, Map<String, Set<Long>> test, int droppedItems) {
 
-    /** Per-user order: event time, then movie id (as issue 4 defines it), then the rest of the replay order. */
+    /** Per-user order: event time, then movie id, then the rest of the replay order. */
     static final Comparator<ViewingEvent> USER_ORDER = Comparator.comparingLong(ViewingEvent::eventTime)
             .thenComparingLong(ViewingEvent::movieId).thenComparing(TrainingData.REPLAY_ORDER);
 
