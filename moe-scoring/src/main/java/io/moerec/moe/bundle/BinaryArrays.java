@@ -1,8 +1,12 @@
 package io.moerec.moe.bundle;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Length-prefixed primitive arrays in a {@code DataOutput} stream, behind a magic number and a format
@@ -16,6 +20,25 @@ final class BinaryArrays {
     private static final int MAX_LENGTH = 1 << 28;
 
     private BinaryArrays() {
+    }
+
+    /** A new array file at {@code f}, its header already written; the caller closes it. */
+    static DataOutputStream create(Path f) throws IOException {
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(f), 1 << 16));
+        header(out);
+        return out;
+    }
+
+    /** The array file at {@code f}, its header checked; errors name the file. The caller closes it. */
+    static DataInputStream open(Path f) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16));
+        try {
+            header(in, f.getFileName().toString());
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+        return in;
     }
 
     static void header(DataOutputStream out) throws IOException {
