@@ -2,7 +2,7 @@ package io.moerec.jobs.pipeline;
 
 /**
  * Events per second over the last few whole seconds of wall-clock time, from one-second buckets.
- * Not thread-safe; {@link PipelineObservations} guards it.
+ * Not thread-safe; {@link EventAccounting} guards it.
  */
 final class RateMeter {
 
