@@ -113,7 +113,7 @@ class EmbeddedKafkaBrokerTest {
             assertEquals("SSL", broker.tlsSecurityProtocol());
             String bootstrap = broker.tlsBootstrapServers();
             Map<String, Object> mutual = new LinkedHashMap<>(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-            mutual.putAll(EmbeddedKafkaBroker.sslSettings(tls.trusted().path(), tls.trusted().password()));
+            mutual.putAll(ClientSecuritySettings.ssl(tls.trusted().path(), tls.trusted().password()));
             Map<String, Object> noCertificate = new LinkedHashMap<>(mutual);
             mutual.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
             mutual.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tls.clientKeystore().path().toString());
@@ -126,7 +126,7 @@ class EmbeddedKafkaBrokerTest {
                     anonymous.getMessage());
 
             Map<String, Object> untrusting = new LinkedHashMap<>(mutual);
-            untrusting.putAll(EmbeddedKafkaBroker.sslSettings(tls.untrusted().path(), tls.untrusted().password()));
+            untrusting.putAll(ClientSecuritySettings.ssl(tls.untrusted().path(), tls.untrusted().password()));
             IllegalStateException untrusted = assertThrows(IllegalStateException.class,
                     () -> KafkaAccessCheck.check("untrusting", untrusting, Duration.ofSeconds(30)));
             SelfSignedTls.assertUntrusted(untrusted.getMessage(), "untrusting", bootstrap, tls.untrusted());

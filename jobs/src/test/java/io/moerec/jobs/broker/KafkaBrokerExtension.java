@@ -147,8 +147,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
      */
     public Map<String, String> clientSettings(SecurityProtocol protocol, String mechanism, String username, String password) {
         return switch (protocol) {
-            case SASL_PLAINTEXT -> EmbeddedKafkaBroker.saslSettings(mechanism, username, password);
-            case SASL_SSL -> EmbeddedKafkaBroker.saslSslSettings(mechanism, username, password,
+            case SASL_PLAINTEXT -> ClientSecuritySettings.sasl(mechanism, username, password);
+            case SASL_SSL -> ClientSecuritySettings.saslSsl(mechanism, username, password,
                     tls().trusted().path(), tls().trusted().password());
             default -> throw new IllegalArgumentException("no " + protocol + " listener here");
         };
@@ -164,7 +164,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     /** {@link #clientSettings} over TLS, but trusting an unrelated certificate instead of the broker's. */
     public Map<String, String> untrustingClientSettings(String mechanism, String username, String password) {
-        return EmbeddedKafkaBroker.saslSslSettings(mechanism, username, password,
+        return ClientSecuritySettings.saslSsl(mechanism, username, password,
                 tls().untrusted().path(), tls().untrusted().password());
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.moerec.jobs.broker.EmbeddedKafkaBroker;
+import io.moerec.jobs.broker.ClientSecuritySettings;
 import io.moerec.jobs.broker.KafkaBrokerExtension;
 import io.moerec.jobs.testing.EventLogFixture;
 import io.moerec.jobs.testing.SecurityLog;
@@ -76,7 +76,7 @@ class CliSaslTest {
         long t0 = System.nanoTime();
         MoerecCliTest.Run wrong = MoerecCliTest.run("replay", dir.resolve("events.jsonl").toString(), "--bootstrap", sasl,
                 "--kafka-config", clientConfig.toString(), "--kafka-property", "sasl.mechanism=PLAIN",
-                "--kafka-property", "sasl.jaas.config=" + EmbeddedKafkaBroker.saslSettings("PLAIN", "alice", WRONG).get("sasl.jaas.config"),
+                "--kafka-property", "sasl.jaas.config=" + ClientSecuritySettings.sasl("PLAIN", "alice", WRONG).get("sasl.jaas.config"),
                 "--topic", events, "--dlq-topic", dlq);
         long wrongMs = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(1, wrong.exit(), wrong.out());
