@@ -1,0 +1,4 @@
+/**
+ * File-system helpers shared by the commands, benchmarks and tests.
+ */
+package io.moerec.ingest.files;

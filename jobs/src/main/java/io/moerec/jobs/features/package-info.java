@@ -1,0 +1,5 @@
+/**
+ * The entry point of the Flink features job ({@link io.moerec.jobs.features.FeaturesJob},
+ * configured by {@link io.moerec.jobs.features.FeaturesJobConfig}) and the tooling around it.
+ */
+package io.moerec.jobs.features;

@@ -1,0 +1,6 @@
+/**
+ * The offline evaluation: a per-user temporal split, the MoE against its baselines under
+ * full-catalog ranking, ranking metrics with standard errors and routing statistics, rendered as a
+ * report.
+ */
+package io.moerec.moe.eval;
