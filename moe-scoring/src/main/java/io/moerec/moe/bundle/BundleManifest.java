@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * A bundle's {@code MANIFEST.sha256}: one {@code sha256sum}-style line ({@code <hex>  <path>}) per file,
  * sorted by path, covering every file but itself. {@link #readVerified} checks every listed file before
  * the caller deserializes anything. The manifest proves integrity against itself, not who wrote it:
- * live model updates therefore pin the manifest's own sha256 in their announcement.
+ * live model updates therefore pin the manifest's own sha256 in their announcement, while the
+ * start-up bundle ({@code model.path}) is trusted as operator configuration.
  */
 final class BundleManifest {
 
