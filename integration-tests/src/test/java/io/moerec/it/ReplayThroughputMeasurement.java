@@ -17,7 +17,7 @@ import org.apache.kafka.clients.producer.Producer;
 
 /**
  * Not a test (the name keeps surefire away): measures the embedded broker's start time and replay
- * throughput into it for a large JSON-lines log, as the issue asks for. One JVM per invocation so
+ * throughput into it for a large JSON-lines log. One JVM per invocation so
  * that the first broker start is a cold one. Arguments: data directory (written if it has no log),
  * number of events, number of replays.
  */

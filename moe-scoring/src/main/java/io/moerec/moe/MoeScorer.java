@@ -65,7 +65,7 @@ public final class MoeScorer {
     /**
      * The full form: {@code s(u, m) = λ · shared(u, m) + routed(u, m)}, the shared expert's output being
      * exp(logit + sharedCorrection[m]) ≈ P(m | u) (or its probability without a correction), and
-     * {@code routed} the issue's sum over chosen experts with m in their genre of weight · output, or,
+     * {@code routed} the sum over chosen experts with m in their genre of weight · output, or,
      * with {@code normalise}, that sum divided by the summed weight of those experts. With a shared
      * expert every catalog movie (minus the excluded) is a candidate, since the shared expert scores
      * them all; without one, only the chosen genres' movies are.

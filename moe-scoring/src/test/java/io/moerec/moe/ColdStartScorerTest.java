@@ -48,7 +48,7 @@ class ColdStartScorerTest {
 
     @Test
     void recommendsScorableNewMoviesBestFirstAndSkipsExcludedOnes() {
-        // The plain mixture: no shared expert, genre experts (whatever the defaults are).
+        // The plain mixture: no shared expert, genre experts (whatever the defaults are).
         MoeModel model = Fixtures.model(Fixtures.PLAIN);
         ColdStartScorer cold = new ColdStartScorer(model);
         int g = -1;

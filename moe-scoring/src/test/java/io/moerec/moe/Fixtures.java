@@ -30,7 +30,7 @@ public final class Fixtures {
         return world;
     }
 
-    /** The plain mixture: no shared expert, genre experts trained on their genre only. */
+    /** The plain mixture: no shared expert, genre experts trained on their genre only. */
     public static final TrainingConfig PLAIN = TrainingConfig.defaults().withShared(0, false).withResidualExperts(false);
 
     /** A model trained on {@link #world()} with {@code config}, trained once per configuration per JVM. */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 /** {@code moerec score}: runs the Kafka Streams scoring app in the foreground until Ctrl-C. */
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Runs the scoring app (Kafka Streams, MoE, HTTP look-up) until Ctrl-C. Needs at least "
-                + "-s bootstrap.servers=HOST:PORT and -s model.path=DIR; see the scoring section of the README for every key.")
+                + "-s bootstrap.servers=HOST:PORT and -s model.path=DIR; every key: moe-scoring/CONFIGURATION.md.")
 final class ScoreCommand implements Callable<Integer> {
 
     @Mixin
