@@ -25,7 +25,7 @@ import io.moerec.ingest.topic.Topics;
 import io.moerec.it.cluster.FlinkSessionCluster;
 import io.moerec.jobs.broker.KafkaBrokerExtension;
 import io.moerec.jobs.features.FeaturesJob;
-import io.moerec.jobs.features.FeaturesJobConfig;
+import io.moerec.features.flink.FeaturesJobConfig;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
