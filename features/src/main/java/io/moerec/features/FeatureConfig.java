@@ -4,9 +4,12 @@ import static io.moerec.ingest.config.ConfigValues.requireFinite;
 import static io.moerec.ingest.config.ConfigValues.requireInRange;
 import static io.moerec.ingest.config.ConfigValues.requireNonNegative;
 import static io.moerec.ingest.config.ConfigValues.requirePositive;
-import static io.moerec.ingest.config.ValueParser.anyInt;
-import static io.moerec.ingest.config.ValueParser.anyLong;
+import static io.moerec.ingest.config.ValueParser.doubleIn;
 import static io.moerec.ingest.config.ValueParser.finite;
+import static io.moerec.ingest.config.ValueParser.intIn;
+import static io.moerec.ingest.config.ValueParser.nonNegativeMillis;
+import static io.moerec.ingest.config.ValueParser.nonNegativeNumber;
+import static io.moerec.ingest.config.ValueParser.positiveMillis;
 
 import io.moerec.ingest.config.ConfigSpec;
 import io.moerec.ingest.config.LayeredConfig;
@@ -18,8 +21,9 @@ import java.util.stream.Collectors;
 /**
  * The parameters of the preference feature logic, immutable and validated when built: a bad value
  * fails at start-up with the configuration key's name in the message. Keys, defaults and their
- * descriptions live in {@link #SPEC} and nowhere else (the allowed values in the constructor, which
- * also guards records built in code); {@link #fromMap(Map)} reads the {@code features.*} keys and
+ * descriptions live in {@link #SPEC} and nowhere else (the constructor checks the same ranges with
+ * the same shared checks, for records built in code, and the order of the weights);
+ * {@link #fromMap(Map)} reads the {@code features.*} keys and
  * rejects unknown ones so that a typo is not silently ignored.
  * Serializable because the Flink operator carries it to the task managers.
  *
@@ -68,21 +72,21 @@ public record FeatureConfig(
 
     /** Every {@code features.*} key, declared once: name, default, description, type. */
     public static final ConfigSpec SPEC = ConfigSpec.builder()
-            .key(HALF_LIFE_MS, Long.toString(30 * DAY_MS), anyLong(),
+            .key(HALF_LIFE_MS, Long.toString(30 * DAY_MS), positiveMillis(),
                     "half-life of the decay of affinity and activity, event-time ms (default 30 d)")
-            .key(RECENT_WATCHES_SIZE, "50", anyInt(), "bound of the recent-watch list; 1 to " + MAX_RECENT_WATCHES_SIZE)
-            .key(ALLOWED_LATENESS_MS, "3600000", anyLong(),
+            .key(RECENT_WATCHES_SIZE, "50", intIn(1, MAX_RECENT_WATCHES_SIZE), "bound of the recent-watch list")
+            .key(ALLOWED_LATENESS_MS, "3600000", nonNegativeMillis(),
                     "an event older than the user's latest applied event time minus this is late (default 1 h)")
-            .key(STATE_TTL_MS, Long.toString(180 * DAY_MS), anyLong(),
+            .key(STATE_TTL_MS, Long.toString(180 * DAY_MS), positiveMillis(),
                     "a user idle for this long (event time) starts again from an empty state (default 180 d)")
             .key(WEIGHT_COMPLETE, "1.0", finite(), "engagement of a COMPLETE; at least the progress-full weight")
             .key(WEIGHT_PROGRESS_FULL, "0.8", finite(),
                     "engagement of a PROGRESS at 100 % watched (the PLAY weight at 0 %, linear between)")
-            .key(WEIGHT_PLAY, "0.2", finite(), "engagement of a PLAY; positive, at most the progress-full weight")
-            .key(WEIGHT_SKIP, "-0.5", finite(), "engagement of a SKIP; negative")
-            .key(WEIGHT_RATE_PER_STAR, "0.5", finite(), "engagement per star of a rating above (or below) the user's mean rating")
-            .key(RATING_PRIOR_MEAN, "3.0", finite(), "the mean rating assumed before a user has rated anything; 0.5 to 5")
-            .key(RATING_PRIOR_WEIGHT, "1.0", finite(), "pseudo-ratings at the prior mean that shrink a user's mean; 0 or more")
+            .key(WEIGHT_PLAY, "0.2", finite(), "engagement of a PLAY; more than 0, at most the progress-full weight")
+            .key(WEIGHT_SKIP, "-0.5", finite(), "engagement of a SKIP; less than 0")
+            .key(WEIGHT_RATE_PER_STAR, "0.5", nonNegativeNumber(), "engagement per star of a rating above (or below) the user's mean rating")
+            .key(RATING_PRIOR_MEAN, "3.0", doubleIn(0.5, 5.0), "the mean rating assumed before a user has rated anything")
+            .key(RATING_PRIOR_WEIGHT, "1.0", nonNegativeNumber(), "pseudo-ratings at the prior mean that shrink a user's mean")
             .build();
 
     public FeatureConfig {

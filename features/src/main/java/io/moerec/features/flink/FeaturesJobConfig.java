@@ -95,11 +95,12 @@ public final class FeaturesJobConfig {
     public static final long MAX_TRANSACTION_TIMEOUT_MS = 15 * 60 * 1000L;
 
     /** A checkpoint directory: a URI, since Flink takes any file system's. */
-    private static final ValueParser<String> CHECKPOINT_URI = (key, value) -> {
-        ConfigValues.requireNonBlank(key, value);
-        ConfigValues.require(value.contains(":/"), key, "must be a URI such as file:///var/lib/moerec/checkpoints", value);
-        return value;
-    };
+    private static final ValueParser<String> CHECKPOINT_URI = ValueParser.allowing("a URI, e.g. `file:///var/lib/moerec/checkpoints`",
+            (key, value) -> {
+                ConfigValues.requireNonBlank(key, value);
+                ConfigValues.require(value.contains(":/"), key, "must be a URI such as file:///var/lib/moerec/checkpoints", value);
+                return value;
+            });
 
     /** Every key of the job, declared once: the single place of defaults and their descriptions. */
     public static final ConfigSpec SPEC = ConfigSpec.builder()
@@ -116,21 +117,25 @@ public final class FeaturesJobConfig {
             .key(CHECKPOINT_INTERVAL_MS, "10000", millisAtLeast(100),
                     "exactly-once checkpoint interval, ms; output becomes visible to read_committed consumers at each checkpoint")
             .key(ConfigKey.of(CHECKPOINT_DIR, Path.of(System.getProperty("java.io.tmpdir"), "moerec", "checkpoints").toUri().toString(),
-                    CHECKPOINT_URI, "where checkpoints are kept (retained on cancellation), a URI such as `file:///var/lib/moerec/checkpoints`")
-                    .showingDefault("file:<java.io.tmpdir>/moerec/checkpoints/"))
+                    CHECKPOINT_URI, "where checkpoints are kept (retained on cancellation)")
+                    .showingDefault("file://<java.io.tmpdir>/moerec/checkpoints/"))
             .key(TRANSACTIONAL_ID_PREFIX, "moerec-features", required(),
                     "prefix of the sinks' transactional ids; unique per deployment, kept across a restore")
-            .key(TRANSACTION_TIMEOUT_MS, Long.toString(MAX_TRANSACTION_TIMEOUT_MS), (key, value) -> {
-                long v = ConfigValues.parseLong(key, value);
-                ConfigValues.require(v <= MAX_TRANSACTION_TIMEOUT_MS, key, "must be at most " + MAX_TRANSACTION_TIMEOUT_MS
-                        + " (the broker's default transaction.max.timeout.ms)", v);
-                return v;
-            }, "the sinks' Kafka transaction timeout, ms; at most 15 min and at least twice `checkpoint.interval-ms`")
-            .key(START, "earliest", oneOf("earliest", "latest"), "where the events source starts without a restored state: `earliest` or `latest`")
-            .key(RESTORE, RESTORE_NONE, required(), "`none`; `latest` = the newest retained checkpoint under a `file:` `checkpoint.dir`"
-                    + " (or a fresh start if there is none); or a checkpoint or savepoint path")
+            .key(TRANSACTION_TIMEOUT_MS, Long.toString(MAX_TRANSACTION_TIMEOUT_MS),
+                    ValueParser.allowing("at most " + MAX_TRANSACTION_TIMEOUT_MS + ", at least twice `checkpoint.interval-ms`",
+                            (key, value) -> {
+                                long v = ConfigValues.parseLong(key, value);
+                                ConfigValues.require(v <= MAX_TRANSACTION_TIMEOUT_MS, key, "must be at most "
+                                        + MAX_TRANSACTION_TIMEOUT_MS + " (the broker's default transaction.max.timeout.ms)", v);
+                                return v;
+                            }),
+                    "the sinks' Kafka transaction timeout, ms (the broker's default cap is 15 min)")
+            .key(START, "earliest", oneOf("earliest", "latest"), "where the events source starts without a restored state")
+            .key(RESTORE, RESTORE_NONE, ValueParser.allowing("`none`, `latest` or a path", required()),
+                    "the state to start from: none; `latest` = the newest retained checkpoint under a `file:` `checkpoint.dir`"
+                    + " (or none if there is none); or a checkpoint or savepoint path")
             .key(KAFKA_CHECK_TIMEOUT_MS, "30000", longIn(0, 600_000, "0 = no check"),
-                    "before starting, one admin request with the job's Kafka settings must answer within this many ms (0 = no check)")
+                    "before starting, one admin request with the job's Kafka settings must answer within this many ms")
             .key(ROCKSDB_PARTITIONED_INDEX_FILTERS, "true", bool(),
                     "two-level RocksDB index and filters (without them a job with a million users slowed to a few hundred events/s)")
             .key(ROCKSDB_BLOOM_FILTER, "true", bool(), "a RocksDB bloom filter per file")
@@ -159,6 +164,11 @@ public final class FeaturesJobConfig {
         }
         this.kafkaProperties = Map.copyOf(KafkaClientProperties.validate(KAFKA_PREFIX, values.family(KAFKA_PREFIX),
                 OWNED_KAFKA_PROPERTIES));
+    }
+
+    /** The reference page of the keys, features/CONFIGURATION.md, generated from {@link #SPEC}. */
+    public static String referencePage() {
+        return SPEC.markdown("Features job configuration");
     }
 
     /**

@@ -3,8 +3,9 @@ package io.moerec.features.flink;
 import static io.moerec.ingest.config.ConfigValues.requireInRange;
 import static io.moerec.ingest.config.ConfigValues.requireNonNegative;
 import static io.moerec.ingest.config.ConfigValues.requirePositive;
-import static io.moerec.ingest.config.ValueParser.anyInt;
-import static io.moerec.ingest.config.ValueParser.anyLong;
+import static io.moerec.ingest.config.ValueParser.intIn;
+import static io.moerec.ingest.config.ValueParser.nonNegativeMillis;
+import static io.moerec.ingest.config.ValueParser.positiveMillis;
 
 import io.moerec.features.FeatureConfig;
 import io.moerec.ingest.config.ConfigSpec;
@@ -19,8 +20,9 @@ import java.util.stream.Collectors;
 /**
  * The parameters of the features pipeline around the feature logic, immutable and validated when
  * built (errors name the key). Keys, defaults and descriptions live in {@link #SPEC} (the
- * {@code stream.*} keys below and the {@code features.*} keys of {@link FeatureConfig}); the allowed
- * values in the constructor. {@link #fromMap(Map)} reads those keys; other keys are left to their owners.
+ * {@code stream.*} keys below and the {@code features.*} keys of {@link FeatureConfig}); the
+ * constructor checks the same ranges, for records built in code. {@link #fromMap(Map)} reads those
+ * keys; other keys are left to their owners.
  *
  * @param features               the feature logic's parameters
  * @param maxOutOfOrdernessMs    {@code stream.max-out-of-orderness-ms}: watermark lag behind the largest event time seen
@@ -54,18 +56,18 @@ public record FeaturesPipelineConfig(
     /** Every {@code stream.*} and {@code features.*} key, declared once: name, default, description, type. */
     public static final ConfigSpec SPEC = ConfigSpec.builder()
             .include(FeatureConfig.SPEC)
-            .key(MAX_OUT_OF_ORDERNESS_MS, "5000", anyLong(), "watermark lag behind the largest event time seen, ms")
-            .key(IDLENESS_MS, "30000", anyLong(), "a source split without events for this long stops holding watermarks back, ms")
-            .key(UNKNOWN_MOVIE_MAX_BUFFERED, "64", anyInt(),
-                    "events per user buffered while their movie is not in the catalog (0 = apply without genres at once); 0 to 10000")
-            .key(UNKNOWN_MOVIE_MAX_WAIT_MS, "600000", anyLong(),
+            .key(MAX_OUT_OF_ORDERNESS_MS, "5000", nonNegativeMillis(), "watermark lag behind the largest event time seen, ms")
+            .key(IDLENESS_MS, "30000", positiveMillis(), "a source split without events for this long stops holding watermarks back, ms")
+            .key(UNKNOWN_MOVIE_MAX_BUFFERED, "64", intIn(0, 10_000),
+                    "events per user buffered while their movie is not in the catalog (0 = apply without genres at once)")
+            .key(UNKNOWN_MOVIE_MAX_WAIT_MS, "600000", nonNegativeMillis(),
                     "event time a buffered event waits for its movie before it is applied without genres, ms")
-            .key(EMIT_MIN_INTERVAL_MS, "0", anyLong(),
+            .key(EMIT_MIN_INTERVAL_MS, "0", nonNegativeMillis(),
                     "at most one update per user per this much event time (0 = every update); the last is always emitted")
-            .key(CATALOG_SETTLE_MS, "2000", anyLong(),
+            .key(CATALOG_SETTLE_MS, "2000", nonNegativeMillis(),
                     "the catalog counts as loaded after this much processing time without a catalog record, ms")
             .key(MAX_RECORD_BYTES, Integer.toString(StrictJson.DEFAULT_MAX_RECORD_BYTES), StrictJson.recordLimitParser(),
-                    "a `viewing-events` record longer than this goes to the DLQ as `OVERSIZE` before parsing; 256 to 16777216")
+                    "a `viewing-events` record longer than this goes to the DLQ as `OVERSIZE` before parsing, bytes")
             .build();
 
     public FeaturesPipelineConfig {

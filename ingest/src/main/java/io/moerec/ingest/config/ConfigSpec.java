@@ -267,8 +267,8 @@ public final class ConfigSpec {
 
     /**
      * The reference page: {@code title}, a line on how keys are given (file, environment variable
-     * rule, {@code -s}), then one table row per key (name, default, description; a secret's default
-     * is never shown) and per family.
+     * rule, {@code -s}), then one table row per key (name, default, what its parser allows,
+     * description; a secret's default is never shown) and per family.
      */
     public String markdown(String title) {
         StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
@@ -278,14 +278,15 @@ public final class ConfigSpec {
                     .append("<KEY>` (the key upper-cased, `.` and `-` as `_`), ");
         }
         sb.append("then `-s key=value`. A bad value or an unknown key stops start-up with a message naming it.\n\n");
-        sb.append("| key | default | description |\n|---|---|---|\n");
+        sb.append("| key | default | allowed | description |\n|---|---|---|---|\n");
         for (ConfigKey<?> k : keys.values()) {
             String shown = k.secret() ? "(secret)" : k.shownDefault().isEmpty() ? "(none)"
                     : k.shownDefault().startsWith("(") ? k.shownDefault() : "`" + k.shownDefault() + "`";
-            sb.append("| `").append(k.name()).append("` | ").append(shown).append(" | ").append(k.doc()).append(" |\n");
+            sb.append("| `").append(k.name()).append("` | ").append(shown).append(" | ").append(k.parser().allowed())
+                    .append(" | ").append(k.doc()).append(" |\n");
         }
         for (Family f : families) {
-            sb.append("| `").append(f.prefix()).append("<name>` | (none) | ").append(f.doc()).append(" |\n");
+            sb.append("| `").append(f.prefix()).append("<name>` | (none) | | ").append(f.doc()).append(" |\n");
         }
         return sb.toString();
     }

@@ -48,7 +48,8 @@ public final class StrictJson {
 
     /** {@link #recordLimit} as the parser of a configuration key: a whole number of bytes. */
     public static ValueParser<Integer> recordLimitParser() {
-        return (key, value) -> recordLimit(key, ConfigValues.parseLong(key, value));
+        return ValueParser.allowing(MIN_RECORD_LIMIT + " to " + MAX_RECORD_LIMIT,
+                (key, value) -> recordLimit(key, ConfigValues.parseLong(key, value)));
     }
 
     static final JsonFactory FACTORY = new JsonFactoryBuilder()

@@ -1,5 +1,6 @@
 package io.moerec.moe.streams;
 
+import static io.moerec.ingest.config.ValueParser.allowing;
 import static io.moerec.ingest.config.ValueParser.bool;
 import static io.moerec.ingest.config.ValueParser.doubleIn;
 import static io.moerec.ingest.config.ValueParser.host;
@@ -111,34 +112,33 @@ public final class ScoringConfig {
             .key(ConfigKey.of(MODEL_WATCH_DIR, "", optionalPath(),
                     "poll this directory for bundle sub-directories (empty = off)").showingDefault("(off)"))
             .key(MODEL_WATCH_INTERVAL_MS, "2000", longIn(100, 3_600_000), "poll interval of `model.watch-dir`, ms")
-            .key(ROUTER, RouterKind.SOFTMAX.configName(), named(RouterKind::parse),
-                    "the router: `softmax`, `balanced`, `eigen` or `dense`")
+            .key(ROUTER, RouterKind.SOFTMAX.configName(), allowing(routerNames(), named(RouterKind::parse)),
+                    "how users are routed to experts: the learned gate, load-balanced, eigen, or every expert")
             .key(TOP_N, "10", intIn(1, 1000), "length of a recommendation list")
             .key(BALANCED_BATCH, "200", intIn(1, 1_000_000),
                     "routed users per task between bias updates of the balanced router")
             .key(COALESCE_INTERVAL_MS, "0", longIn(0, 3_600_000, "0 = off"),
-                    "score each user at most once per this many ms, with the latest features (0 = off)")
+                    "score each user at most once per this many ms, with the latest features")
             .key(WATCHED_MAX, "10000", intIn(1, 1_000_000), "safety cap of a user's watched set")
             .key(MAX_RECORD_BYTES, Integer.toString(UserFeaturesCodec.MAX_BYTES), StrictJson.recordLimitParser(),
-                    "a `user-features` record longer than this goes to the DLQ as `OVERSIZE` before parsing; 256 to 16777216")
+                    "a `user-features` record longer than this goes to the DLQ as `OVERSIZE` before parsing, bytes")
             .key(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2, oneOf(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
-                    "`exactly_once_v2` or `at_least_once`")
+                    "Kafka Streams' processing guarantee")
             .key(STREAM_THREADS, "1", intIn(1, 64), "Kafka Streams threads of this instance")
             .key(STANDBY_REPLICAS, "0", intIn(0, 8), "standby copies of each state store on other instances")
             .key(ConfigKey.of(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "moerec", "streams").toString(),
                     required(), "directory of the RocksDB state stores").showingDefault("<java.io.tmpdir>/moerec/streams"))
             .key(ROCKSDB_MEMORY_BYTES, Long.toString(DEFAULT_ROCKSDB_MEMORY_BYTES),
                     zeroOrLongIn(MIN_ROCKSDB_MEMORY_BYTES, 1L << 40, "Kafka Streams' own per-store memory"),
-                    "off-heap bytes of all the instance's RocksDB stores together (one shared cache, memtables charged to it);"
-                            + " 8 MiB to 1 TiB, or 0 = Kafka Streams' own memory per store")
+                    "off-heap bytes of all the instance's RocksDB stores together (one shared cache, memtables charged to it)")
             .key(ROCKSDB_WRITE_BUFFER_RATIO, "0.5", doubleIn(0.05, 0.9),
-                    "share of `rocksdb.memory-bytes` the memtables may take before one is flushed; 0.05 to 0.9")
+                    "share of `rocksdb.memory-bytes` the memtables may take before one is flushed")
             .key(ROCKSDB_STRICT_CAPACITY_LIMIT, "false", bool(),
                     "`true`: the cache refuses an insert beyond its capacity (the read fails) instead of going over for a moment")
             .key(HTTP_HOST, "127.0.0.1", host(), "HTTP look-up endpoint's host, also advertised as `application.server`")
             .key(HTTP_PORT, "8080", port(), "HTTP look-up endpoint's port (0 = any free port)")
             .key(KAFKA_CHECK_TIMEOUT_MS, "30000", longIn(0, 600_000, "0 = no check"),
-                    "before starting, one admin request with the app's Kafka settings must answer within this many ms (0 = no check)")
+                    "before starting, one admin request with the app's Kafka settings must answer within this many ms")
             .family(STREAMS_PREFIX, "passed to Kafka Streams as `<name>` and wins over the keys above; a Kafka Streams or client"
                     + " setting or a `producer.`/`consumer.`/`main.consumer.`/`restore.consumer.`/`global.consumer.`/`admin.`/`topic.`"
                     + " prefixed one; `streams.security.protocol`, `streams.sasl.*`, `streams.ssl.*` secure every client of the app;"
@@ -154,11 +154,25 @@ public final class ScoringConfig {
         streamsOverrides.forEach(ScoringConfig::validateStreamsSetting);
     }
 
+    /** The routers' names, for the reference table. */
+    private static String routerNames() {
+        StringBuilder sb = new StringBuilder();
+        for (RouterKind k : RouterKind.values()) {
+            sb.append(sb.isEmpty() ? "" : ", ").append('`').append(k.configName()).append('`');
+        }
+        return sb.toString();
+    }
+
     /** Names a {@code MOEREC_SCORING_STREAMS_*} variable may set: Kafka Streams' and its clients'. */
     private static Set<String> streamsNames() {
         Set<String> names = new TreeSet<>(KafkaClientProperties.clientPropertyNames());
         names.addAll(StreamsConfig.configDef().names());
         return names;
+    }
+
+    /** The reference page of the keys, moe-scoring/CONFIGURATION.md, generated from {@link #SPEC}. */
+    public static String referencePage() {
+        return SPEC.markdown("Scoring app configuration");
     }
 
     /** Reads settings over the defaults; an unknown key (other than {@code streams.*}) is rejected. */
