@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ public final class ConfigSpec {
 
     private ConfigSpec(String environmentPrefix, Map<String, ConfigKey<?>> keys, List<Family> families) {
         this.environmentPrefix = environmentPrefix;
-        this.keys = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+        this.keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
         this.families = List.copyOf(families);
     }
 
