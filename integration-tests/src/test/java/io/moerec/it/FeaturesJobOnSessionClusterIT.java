@@ -142,7 +142,7 @@ class FeaturesJobOnSessionClusterIT {
         Files.writeString(properties, String.join("\n",
                 FeaturesJobConfig.CHECKPOINT_INTERVAL_MS + "=" + settings.get(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS),
                 FeaturesJobConfig.CHECKPOINT_DIR + "=" + settings.get(FeaturesJobConfig.CHECKPOINT_DIR), ""));
-        Map<String, String> environment = Map.of(FeaturesJobConfig.environmentVariable(FeaturesJobConfig.BOOTSTRAP_SERVERS),
+        Map<String, String> environment = Map.of(FeaturesJobConfig.SPEC.environmentVariable(FeaturesJobConfig.BOOTSTRAP_SERVERS),
                 settings.get(FeaturesJobConfig.BOOTSTRAP_SERVERS));
         List<String> programArgs = new ArrayList<>(List.of("--config", properties.toString()));
         settings.forEach((k, v) -> {

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
@@ -38,7 +37,7 @@ import org.apache.flink.configuration.StateRecoveryOptions;
  * {@code kafka.security.protocol=SASL_SSL}, {@code kafka.sasl.jaas.config=...}), handed to every
  * Kafka client of the job (sources, sinks and the start-up check) and validated by
  * {@link KafkaClientProperties}. Each key can also be set by an environment variable
- * ({@link #environmentVariable}); precedence, lowest first: defaults, properties file, environment,
+ * ({@link ConfigSpec#environmentVariable}); precedence, lowest first: defaults, properties file, environment,
  * {@code -s key=value}. {@link #toString()} masks secret values.
  */
 public final class FeaturesJobConfig {
@@ -179,52 +178,15 @@ public final class FeaturesJobConfig {
         return new FeaturesJobConfig(SPEC.parse(settings));
     }
 
-    /** The job's own keys with their defaults (not the {@code stream.*} and {@code features.*} ones). */
-    public static Map<String, String> defaults() {
-        Map<String, String> m = SPEC.defaults();
-        m.keySet().removeAll(FeaturesPipelineConfig.SPEC.keys().keySet());
-        return m;
-    }
-
-    /** Reads a properties file; {@code overrides} win over its entries. */
-    public static Map<String, String> load(Path propertiesFile, Map<String, String> overrides) throws IOException {
-        return load(propertiesFile, Map.of(), overrides);
-    }
-
     /**
-     * The settings from, in rising precedence: a properties file (may be null), environment
-     * variables ({@link #fromEnvironment}) and explicit overrides ({@code -s key=value}).
+     * The validated configuration from, in rising precedence: the defaults, a properties file (may be
+     * null), the {@code MOEREC_FEATURES_*} variables of {@code environment} (named as
+     * {@link ConfigSpec#environmentVariable}, e.g. {@code MOEREC_FEATURES_KAFKA_SASL_JAAS_CONFIG}; an
+     * unknown one fails naming it) and {@code overrides} ({@code -s key=value}).
      */
-    public static Map<String, String> load(Path propertiesFile, Map<String, String> environment,
-                                           Map<String, String> overrides) throws IOException {
-        return SPEC.layers(propertiesFile, environment, overrides);
-    }
-
-    /**
-     * Every key the job reads: its own, the pipeline's {@code stream.*}, the logic's {@code features.*}
-     * and {@code kafka.<name>} for every Kafka client property name (so that secrets such as
-     * {@code kafka.sasl.jaas.config} can come from {@code MOEREC_FEATURES_KAFKA_SASL_JAAS_CONFIG}).
-     */
-    public static Set<String> knownKeys() {
-        return SPEC.environmentKeys();
-    }
-
-    /**
-     * The environment variable for a key: {@value #ENV_PREFIX} and the key upper-cased with
-     * {@code .} and {@code -} as {@code _}, e.g. {@code bootstrap.servers} is
-     * {@code MOEREC_FEATURES_BOOTSTRAP_SERVERS}.
-     */
-    public static String environmentVariable(String key) {
-        return SPEC.environmentVariable(key);
-    }
-
-    /**
-     * The settings given by environment variables named as {@link #environmentVariable}. A variable
-     * with the prefix that names no known key fails, naming the variable, so that a typo does not
-     * silently leave a default in place.
-     */
-    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
-        return SPEC.fromEnvironment(environment);
+    public static FeaturesJobConfig load(Path propertiesFile, Map<String, String> environment, Map<String, String> overrides)
+            throws IOException {
+        return fromMap(SPEC.layers(propertiesFile, environment, overrides));
     }
 
     public String bootstrapServers() {

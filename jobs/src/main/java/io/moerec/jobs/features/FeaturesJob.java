@@ -64,7 +64,7 @@ public final class FeaturesJob {
 
     /**
      * Reads the command line ({@code --config file -s key=value ...}) and the environment
-     * ({@link FeaturesJobConfig#fromEnvironment}) exactly as {@link #main} does and validates the
+     * ({@link FeaturesJobConfig#load}) exactly as {@link #main} does and validates the
      * result; empty when usage or version help was asked for (and printed). A bad argument, key or
      * value throws {@link IllegalArgumentException} naming it.
      */
@@ -82,7 +82,7 @@ public final class FeaturesJob {
         if (CommandLine.printHelpIfRequested(parsed)) {
             return Optional.empty();
         }
-        return Optional.of(FeaturesJobConfig.fromMap(FeaturesJobConfig.load(cli.configFile, environment, cli.settings)));
+        return Optional.of(FeaturesJobConfig.load(cli.configFile, environment, cli.settings));
     }
 
     /**

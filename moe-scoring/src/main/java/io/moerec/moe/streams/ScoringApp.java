@@ -184,7 +184,7 @@ public final class ScoringApp implements AutoCloseable {
          * {@code environment} and {@code -s} (in rising precedence); a bad key, variable or value fails naming it.
          */
         public ScoringConfig config(Map<String, String> environment) throws IOException {
-            return ScoringConfig.fromMap(ScoringConfig.load(configFile, environment, settings));
+            return ScoringConfig.load(configFile, environment, settings);
         }
     }
 

@@ -180,50 +180,15 @@ public final class ScoringConfig {
         return new ScoringConfig(SPEC.parse(settings));
     }
 
-    /** Every key with its default ({@value #BOOTSTRAP_SERVERS} and {@value #MODEL_PATH} have none). */
-    public static Map<String, String> defaults() {
-        return SPEC.defaults();
-    }
-
-    /** Reads a properties file; {@code overrides} win over its entries. */
-    public static Map<String, String> load(Path propertiesFile, Map<String, String> overrides) throws IOException {
-        return load(propertiesFile, Map.of(), overrides);
-    }
-
     /**
-     * The settings from, in rising precedence: a properties file (may be null), environment
-     * variables ({@link #fromEnvironment}) and explicit overrides ({@code -s key=value}).
+     * The validated configuration from, in rising precedence: the defaults, a properties file (may be
+     * null), the {@code MOEREC_SCORING_*} variables of {@code environment} (named as
+     * {@link ConfigSpec#environmentVariable}; an unknown one fails naming it) and {@code overrides}
+     * ({@code -s key=value}).
      */
-    public static Map<String, String> load(Path propertiesFile, Map<String, String> environment,
-                                           Map<String, String> overrides) throws IOException {
-        return SPEC.layers(propertiesFile, environment, overrides);
-    }
-
-    /**
-     * The keys an environment variable can set: the declared ones and {@code streams.<name>} for every
-     * Kafka Streams and client property name (so that a secret such as {@code streams.sasl.jaas.config}
-     * can come from {@code MOEREC_SCORING_STREAMS_SASL_JAAS_CONFIG}).
-     */
-    public static Set<String> environmentKeys() {
-        return SPEC.environmentKeys();
-    }
-
-    /**
-     * The environment variable for a key: {@value #ENV_PREFIX} and the key upper-cased with
-     * {@code .} and {@code -} as {@code _}, e.g. {@code model.watch-dir} is
-     * {@code MOEREC_SCORING_MODEL_WATCH_DIR}. The keys of {@link #environmentKeys()} have one;
-     * prefixed {@code streams.*} keys ({@code streams.producer.*}, ...) are set in the file or with {@code -s}.
-     */
-    public static String environmentVariable(String key) {
-        return SPEC.environmentVariable(key);
-    }
-
-    /**
-     * The settings given by environment variables named as {@link #environmentVariable}. A variable
-     * with the prefix that names no key fails, naming the variable.
-     */
-    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
-        return SPEC.fromEnvironment(environment);
+    public static ScoringConfig load(Path propertiesFile, Map<String, String> environment, Map<String, String> overrides)
+            throws IOException {
+        return fromMap(SPEC.layers(propertiesFile, environment, overrides));
     }
 
     public String bootstrapServers() {
