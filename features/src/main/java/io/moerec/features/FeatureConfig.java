@@ -1,19 +1,30 @@
 package io.moerec.features;
 
-import static io.moerec.ingest.config.ConfigValues.parseDouble;
-import static io.moerec.ingest.config.ConfigValues.parseInt;
-import static io.moerec.ingest.config.ConfigValues.parseLong;
+import static io.moerec.ingest.config.ConfigValues.requireFinite;
+import static io.moerec.ingest.config.ConfigValues.requireInRange;
+import static io.moerec.ingest.config.ConfigValues.requireNonNegative;
+import static io.moerec.ingest.config.ConfigValues.requirePositive;
+import static io.moerec.ingest.config.ValueParser.doubleIn;
+import static io.moerec.ingest.config.ValueParser.finite;
+import static io.moerec.ingest.config.ValueParser.intIn;
+import static io.moerec.ingest.config.ValueParser.nonNegativeMillis;
+import static io.moerec.ingest.config.ValueParser.nonNegativeNumber;
+import static io.moerec.ingest.config.ValueParser.positiveMillis;
 
+import io.moerec.ingest.config.ConfigSpec;
+import io.moerec.ingest.config.LayeredConfig;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The parameters of the preference feature logic, immutable and validated when built: a bad value
- * fails at start-up with the configuration key's name in the message. Defaults live in
- * {@link #defaults()} and nowhere else; {@link #fromMap(Map)} reads the {@code features.*} keys
- * listed in {@link #toMap()} and rejects unknown ones so that a typo is not silently ignored.
+ * fails at start-up with the configuration key's name in the message. Keys, defaults and their
+ * descriptions live in {@link #SPEC} and nowhere else (the constructor checks the same ranges with
+ * the same shared checks, for records built in code, and the order of the weights);
+ * {@link #fromMap(Map)} reads the {@code features.*} keys and
+ * rejects unknown ones so that a typo is not silently ignored.
  * Serializable because the Flink operator carries it to the task managers.
  *
  * @param halfLifeMs          half-life of the exponential decay of affinity and activity, in event-time ms
@@ -59,23 +70,37 @@ public record FeatureConfig(
     /** Recent-watch lists longer than this would make state per user unbounded in practice. */
     public static final int MAX_RECENT_WATCHES_SIZE = 10_000;
 
+    /** Every {@code features.*} key, declared once: name, default, description, type. */
+    public static final ConfigSpec SPEC = ConfigSpec.builder()
+            .key(HALF_LIFE_MS, Long.toString(30 * DAY_MS), positiveMillis(),
+                    "half-life of the decay of affinity and activity, event-time ms (default 30 d)")
+            .key(RECENT_WATCHES_SIZE, "50", intIn(1, MAX_RECENT_WATCHES_SIZE), "bound of the recent-watch list")
+            .key(ALLOWED_LATENESS_MS, "3600000", nonNegativeMillis(),
+                    "an event older than the user's latest applied event time minus this is late (default 1 h)")
+            .key(STATE_TTL_MS, Long.toString(180 * DAY_MS), positiveMillis(),
+                    "a user idle for this long (event time) starts again from an empty state (default 180 d)")
+            .key(WEIGHT_COMPLETE, "1.0", finite(), "engagement of a COMPLETE; at least the progress-full weight")
+            .key(WEIGHT_PROGRESS_FULL, "0.8", finite(),
+                    "engagement of a PROGRESS at 100 % watched (the PLAY weight at 0 %, linear between)")
+            .key(WEIGHT_PLAY, "0.2", finite(), "engagement of a PLAY; more than 0, at most the progress-full weight")
+            .key(WEIGHT_SKIP, "-0.5", finite(), "engagement of a SKIP; less than 0")
+            .key(WEIGHT_RATE_PER_STAR, "0.5", nonNegativeNumber(), "engagement per star of a rating above (or below) the user's mean rating")
+            .key(RATING_PRIOR_MEAN, "3.0", doubleIn(0.5, 5.0), "the mean rating assumed before a user has rated anything")
+            .key(RATING_PRIOR_WEIGHT, "1.0", nonNegativeNumber(), "pseudo-ratings at the prior mean that shrink a user's mean")
+            .build();
+
     public FeatureConfig {
-        positive(HALF_LIFE_MS, halfLifeMs);
-        if (recentWatchesSize < 1 || recentWatchesSize > MAX_RECENT_WATCHES_SIZE) {
-            throw new IllegalArgumentException(RECENT_WATCHES_SIZE + " must be in [1, " + MAX_RECENT_WATCHES_SIZE
-                    + "], got " + recentWatchesSize);
-        }
-        if (allowedLatenessMs < 0) {
-            throw new IllegalArgumentException(ALLOWED_LATENESS_MS + " must not be negative, got " + allowedLatenessMs);
-        }
-        positive(STATE_TTL_MS, stateTtlMs);
-        finite(WEIGHT_COMPLETE, completeWeight);
-        finite(WEIGHT_PROGRESS_FULL, progressFullWeight);
-        finite(WEIGHT_PLAY, playWeight);
-        finite(WEIGHT_SKIP, skipWeight);
-        finite(WEIGHT_RATE_PER_STAR, ratePerStarWeight);
-        finite(RATING_PRIOR_MEAN, ratingPriorMean);
-        finite(RATING_PRIOR_WEIGHT, ratingPriorWeight);
+        requirePositive(HALF_LIFE_MS, halfLifeMs);
+        requireInRange(RECENT_WATCHES_SIZE, recentWatchesSize, 1, MAX_RECENT_WATCHES_SIZE);
+        requireNonNegative(ALLOWED_LATENESS_MS, allowedLatenessMs);
+        requirePositive(STATE_TTL_MS, stateTtlMs);
+        requireFinite(WEIGHT_COMPLETE, completeWeight);
+        requireFinite(WEIGHT_PROGRESS_FULL, progressFullWeight);
+        requireFinite(WEIGHT_PLAY, playWeight);
+        requireFinite(WEIGHT_SKIP, skipWeight);
+        requireFinite(WEIGHT_RATE_PER_STAR, ratePerStarWeight);
+        requireFinite(RATING_PRIOR_MEAN, ratingPriorMean);
+        requireFinite(RATING_PRIOR_WEIGHT, ratingPriorWeight);
         // The ordering is the meaning of the weights: a looser order would silently invert signals.
         if (!(completeWeight >= progressFullWeight)) {
             throw new IllegalArgumentException(WEIGHT_COMPLETE + " (" + completeWeight + ") must be >= "
@@ -91,21 +116,14 @@ public record FeatureConfig(
         if (!(skipWeight < 0)) {
             throw new IllegalArgumentException(WEIGHT_SKIP + " must be negative, got " + skipWeight);
         }
-        if (!(ratePerStarWeight >= 0)) {
-            throw new IllegalArgumentException(WEIGHT_RATE_PER_STAR + " must not be negative, got " + ratePerStarWeight);
-        }
-        if (ratingPriorMean < 0.5 || ratingPriorMean > 5.0) {
-            throw new IllegalArgumentException(RATING_PRIOR_MEAN + " must be in [0.5, 5], got " + ratingPriorMean);
-        }
-        if (ratingPriorWeight < 0) {
-            throw new IllegalArgumentException(RATING_PRIOR_WEIGHT + " must not be negative, got " + ratingPriorWeight);
-        }
+        requireNonNegative(WEIGHT_RATE_PER_STAR, ratePerStarWeight);
+        requireInRange(RATING_PRIOR_MEAN, ratingPriorMean, 0.5, 5.0);
+        requireNonNegative(RATING_PRIOR_WEIGHT, ratingPriorWeight);
     }
 
-    /** The documented defaults: 30-day half-life, 50 recent watches, 1 h lateness, 180-day TTL. */
+    /** The defaults of {@link #SPEC}: 30-day half-life, 50 recent watches, 1 h lateness, 180-day TTL. */
     public static FeatureConfig defaults() {
-        return new FeatureConfig(30 * DAY_MS, 50, 3_600_000L, 180 * DAY_MS,
-                1.0, 0.8, 0.2, -0.5, 0.5, 3.0, 1.0);
+        return fromMap(Map.of());
     }
 
     /**
@@ -113,28 +131,24 @@ public record FeatureConfig(
      * ignored (they belong to other components); unknown keys inside it are rejected.
      */
     public static FeatureConfig fromMap(Map<String, String> settings) {
-        Map<String, String> values = defaults().toMap();
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            if (!e.getKey().startsWith("features.")) {
-                continue;
-            }
-            if (!values.containsKey(e.getKey())) {
-                throw new IllegalArgumentException("unknown configuration key " + e.getKey() + "; known are " + values.keySet());
-            }
-            values.put(e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()).trim());
-        }
+        return from(SPEC.parse(settings.entrySet().stream().filter(e -> e.getKey().startsWith("features."))
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue())))));
+    }
+
+    /** The parameters from a configuration whose spec includes {@link #SPEC}. */
+    public static FeatureConfig from(LayeredConfig c) {
         return new FeatureConfig(
-                parseLong(values, HALF_LIFE_MS),
-                parseInt(values, RECENT_WATCHES_SIZE),
-                parseLong(values, ALLOWED_LATENESS_MS),
-                parseLong(values, STATE_TTL_MS),
-                parseDouble(values, WEIGHT_COMPLETE),
-                parseDouble(values, WEIGHT_PROGRESS_FULL),
-                parseDouble(values, WEIGHT_PLAY),
-                parseDouble(values, WEIGHT_SKIP),
-                parseDouble(values, WEIGHT_RATE_PER_STAR),
-                parseDouble(values, RATING_PRIOR_MEAN),
-                parseDouble(values, RATING_PRIOR_WEIGHT));
+                c.get(HALF_LIFE_MS, Long.class),
+                c.get(RECENT_WATCHES_SIZE, Integer.class),
+                c.get(ALLOWED_LATENESS_MS, Long.class),
+                c.get(STATE_TTL_MS, Long.class),
+                c.get(WEIGHT_COMPLETE, Double.class),
+                c.get(WEIGHT_PROGRESS_FULL, Double.class),
+                c.get(WEIGHT_PLAY, Double.class),
+                c.get(WEIGHT_SKIP, Double.class),
+                c.get(WEIGHT_RATE_PER_STAR, Double.class),
+                c.get(RATING_PRIOR_MEAN, Double.class),
+                c.get(RATING_PRIOR_WEIGHT, Double.class));
     }
 
     /** Every key with its value, in a stable order; {@code fromMap(c.toMap()).equals(c)}. */
@@ -172,17 +186,5 @@ public record FeatureConfig(
     public FeatureConfig withStateTtlMs(long v) {
         return new FeatureConfig(halfLifeMs, recentWatchesSize, allowedLatenessMs, v, completeWeight,
                 progressFullWeight, playWeight, skipWeight, ratePerStarWeight, ratingPriorMean, ratingPriorWeight);
-    }
-
-    private static void positive(String key, long v) {
-        if (v <= 0) {
-            throw new IllegalArgumentException(key + " must be positive, got " + v);
-        }
-    }
-
-    private static void finite(String key, double v) {
-        if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException(key + " must be a finite number, got " + v);
-        }
     }
 }

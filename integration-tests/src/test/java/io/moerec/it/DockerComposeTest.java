@@ -11,7 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.features.FeaturesJob;
-import io.moerec.jobs.features.FeaturesJobConfig;
+import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.moe.streams.ScoringApp;
 import io.moerec.moe.streams.ScoringConfig;
 import java.io.IOException;
@@ -346,9 +346,9 @@ class DockerComposeTest {
         ScoringConfig c = ScoringApp.parseArgs(new String[0], env).orElseThrow();
         // Every variable reached a key: none was ignored and none fell back to a default.
         for (Map.Entry<String, String> e : env.entrySet()) {
-            String key = ScoringConfig.defaults().keySet().stream()
-                    .filter(k -> ScoringConfig.environmentVariable(k).equals(e.getKey())).findFirst().orElseThrow();
-            assertEquals(e.getValue(), ScoringConfig.load(null, env, Map.of()).get(key), e.getKey());
+            String key = ScoringConfig.SPEC.defaults().keySet().stream()
+                    .filter(k -> ScoringConfig.SPEC.environmentVariable(k).equals(e.getKey())).findFirst().orElseThrow();
+            assertEquals(e.getValue(), ScoringConfig.SPEC.layers(null, env, Map.of()).get(key), e.getKey());
         }
 
         assertEquals(internalBootstrap(), c.bootstrapServers());

@@ -25,7 +25,7 @@ import io.moerec.ingest.topic.Topics;
 import io.moerec.it.cluster.FlinkSessionCluster;
 import io.moerec.jobs.broker.KafkaBrokerExtension;
 import io.moerec.jobs.features.FeaturesJob;
-import io.moerec.jobs.features.FeaturesJobConfig;
+import io.moerec.features.flink.FeaturesJobConfig;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -142,7 +142,7 @@ class FeaturesJobOnSessionClusterIT {
         Files.writeString(properties, String.join("\n",
                 FeaturesJobConfig.CHECKPOINT_INTERVAL_MS + "=" + settings.get(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS),
                 FeaturesJobConfig.CHECKPOINT_DIR + "=" + settings.get(FeaturesJobConfig.CHECKPOINT_DIR), ""));
-        Map<String, String> environment = Map.of(FeaturesJobConfig.environmentVariable(FeaturesJobConfig.BOOTSTRAP_SERVERS),
+        Map<String, String> environment = Map.of(FeaturesJobConfig.SPEC.environmentVariable(FeaturesJobConfig.BOOTSTRAP_SERVERS),
                 settings.get(FeaturesJobConfig.BOOTSTRAP_SERVERS));
         List<String> programArgs = new ArrayList<>(List.of("--config", properties.toString()));
         settings.forEach((k, v) -> {

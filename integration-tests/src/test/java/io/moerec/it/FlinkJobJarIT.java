@@ -22,7 +22,7 @@ class FlinkJobJarIT {
 
     static final List<String> MUST_HAVE = List.of(
             "io/moerec/jobs/features/FeaturesJob.class",
-            "io/moerec/jobs/features/FeaturesJobConfig.class",
+            "io/moerec/features/flink/FeaturesJobConfig.class",
             "io/moerec/ingest/config/LayeredConfig.class",
             "io/moerec/features/flink/FeaturesPipeline.class",
             "io/moerec/features/PreferenceFeatureLogic.class",

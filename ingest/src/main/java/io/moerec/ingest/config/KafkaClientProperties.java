@@ -31,7 +31,7 @@ import org.apache.kafka.common.security.JaasContext;
 public final class KafkaClientProperties {
 
     /** What a secret value is printed as. */
-    public static final String MASK = "[hidden]";
+    public static final String MASK = LayeredConfig.MASK;
 
     private static final List<ConfigDef> CLIENT_DEFS =
             List.of(ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef());

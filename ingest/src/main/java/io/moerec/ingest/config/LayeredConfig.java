@@ -1,48 +1,37 @@
 package io.moerec.ingest.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
- * The configuration layers shared by the entry points (the features job, {@code MOEREC_FEATURES_*};
- * the scoring app, {@code MOEREC_SCORING_*}), in rising precedence: a properties file, environment
- * variables named after the keys, explicit {@code -s key=value} settings. Defaults and validation
- * stay with each entry point's configuration class. No Flink and no Kafka here: both shaded jars take
- * this class.
+ * An app's validated configuration, built by its {@link ConfigSpec} from four layers in rising
+ * precedence: the defaults, a properties file, environment variables named after the keys
+ * ({@link #environmentVariable}), explicit {@code -s key=value} settings. Holds each declared key's
+ * parsed value ({@link #get}) and the pass-through keys of each family as text ({@link #family}).
+ * Immutable; {@link #toString()} masks secret values, so it is safe to log.
  */
 public final class LayeredConfig {
 
-    private LayeredConfig() {
-    }
+    /** What a secret value is printed as. */
+    public static final String MASK = "[hidden]";
 
-    /**
-     * The settings from, in rising precedence: a properties file (may be null), the environment
-     * variables of {@code prefix} ({@link #fromEnvironment}) and {@code overrides}.
-     */
-    public static Map<String, String> load(Path propertiesFile, Map<String, String> environment, String prefix,
-                                           Set<String> knownKeys, Map<String, String> overrides) throws IOException {
-        Map<String, String> m = new LinkedHashMap<>();
-        if (propertiesFile != null) {
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
-                p.load(r);
-            }
-            for (String k : p.stringPropertyNames()) {
-                m.put(k, p.getProperty(k));
-            }
-        }
-        m.putAll(fromEnvironment(environment, prefix, knownKeys));
-        m.putAll(overrides);
-        return m;
+    private final ConfigSpec spec;
+    private final Map<String, String> text;
+    private final Map<String, Object> values;
+    private final Map<String, Map<String, String>> families;
+
+    LayeredConfig(ConfigSpec spec, Map<String, String> text, Map<String, Object> values,
+                  Map<String, Map<String, String>> families) {
+        this.spec = spec;
+        this.text = Collections.unmodifiableMap(new LinkedHashMap<>(text));
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values)); // may hold null: an unset optional key
+        Map<String, Map<String, String>> f = new LinkedHashMap<>();
+        families.forEach((prefix, m) -> f.put(prefix, Collections.unmodifiableMap(new TreeMap<>(m))));
+        this.families = Collections.unmodifiableMap(f);
     }
 
     /**
@@ -54,28 +43,58 @@ public final class LayeredConfig {
         return prefix + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    /**
-     * The settings given by the variables of {@code prefix} named as {@link #environmentVariable}. A
-     * variable with the prefix that names none of {@code knownKeys} fails, naming the variable, so that
-     * a typo does not silently leave a default in place; variables without the prefix are ignored.
-     */
-    public static Map<String, String> fromEnvironment(Map<String, String> environment, String prefix, Set<String> knownKeys) {
-        Map<String, String> keyOfVariable = new LinkedHashMap<>();
-        for (String key : knownKeys) {
-            keyOfVariable.put(environmentVariable(prefix, key), key);
+    public ConfigSpec spec() {
+        return spec;
+    }
+
+    /** The parsed value of a declared key (null for an optional key left unset). */
+    public <T> T get(String key, Class<T> type) {
+        if (!values.containsKey(key)) {
+            throw new IllegalArgumentException("not a declared key: " + key);
         }
-        Map<String, String> m = new TreeMap<>();
-        for (Map.Entry<String, String> e : environment.entrySet()) {
-            if (!e.getKey().startsWith(prefix)) {
-                continue;
-            }
-            String key = keyOfVariable.get(e.getKey());
-            if (key == null) {
-                throw new IllegalArgumentException("unknown environment variable " + e.getKey() + "; known are "
-                        + keyOfVariable.keySet());
-            }
-            m.put(key, e.getValue());
+        return type.cast(values.get(key));
+    }
+
+    /** A declared key's value as text (trimmed; the default when not given). */
+    public String text(String key) {
+        String v = text.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("not a declared key: " + key);
+        }
+        return v;
+    }
+
+    /** The keys given under a family's prefix, without the prefix, in name order. */
+    public Map<String, String> family(String prefix) {
+        Map<String, String> m = families.get(prefix);
+        if (m == null) {
+            throw new IllegalArgumentException("not a declared prefix: " + prefix);
         }
         return m;
+    }
+
+    /** Every key with its value as text, the family keys with their prefix: unmasked, not for logs. */
+    public Map<String, String> toMap() {
+        Map<String, String> m = new LinkedHashMap<>(text);
+        families.forEach((prefix, f) -> f.forEach((k, v) -> m.put(prefix + k, v)));
+        return m;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LayeredConfig c && c.spec == spec && c.toMap().equals(toMap());
+    }
+
+    @Override
+    public int hashCode() {
+        return toMap().hashCode();
+    }
+
+    /** {@code {key=value, ...}} with secret values as {@value #MASK}. */
+    @Override
+    public String toString() {
+        StringJoiner j = new StringJoiner(", ", "{", "}");
+        toMap().forEach((k, v) -> j.add(k + "=" + (spec.isSecret(k) ? MASK : v)));
+        return j.toString();
     }
 }

@@ -1,6 +1,6 @@
 /**
- * Configuration shared by every app: typed, validated reads of key-value settings, the layering of
- * a properties file, environment variables and explicit settings, Kafka client properties passed
- * through (validated and masked), and the start-up check that the cluster is reachable with them.
+ * Configuration shared by every app: one key spec per app ({@link io.moerec.ingest.config.ConfigSpec})
+ * that builds the layered, validated configuration ({@link io.moerec.ingest.config.LayeredConfig}) and
+ * the reference table, the shared value checks, and the Kafka client settings with their start-up check.
  */
 package io.moerec.ingest.config;

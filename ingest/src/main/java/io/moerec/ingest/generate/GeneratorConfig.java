@@ -1,5 +1,7 @@
 package io.moerec.ingest.generate;
 
+import static io.moerec.ingest.config.ConfigValues.requireInRange;
+
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.json.EventRules;
 import java.time.Instant;
@@ -48,10 +50,7 @@ public final class GeneratorConfig {
         this.seed = b.seed;
         this.users = checkInt("users", b.users, 1, MAX_USERS);
         this.movies = checkInt("movies", b.movies, Genre.COUNT, MAX_MOVIES);
-        if (b.targetEvents < 1 || b.targetEvents > MAX_TARGET_EVENTS) {
-            throw new IllegalArgumentException("targetEvents must be between 1 and " + MAX_TARGET_EVENTS + ", got " + b.targetEvents);
-        }
-        this.targetEvents = b.targetEvents;
+        this.targetEvents = requireInRange("targetEvents", b.targetEvents, 1, MAX_TARGET_EVENTS);
         this.tasteClusters = checkInt("tasteClusters", b.tasteClusters, 1, MAX_TASTE_CLUSTERS);
         if (tasteClusters > users) {
             throw new IllegalArgumentException("tasteClusters must not exceed users (" + users + "), got " + tasteClusters
@@ -69,23 +68,13 @@ public final class GeneratorConfig {
                     + " and " + Instant.ofEpochMilli(lastAllowed) + " (twice spanDays before 2100), got " + b.start);
         }
         this.start = b.start;
-        this.zipfExponent = checkDouble("zipfExponent", b.zipfExponent, 0.0, 3.0);
-        this.onTasteShare = checkDouble("onTasteShare", b.onTasteShare, 0.0, 1.0);
-        this.meanMoviesPerSession = checkDouble("meanMoviesPerSession", b.meanMoviesPerSession, 1.0, 50.0);
+        this.zipfExponent = requireInRange("zipfExponent", b.zipfExponent, 0.0, 3.0);
+        this.onTasteShare = requireInRange("onTasteShare", b.onTasteShare, 0.0, 1.0);
+        this.meanMoviesPerSession = requireInRange("meanMoviesPerSession", b.meanMoviesPerSession, 1.0, 50.0);
     }
 
     private static int checkInt(String field, int v, int min, int max) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ", got " + v);
-        }
-        return v;
-    }
-
-    private static double checkDouble(String field, double v, double min, double max) {
-        if (!(v >= min && v <= max)) { // also catches NaN
-            throw new IllegalArgumentException(field + " must be between " + min + " and " + max + ", got " + v);
-        }
-        return v;
+        return (int) requireInRange(field, v, min, max);
     }
 
     public static GeneratorConfig defaults() {

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.moerec.ingest.config.ConfigValues;
+import io.moerec.ingest.config.ValueParser;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -42,6 +44,12 @@ public final class StrictJson {
                     + "] bytes, got " + value);
         }
         return (int) value;
+    }
+
+    /** {@link #recordLimit} as the parser of a configuration key: a whole number of bytes. */
+    public static ValueParser<Integer> recordLimitParser() {
+        return ValueParser.allowing(MIN_RECORD_LIMIT + " to " + MAX_RECORD_LIMIT,
+                (key, value) -> recordLimit(key, ConfigValues.parseLong(key, value)));
     }
 
     static final JsonFactory FACTORY = new JsonFactoryBuilder()

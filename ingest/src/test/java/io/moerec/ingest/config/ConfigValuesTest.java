@@ -33,4 +33,23 @@ class ConfigValuesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigValues.parseLong(Map.of("n", "x"), "n"));
         assertTrue(e.getMessage().startsWith("n must be an integer"), e.getMessage());
     }
+
+    @Test
+    void sharedChecksNameTheKeyAndShowTheValue() {
+        assertEquals(5, ConfigValues.requireInRange("k", 5, 1, 10));
+        assertEquals("k must be in [1, 10], got 11", assertThrows(IllegalArgumentException.class,
+                () -> ConfigValues.requireInRange("k", 11, 1, 10)).getMessage());
+        assertEquals("r must be in [0.05, 0.9], got NaN", assertThrows(IllegalArgumentException.class,
+                () -> ConfigValues.requireInRange("r", Double.NaN, 0.05, 0.9)).getMessage());
+        assertEquals("k must be positive, got 0", assertThrows(IllegalArgumentException.class,
+                () -> ConfigValues.requirePositive("k", 0)).getMessage());
+        assertEquals("k must not be negative, got -1", assertThrows(IllegalArgumentException.class,
+                () -> ConfigValues.requireNonNegative("k", -1)).getMessage());
+        assertEquals("k must be at least 100, got 99", assertThrows(IllegalArgumentException.class,
+                () -> ConfigValues.requireAtLeast("k", 99, 100)).getMessage());
+        assertEquals("w must be a finite number, got Infinity", assertThrows(IllegalArgumentException.class,
+                () -> ConfigValues.requireFinite("w", Double.POSITIVE_INFINITY)).getMessage());
+        assertEquals("k is required", assertThrows(IllegalArgumentException.class,
+                () -> ConfigValues.requireNonBlank("k", " ")).getMessage());
+    }
 }

@@ -5,7 +5,7 @@ import io.moerec.ingest.replay.ReplaySummary;
 import io.moerec.ingest.replay.Replayer;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.source.EventTimeSlice;
-import io.moerec.jobs.features.FeaturesJobConfig;
+import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.jobs.pipeline.HistoryCut;
 import io.moerec.jobs.pipeline.LivePipeline;
 import io.moerec.jobs.pipeline.ModelCache;

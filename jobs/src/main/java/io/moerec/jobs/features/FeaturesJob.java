@@ -1,5 +1,6 @@
 package io.moerec.jobs.features;
 
+import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.features.flink.FeaturesPipeline;
 import io.moerec.features.flink.KafkaConnectors;
 import io.moerec.ingest.config.KafkaAccessCheck;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Option;
  * </pre>
  */
 @Command(name = "features-job", mixinStandardHelpOptions = true,
-        description = "The Flink job that keeps users' preference features (viewing-events + movies -> user-features).")
+        description = "The Flink job that keeps users' preference features (viewing-events + movies -> user-features). "
+                + "Keys: see features/CONFIGURATION.md; each also as MOEREC_FEATURES_<KEY> (upper case, . and - as _); "
+                + "precedence file < environment < -s.")
 public final class FeaturesJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
@@ -36,7 +39,7 @@ public final class FeaturesJob {
     @Option(names = "--config", description = "a properties file of configuration keys")
     Path configFile;
 
-    @Option(names = {"-s", "--set"}, description = "key=value, overrides the file (repeatable)")
+    @Option(names = {"-s", "--set"}, description = "key=value, overrides the file and MOEREC_FEATURES_* variables (repeatable)")
     Map<String, String> settings = new LinkedHashMap<>();
 
     public static void main(String[] args) throws Exception {
@@ -61,7 +64,7 @@ public final class FeaturesJob {
 
     /**
      * Reads the command line ({@code --config file -s key=value ...}) and the environment
-     * ({@link FeaturesJobConfig#fromEnvironment}) exactly as {@link #main} does and validates the
+     * ({@link FeaturesJobConfig#load}) exactly as {@link #main} does and validates the
      * result; empty when usage or version help was asked for (and printed). A bad argument, key or
      * value throws {@link IllegalArgumentException} naming it.
      */
@@ -79,7 +82,7 @@ public final class FeaturesJob {
         if (CommandLine.printHelpIfRequested(parsed)) {
             return Optional.empty();
         }
-        return Optional.of(FeaturesJobConfig.fromMap(FeaturesJobConfig.load(cli.configFile, environment, cli.settings)));
+        return Optional.of(FeaturesJobConfig.load(cli.configFile, environment, cli.settings));
     }
 
     /**

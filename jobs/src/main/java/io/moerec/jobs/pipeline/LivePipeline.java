@@ -4,7 +4,7 @@ import io.moerec.jobs.net.LoopbackPorts;
 
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.features.FeaturesJob;
-import io.moerec.jobs.features.FeaturesJobConfig;
+import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.jobs.process.ChildJvm;
 import io.moerec.moe.streams.ScoringApp;
 import io.moerec.moe.streams.ScoringConfig;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.jobs.features.FeaturesJob;
-import io.moerec.jobs.features.FeaturesJobConfig;
+import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.moe.streams.ScoringApp;
 import io.moerec.moe.streams.ScoringConfig;
 import java.io.ByteArrayOutputStream;
@@ -35,8 +35,8 @@ class SecretsStayHiddenTest {
 
     @Test
     void featuresJobTakesKafkaSettingsFromFileEnvironmentAndFlagsAndMasksThem() throws Exception {
-        Map<String, String> env = Map.of(FeaturesJobConfig.environmentVariable("kafka.sasl.jaas.config"), JAAS);
-        assertEquals("MOEREC_FEATURES_KAFKA_SASL_JAAS_CONFIG", FeaturesJobConfig.environmentVariable("kafka.sasl.jaas.config"));
+        Map<String, String> env = Map.of(FeaturesJobConfig.SPEC.environmentVariable("kafka.sasl.jaas.config"), JAAS);
+        assertEquals("MOEREC_FEATURES_KAFKA_SASL_JAAS_CONFIG", FeaturesJobConfig.SPEC.environmentVariable("kafka.sasl.jaas.config"));
         FeaturesJobConfig c = FeaturesJob.parseArgs(new String[] {"-s", "bootstrap.servers=h:9093",
                 "-s", "kafka.security.protocol=SASL_PLAINTEXT", "-s", "kafka.sasl.mechanism=PLAIN"}, env).orElseThrow();
         assertEquals(Map.of("bootstrap.servers", "h:9093", "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
@@ -54,8 +54,8 @@ class SecretsStayHiddenTest {
 
     @Test
     void scoringAppPassesSecuritySettingsToEveryClientAndMasksThem() throws Exception {
-        Map<String, String> env = Map.of(ScoringConfig.environmentVariable("streams.sasl.jaas.config"), JAAS);
-        assertEquals("MOEREC_SCORING_STREAMS_SASL_JAAS_CONFIG", ScoringConfig.environmentVariable("streams.sasl.jaas.config"));
+        Map<String, String> env = Map.of(ScoringConfig.SPEC.environmentVariable("streams.sasl.jaas.config"), JAAS);
+        assertEquals("MOEREC_SCORING_STREAMS_SASL_JAAS_CONFIG", ScoringConfig.SPEC.environmentVariable("streams.sasl.jaas.config"));
         ScoringConfig c = ScoringApp.parseArgs(new String[] {"-s", "bootstrap.servers=h:9093", "-s", "model.path=/m",
                 "-s", "streams.security.protocol=SASL_PLAINTEXT", "-s", "streams.sasl.mechanism=PLAIN",
                 "-s", "streams.commit.interval.ms=100"}, env).orElseThrow();
@@ -103,7 +103,7 @@ class SecretsStayHiddenTest {
 
     @Test
     void everyEnvironmentVariableNamesOneKey() {
-        for (Set<String> keys : java.util.List.of(FeaturesJobConfig.knownKeys(), ScoringConfig.environmentKeys())) {
+        for (Set<String> keys : java.util.List.of(FeaturesJobConfig.SPEC.environmentKeys(), ScoringConfig.SPEC.environmentKeys())) {
             Set<String> vars = new HashSet<>();
             for (String k : keys) {
                 assertTrue(vars.add(io.moerec.ingest.config.LayeredConfig.environmentVariable("P_", k)), "two keys share a variable: " + k);
@@ -126,7 +126,7 @@ class SecretsStayHiddenTest {
         MoerecCliTest.Run replayHelp = MoerecCliTest.run("replay", "--help");
         assertTrue(replayHelp.out().contains("--kafka-config") && replayHelp.out().contains("--kafka-property"), replayHelp.out());
         String featuresHelp = stdout(() -> FeaturesJob.parseArgs(new String[] {"-s", "kafka.sasl.jaas.config=" + JAAS, "--help"},
-                Map.of(FeaturesJobConfig.environmentVariable("kafka.ssl.key.password"), SECRET)));
+                Map.of(FeaturesJobConfig.SPEC.environmentVariable("kafka.ssl.key.password"), SECRET)));
         String scoringHelp = stdout(() -> ScoringApp.parseArgs(new String[] {"-s", "streams.sasl.jaas.config=" + JAAS, "--help"},
                 Map.of()));
         for (String help : new String[] {featuresHelp, scoringHelp}) {

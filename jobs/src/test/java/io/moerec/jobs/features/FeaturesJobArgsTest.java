@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.features.FeatureConfig;
+import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.features.flink.FeaturesPipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +33,12 @@ class FeaturesJobArgsTest {
 
     @Test
     void everyKnownKeyHasOneVariable() {
-        assertEquals("MOEREC_FEATURES_BOOTSTRAP_SERVERS", FeaturesJobConfig.environmentVariable(FeaturesJobConfig.BOOTSTRAP_SERVERS));
-        assertEquals("MOEREC_FEATURES_TOPIC_VIEWING_EVENTS", FeaturesJobConfig.environmentVariable(FeaturesJobConfig.TOPIC_EVENTS));
-        assertTrue(FeaturesJobConfig.knownKeys().contains(FeatureConfig.RATING_PRIOR_WEIGHT));
-        assertTrue(FeaturesJobConfig.knownKeys().contains(FeaturesPipelineConfig.CATALOG_SETTLE_MS));
-        assertEquals(FeaturesJobConfig.knownKeys().size(),
-                FeaturesJobConfig.knownKeys().stream().map(FeaturesJobConfig::environmentVariable).distinct().count(),
+        assertEquals("MOEREC_FEATURES_BOOTSTRAP_SERVERS", FeaturesJobConfig.SPEC.environmentVariable(FeaturesJobConfig.BOOTSTRAP_SERVERS));
+        assertEquals("MOEREC_FEATURES_TOPIC_VIEWING_EVENTS", FeaturesJobConfig.SPEC.environmentVariable(FeaturesJobConfig.TOPIC_EVENTS));
+        assertTrue(FeaturesJobConfig.SPEC.environmentKeys().contains(FeatureConfig.RATING_PRIOR_WEIGHT));
+        assertTrue(FeaturesJobConfig.SPEC.environmentKeys().contains(FeaturesPipelineConfig.CATALOG_SETTLE_MS));
+        assertEquals(FeaturesJobConfig.SPEC.environmentKeys().size(),
+                FeaturesJobConfig.SPEC.environmentKeys().stream().map(FeaturesJobConfig.SPEC::environmentVariable).distinct().count(),
                 "no two keys share a variable");
     }
 

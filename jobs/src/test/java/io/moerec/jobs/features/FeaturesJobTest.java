@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.features.FeatureConfig;
+import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.features.flink.FeaturesPipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -184,13 +184,13 @@ public final class ScoringApp implements AutoCloseable {
          * {@code environment} and {@code -s} (in rising precedence); a bad key, variable or value fails naming it.
          */
         public ScoringConfig config(Map<String, String> environment) throws IOException {
-            return ScoringConfig.fromMap(ScoringConfig.load(configFile, environment, settings));
+            return ScoringConfig.load(configFile, environment, settings);
         }
     }
 
     /** {@link #main}'s command: the {@link Options} and {@code --help}/{@code --version}. */
     @Command(name = "scoring-app", mixinStandardHelpOptions = true,
-            description = "The Kafka Streams scoring app (MoE, HTTP look-up). Keys: see moe-scoring/SCORING.md; each also as "
+            description = "The Kafka Streams scoring app (MoE, HTTP look-up). Keys: see moe-scoring/CONFIGURATION.md; each also as "
                     + "MOEREC_SCORING_<KEY> (upper case, . and - as _); precedence file < environment < -s.")
     static final class Cli {
         @Mixin

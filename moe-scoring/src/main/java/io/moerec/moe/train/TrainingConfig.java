@@ -4,6 +4,10 @@ import static io.moerec.ingest.config.ConfigValues.parseBoolean;
 import static io.moerec.ingest.config.ConfigValues.parseDouble;
 import static io.moerec.ingest.config.ConfigValues.parseInt;
 import static io.moerec.ingest.config.ConfigValues.parseLong;
+import static io.moerec.ingest.config.ConfigValues.require;
+import static io.moerec.ingest.config.ConfigValues.requireAtLeast;
+import static io.moerec.ingest.config.ConfigValues.requireInRange;
+import static io.moerec.ingest.config.ConfigValues.requireNonNegative;
 
 import io.moerec.features.FeatureConfig;
 import io.moerec.moe.model.ExpertHyperParameters;
@@ -63,28 +67,22 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
     public TrainingConfig {
         Objects.requireNonNull(expert, "expert");
         Objects.requireNonNull(features, "features");
-        check(topK >= 1 && topK <= io.moerec.ingest.domain.Genre.COUNT, "train.topK", topK);
-        check(negativesPerPositive >= 1, "train.negativesPerPositive", negativesPerPositive);
-        check(popularityExponent >= 0 && popularityExponent <= 2, "train.popularityExponent", popularityExponent);
-        check(gateEpochs >= 1, "train.gateEpochs", gateEpochs);
-        check(gateLearningRate > 0, "train.gateLearningRate", gateLearningRate);
-        check(eigenRank >= 1 && eigenRank <= io.moerec.moe.model.UserVector.DIM, "train.eigenRank", eigenRank);
-        check(balancedRate > 0, "train.balancedRate", balancedRate);
-        check(balancedBatch >= 1, "train.balancedBatch", balancedBatch);
-        check(balancedUpdates >= 0, "train.balancedUpdates", balancedUpdates);
-        check(minPositivesPerExpert >= 1, "train.minPositivesPerExpert", minPositivesPerExpert);
-        check(maxPositivesPerExpert >= minPositivesPerExpert, "train.maxPositivesPerExpert", maxPositivesPerExpert);
-        check(gateLift >= 0 && gateLift <= 2, "train.gateLift", gateLift);
-        check(sharedWeight >= 0 && sharedWeight <= 100, "train.sharedWeight", sharedWeight);
-        check(softExperts >= 0 && softExperts <= 18, "train.softExperts", softExperts);
-        check(!residualExperts || expert.kind() == ExpertKind.LINEAR, "train.residualExperts (needs expert.kind LINEAR)",
-                residualExperts);
-    }
-
-    private static void check(boolean ok, String key, Object value) {
-        if (!ok) {
-            throw new IllegalArgumentException("invalid " + key + ": " + value);
-        }
+        requireInRange("train.topK", topK, 1, io.moerec.ingest.domain.Genre.COUNT);
+        requireAtLeast("train.negativesPerPositive", negativesPerPositive, 1);
+        requireInRange("train.popularityExponent", popularityExponent, 0, 2);
+        requireAtLeast("train.gateEpochs", gateEpochs, 1);
+        require(gateLearningRate > 0, "train.gateLearningRate", "must be positive", gateLearningRate);
+        requireInRange("train.eigenRank", eigenRank, 1, io.moerec.moe.model.UserVector.DIM);
+        require(balancedRate > 0, "train.balancedRate", "must be positive", balancedRate);
+        requireAtLeast("train.balancedBatch", balancedBatch, 1);
+        requireNonNegative("train.balancedUpdates", balancedUpdates);
+        requireAtLeast("train.minPositivesPerExpert", minPositivesPerExpert, 1);
+        requireAtLeast("train.maxPositivesPerExpert", maxPositivesPerExpert, minPositivesPerExpert);
+        requireInRange("train.gateLift", gateLift, 0, 2);
+        requireInRange("train.sharedWeight", sharedWeight, 0, 100);
+        requireInRange("train.softExperts", softExperts, 0, 18);
+        require(!residualExperts || expert.kind() == ExpertKind.LINEAR, "train.residualExperts",
+                "needs expert.kind LINEAR", "expert.kind " + expert.kind());
     }
 
     /**
@@ -175,8 +173,6 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
     }
 
     // Each value is parsed on its own so that the message names the key at fault.
-
-
 
     /** With genre experts trained as residuals on the shared expert (or not). */
     public TrainingConfig withResidualExperts(boolean r) {

@@ -31,10 +31,10 @@ class ScoringAppArgsTest {
 
     @Test
     void everyKeyHasOneVariable() {
-        assertEquals("MOEREC_SCORING_BOOTSTRAP_SERVERS", ScoringConfig.environmentVariable(ScoringConfig.BOOTSTRAP_SERVERS));
-        assertEquals("MOEREC_SCORING_MODEL_WATCH_INTERVAL_MS", ScoringConfig.environmentVariable(ScoringConfig.MODEL_WATCH_INTERVAL_MS));
-        assertEquals(ScoringConfig.defaults().size(),
-                ScoringConfig.defaults().keySet().stream().map(ScoringConfig::environmentVariable).distinct().count(),
+        assertEquals("MOEREC_SCORING_BOOTSTRAP_SERVERS", ScoringConfig.SPEC.environmentVariable(ScoringConfig.BOOTSTRAP_SERVERS));
+        assertEquals("MOEREC_SCORING_MODEL_WATCH_INTERVAL_MS", ScoringConfig.SPEC.environmentVariable(ScoringConfig.MODEL_WATCH_INTERVAL_MS));
+        assertEquals(ScoringConfig.SPEC.defaults().size(),
+                ScoringConfig.SPEC.defaults().keySet().stream().map(ScoringConfig.SPEC::environmentVariable).distinct().count(),
                 "no two keys share a variable");
     }
 

@@ -44,7 +44,7 @@ class ScoringConfigTest {
     void aFileWithOverridesAndStreamsPassThrough(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("scoring.properties");
         Files.writeString(f, "bootstrap.servers=broker:9092\nmodel.path=/m\nnum.stream.threads=4\nrouter=balanced\n");
-        ScoringConfig c = ScoringConfig.fromMap(ScoringConfig.load(f, Map.of("num.stream.threads", "2", "streams.linger.ms", "5")));
+        ScoringConfig c = ScoringConfig.load(f, Map.of(), Map.of("num.stream.threads", "2", "streams.linger.ms", "5"));
         assertEquals(2, c.streamThreads());
         assertEquals(RouterKind.BALANCED, c.router());
         assertEquals("5", c.streamsProperties(1).get("linger.ms"));

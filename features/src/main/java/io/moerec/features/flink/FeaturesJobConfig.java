@@ -1,0 +1,350 @@
+package io.moerec.features.flink;
+
+import static io.moerec.ingest.config.ValueParser.bool;
+import static io.moerec.ingest.config.ValueParser.intIn;
+import static io.moerec.ingest.config.ValueParser.longIn;
+import static io.moerec.ingest.config.ValueParser.millisAtLeast;
+import static io.moerec.ingest.config.ValueParser.oneOf;
+import static io.moerec.ingest.config.ValueParser.required;
+
+import io.moerec.ingest.config.ConfigKey;
+import io.moerec.ingest.config.ConfigSpec;
+import io.moerec.ingest.config.ConfigValues;
+import io.moerec.ingest.config.KafkaClientProperties;
+import io.moerec.ingest.config.LayeredConfig;
+import io.moerec.ingest.config.ValueParser;
+import io.moerec.ingest.topic.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+
+/**
+ * Everything the features job needs to start, validated when built: a bad or missing value fails at
+ * start-up with its key in the message. Every key is declared once in {@link #SPEC} (default,
+ * description, validator; features/CONFIGURATION.md is generated from it): the job's own, the
+ * pipeline's {@code stream.*} and the feature logic's {@code features.*} keys
+ * ({@link FeaturesPipelineConfig}), and {@code kafka.<client property>} (for example
+ * {@code kafka.security.protocol=SASL_SSL}, {@code kafka.sasl.jaas.config=...}), handed to every
+ * Kafka client of the job (sources, sinks and the start-up check) and validated by
+ * {@link KafkaClientProperties}. Each key can also be set by an environment variable
+ * ({@link ConfigSpec#environmentVariable}); precedence, lowest first: defaults, properties file, environment,
+ * {@code -s key=value}. {@link #toString()} masks secret values.
+ */
+public final class FeaturesJobConfig {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String TOPIC_EVENTS = "topic.viewing-events";
+    public static final String TOPIC_MOVIES = "topic.movies";
+    public static final String TOPIC_FEATURES = "topic.user-features";
+    public static final String TOPIC_LATE = "topic.viewing-events-late";
+    public static final String TOPIC_DLQ = "topic.viewing-events-dlq";
+    public static final String GROUP_ID = "group.id";
+    public static final String PARALLELISM = "parallelism";
+    public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval-ms";
+    public static final String CHECKPOINT_DIR = "checkpoint.dir";
+    public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
+    public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout-ms";
+    public static final String START = "start";
+    public static final String RESTORE = "restore";
+
+    /** {@value #RESTORE} value: start without state (the default). */
+    public static final String RESTORE_NONE = "none";
+    /**
+     * {@value #RESTORE} value: resume from the newest retained checkpoint under {@value #CHECKPOINT_DIR}
+     * (any job's; a {@code file:} URI only), or start without state if there is none.
+     */
+    public static final String RESTORE_LATEST = "latest";
+    public static final String KAFKA_CHECK_TIMEOUT_MS = "startup.kafka-check-timeout-ms";
+    /**
+     * Two-level RocksDB index and filters (true by default): without them a job with about a million
+     * users slowed to a few hundred events/s, see {@link FlinkSettings#rocksDbReadPath}.
+     */
+    public static final String ROCKSDB_PARTITIONED_INDEX_FILTERS = "state.rocksdb.partitioned-index-filters";
+    /** A RocksDB bloom filter per file (true by default), see {@link FlinkSettings#rocksDbReadPath}. */
+    public static final String ROCKSDB_BLOOM_FILTER = "state.rocksdb.bloom-filter";
+    /** Prefix of Kafka client properties passed to every client of the job. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    /** Prefix of the environment variables that set the job's keys. */
+    public static final String ENV_PREFIX = "MOEREC_FEATURES_";
+
+    /** Client settings the job derives from its own keys; {@code kafka.<name>} for these is refused. */
+    static final Map<String, String> OWNED_KAFKA_PROPERTIES = Map.of(
+            "bootstrap.servers", BOOTSTRAP_SERVERS,
+            "group.id", GROUP_ID,
+            "transactional.id", TRANSACTIONAL_ID_PREFIX,
+            "transaction.timeout.ms", TRANSACTION_TIMEOUT_MS,
+            "isolation.level", "nothing (the job reads read_committed)",
+            "key.serializer", "nothing (the job's serializers)",
+            "value.serializer", "nothing (the job's serializers)",
+            "key.deserializer", "nothing (the job's deserializers)",
+            "value.deserializer", "nothing (the job's deserializers)");
+
+    /** The broker's default {@code transaction.max.timeout.ms}: a longer producer timeout is refused. */
+    public static final long MAX_TRANSACTION_TIMEOUT_MS = 15 * 60 * 1000L;
+
+    /** A checkpoint directory: a URI, since Flink takes any file system's. */
+    private static final ValueParser<String> CHECKPOINT_URI = ValueParser.allowing("a URI, e.g. `file:///var/lib/moerec/checkpoints`",
+            (key, value) -> {
+                ConfigValues.requireNonBlank(key, value);
+                ConfigValues.require(value.contains(":/"), key, "must be a URI such as file:///var/lib/moerec/checkpoints", value);
+                return value;
+            });
+
+    /** Every key of the job, declared once: the single place of defaults and their descriptions. */
+    public static final ConfigSpec SPEC = ConfigSpec.builder()
+            .environmentPrefix(ENV_PREFIX)
+            .required(BOOTSTRAP_SERVERS, required(), "Kafka brokers, `host:port[,host:port...]`")
+            .key(TOPIC_EVENTS, Topics.VIEWING_EVENTS.name(), required(), "topic of the viewing events (input)")
+            .key(TOPIC_MOVIES, Topics.MOVIES.name(), required(), "the compacted movie catalog (input, broadcast)")
+            .key(TOPIC_FEATURES, Topics.USER_FEATURES.name(), required(), "topic of the users' preference features (output)")
+            .key(TOPIC_LATE, Topics.VIEWING_EVENTS_LATE.name(), required(), "topic of the late events (output)")
+            .key(TOPIC_DLQ, Topics.VIEWING_EVENTS_DLQ.name(), required(), "dead-letter topic of undecodable events (output)")
+            .key(GROUP_ID, "moerec-features", required(),
+                    "consumer group of the events source (the catalog source uses `<group.id>-catalog`); unique per deployment")
+            .key(PARALLELISM, "1", intIn(1, 1024), "parallelism of the job's operators")
+            .key(CHECKPOINT_INTERVAL_MS, "10000", millisAtLeast(100),
+                    "exactly-once checkpoint interval, ms; output becomes visible to read_committed consumers at each checkpoint")
+            .key(ConfigKey.of(CHECKPOINT_DIR, Path.of(System.getProperty("java.io.tmpdir"), "moerec", "checkpoints").toUri().toString(),
+                    CHECKPOINT_URI, "where checkpoints are kept (retained on cancellation)")
+                    .showingDefault("file://<java.io.tmpdir>/moerec/checkpoints/"))
+            .key(TRANSACTIONAL_ID_PREFIX, "moerec-features", required(),
+                    "prefix of the sinks' transactional ids; unique per deployment, kept across a restore")
+            .key(TRANSACTION_TIMEOUT_MS, Long.toString(MAX_TRANSACTION_TIMEOUT_MS),
+                    ValueParser.allowing("at most " + MAX_TRANSACTION_TIMEOUT_MS + ", at least twice `checkpoint.interval-ms`",
+                            (key, value) -> {
+                                long v = ConfigValues.parseLong(key, value);
+                                ConfigValues.require(v <= MAX_TRANSACTION_TIMEOUT_MS, key, "must be at most "
+                                        + MAX_TRANSACTION_TIMEOUT_MS + " (the broker's default transaction.max.timeout.ms)", v);
+                                return v;
+                            }),
+                    "the sinks' Kafka transaction timeout, ms (the broker's default cap is 15 min)")
+            .key(START, "earliest", oneOf("earliest", "latest"), "where the events source starts without a restored state")
+            .key(RESTORE, RESTORE_NONE, ValueParser.allowing("`none`, `latest` or a path", required()),
+                    "the state to start from: none; `latest` = the newest retained checkpoint under a `file:` `checkpoint.dir`"
+                    + " (or none if there is none); or a checkpoint or savepoint path")
+            .key(KAFKA_CHECK_TIMEOUT_MS, "30000", longIn(0, 600_000, "0 = no check"),
+                    "before starting, one admin request with the job's Kafka settings must answer within this many ms")
+            .key(ROCKSDB_PARTITIONED_INDEX_FILTERS, "true", bool(),
+                    "two-level RocksDB index and filters (without them a job with a million users slowed to a few hundred events/s)")
+            .key(ROCKSDB_BLOOM_FILTER, "true", bool(), "a RocksDB bloom filter per file")
+            .include(FeaturesPipelineConfig.SPEC)
+            .family(KAFKA_PREFIX, "a Kafka client property handed to every source, sink and the start-up check"
+                    + " (e.g. `kafka.security.protocol=SASL_SSL`), validated against Kafka's own definitions;"
+                    + " secret values are logged as `[hidden]`", KafkaClientProperties.clientPropertyNames(),
+                    KafkaClientProperties::isSecret)
+            .build();
+
+    private final LayeredConfig values;
+    private final Map<String, String> kafkaProperties;
+    private final FeaturesPipelineConfig pipeline;
+
+    private FeaturesJobConfig(LayeredConfig values) {
+        this.values = values;
+        this.pipeline = FeaturesPipelineConfig.from(values);
+        // A transaction stays open for a whole checkpoint interval; it must not time out before the commit.
+        if (transactionTimeoutMs() < 2 * checkpointIntervalMs()) {
+            throw new IllegalArgumentException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs()
+                    + ") must be at least twice " + CHECKPOINT_INTERVAL_MS + " (" + checkpointIntervalMs() + ")");
+        }
+        if (restore().equals(RESTORE_LATEST) && !checkpointDir().startsWith("file:")) {
+            throw new IllegalArgumentException(RESTORE + "=" + RESTORE_LATEST + " needs a file: " + CHECKPOINT_DIR + ", got "
+                    + checkpointDir() + " (give the checkpoint's path instead)");
+        }
+        this.kafkaProperties = Map.copyOf(KafkaClientProperties.validate(KAFKA_PREFIX, values.family(KAFKA_PREFIX),
+                OWNED_KAFKA_PROPERTIES));
+    }
+
+    /** The reference page of the keys, features/CONFIGURATION.md, generated from {@link #SPEC}. */
+    public static String referencePage() {
+        return SPEC.markdown("Features job configuration");
+    }
+
+    /**
+     * Reads settings over the defaults. The keys of {@link #SPEC} and {@code kafka.*} are known;
+     * anything else is rejected so that a typo fails loudly.
+     */
+    public static FeaturesJobConfig fromMap(Map<String, String> settings) {
+        return new FeaturesJobConfig(SPEC.parse(settings));
+    }
+
+    /**
+     * The validated configuration from, in rising precedence: the defaults, a properties file (may be
+     * null), the {@code MOEREC_FEATURES_*} variables of {@code environment} (named as
+     * {@link ConfigSpec#environmentVariable}, e.g. {@code MOEREC_FEATURES_KAFKA_SASL_JAAS_CONFIG}; an
+     * unknown one fails naming it) and {@code overrides} ({@code -s key=value}).
+     */
+    public static FeaturesJobConfig load(Path propertiesFile, Map<String, String> environment, Map<String, String> overrides)
+            throws IOException {
+        return fromMap(SPEC.layers(propertiesFile, environment, overrides));
+    }
+
+    public String bootstrapServers() {
+        return values.get(BOOTSTRAP_SERVERS, String.class);
+    }
+
+    public String eventsTopic() {
+        return values.get(TOPIC_EVENTS, String.class);
+    }
+
+    public String moviesTopic() {
+        return values.get(TOPIC_MOVIES, String.class);
+    }
+
+    public String featuresTopic() {
+        return values.get(TOPIC_FEATURES, String.class);
+    }
+
+    public String lateTopic() {
+        return values.get(TOPIC_LATE, String.class);
+    }
+
+    public String dlqTopic() {
+        return values.get(TOPIC_DLQ, String.class);
+    }
+
+    public String groupId() {
+        return values.get(GROUP_ID, String.class);
+    }
+
+    public int parallelism() {
+        return values.get(PARALLELISM, Integer.class);
+    }
+
+    public long checkpointIntervalMs() {
+        return values.get(CHECKPOINT_INTERVAL_MS, Long.class);
+    }
+
+    public String checkpointDir() {
+        return values.get(CHECKPOINT_DIR, String.class);
+    }
+
+    public String transactionalIdPrefix() {
+        return values.get(TRANSACTIONAL_ID_PREFIX, String.class);
+    }
+
+    public long transactionTimeoutMs() {
+        return values.get(TRANSACTION_TIMEOUT_MS, Long.class);
+    }
+
+    /** {@code earliest} or {@code latest}. */
+    public String start() {
+        return values.get(START, String.class);
+    }
+
+    public String restore() {
+        return values.get(RESTORE, String.class);
+    }
+
+    public long kafkaCheckTimeoutMs() {
+        return values.get(KAFKA_CHECK_TIMEOUT_MS, Long.class);
+    }
+
+    public boolean rocksDbPartitionedIndexFilters() {
+        return values.get(ROCKSDB_PARTITIONED_INDEX_FILTERS, Boolean.class);
+    }
+
+    public boolean rocksDbBloomFilter() {
+        return values.get(ROCKSDB_BLOOM_FILTER, Boolean.class);
+    }
+
+    /** The {@code kafka.*} settings without the prefix, validated, in name order. */
+    public Map<String, String> kafkaProperties() {
+        return kafkaProperties;
+    }
+
+    /** The pipeline's parameters ({@code stream.*}, {@code features.*}). */
+    public FeaturesPipelineConfig pipeline() {
+        return pipeline;
+    }
+
+    /**
+     * The Kafka client properties of every client of the job: the {@code kafka.*} settings and
+     * {@code bootstrap.servers}.
+     */
+    public Map<String, String> kafkaClientProperties() {
+        Map<String, String> m = new TreeMap<>(kafkaProperties);
+        m.put("bootstrap.servers", bootstrapServers());
+        return m;
+    }
+
+    /** Every key with its value (secrets masked): safe to log. */
+    @Override
+    public String toString() {
+        return "FeaturesJobConfig" + values;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FeaturesJobConfig c && c.values.equals(values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    /**
+     * The Flink configuration: RocksDB (read path as {@value #ROCKSDB_PARTITIONED_INDEX_FILTERS} and
+     * {@value #ROCKSDB_BLOOM_FILTER} say), incremental exactly-once checkpoints, no generic types.
+     */
+    public Configuration flinkConfiguration() {
+        Configuration c = FlinkSettings.rocksDbReadPath(
+                FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(checkpointIntervalMs()), checkpointDir()),
+                rocksDbPartitionedIndexFilters(), rocksDbBloomFilter());
+        restorePath().ifPresent(path -> c.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
+        return c;
+    }
+
+    /**
+     * The checkpoint or savepoint to resume from, as {@value #RESTORE} says: none, the newest retained
+     * checkpoint under {@value #CHECKPOINT_DIR} ({@link #latestCheckpoint}), or the given path. The
+     * transactional id prefix must be the one the checkpointed job ran with: the restored sinks commit
+     * the checkpoint's pending transactions and abort the ones the old job left open.
+     */
+    public Optional<String> restorePath() {
+        if (restore().equals(RESTORE_NONE)) {
+            return Optional.empty();
+        }
+        if (restore().equals(RESTORE_LATEST)) {
+            return latestCheckpoint(Path.of(URI.create(checkpointDir())));
+        }
+        return Optional.of(restore());
+    }
+
+    /**
+     * The newest complete checkpoint ({@code <job id>/chk-N} with its {@code _metadata}, which Flink
+     * writes last) of any job under {@code checkpointDir}, by the time its metadata was written; empty
+     * if there is none. Checkpoints are retained (on cancellation and, of course, on a crash) by
+     * {@link FlinkSettings#rocksDbExactlyOnce}.
+     */
+    public static Optional<String> latestCheckpoint(Path checkpointDir) {
+        if (!Files.isDirectory(checkpointDir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> metadata = Files.find(checkpointDir, 3, (p, attrs) -> attrs.isRegularFile()
+                && p.getFileName().toString().equals("_metadata")
+                && p.getParent().getFileName().toString().startsWith("chk-"))) {
+            return metadata.max(Comparator.comparing((Path p) -> {
+                        try {
+                            return Files.getLastModifiedTime(p);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }).thenComparingLong(p -> Long.parseLong(p.getParent().getFileName().toString().substring(4))))
+                    .map(p -> p.getParent().toUri().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the checkpoints under " + checkpointDir, e);
+        }
+    }
+}
