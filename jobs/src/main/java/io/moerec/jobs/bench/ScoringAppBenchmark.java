@@ -2,12 +2,12 @@ package io.moerec.jobs.bench;
 
 import io.moerec.features.FeatureConfig;
 import io.moerec.features.PreferenceFeatureLogic;
+import io.moerec.ingest.datasets.DataSets;
 import io.moerec.ingest.domain.ModelAnnouncement;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
-import io.moerec.ingest.source.DataSets;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.broker.EmbeddedKafkaBroker;
