@@ -35,11 +35,13 @@ class LayeringTest {
     static final String KAFKA_STREAMS = "org.apache.kafka.streams..";
 
     /**
-     * What EmbeddedKafkaBroker needs beyond kafka-clients: the broker itself (kafka.server.KafkaConfig,
-     * KafkaRaftServer, written in Scala), storage formatting (org.apache.kafka.metadata.storage) and
-     * metadata versions (org.apache.kafka.server.common), plus the neighbouring broker-side packages
-     * those pull in. kafka-clients has a few plug-in interfaces under org.apache.kafka.server
-     * (authorizer, policy, quota, telemetry) which nothing of moerec implements either.
+     * The packages of the broker's jars (kafka_2.13 with Scala, kafka-server, kafka-server-common,
+     * kafka-metadata, kafka-raft, kafka-storage, the coordinators). Of them EmbeddedKafkaBroker uses
+     * exactly kafka.server.KafkaConfig and kafka.server.KafkaRaftServer (to run the broker),
+     * org.apache.kafka.metadata.storage.Formatter (to format its storage) and
+     * org.apache.kafka.server.common.MetadataVersion; TopicSetup needs only kafka-clients' Admin.
+     * kafka-clients itself has a few plug-in interfaces under org.apache.kafka.server (authorizer,
+     * policy, quota, telemetry), which nothing of moerec uses either.
      */
     static final String[] BROKER = {"kafka..", "scala..", "org.apache.kafka.server..", "org.apache.kafka.metadata..",
             "org.apache.kafka.raft..", "org.apache.kafka.controller..", "org.apache.kafka.storage..",
