@@ -19,7 +19,6 @@ import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -216,8 +215,8 @@ class PreferenceFeatureLogicTest {
     void finalStateDoesNotDependOnArrivalOrderUpToRounding() {
         PreferenceFeatureLogic lenient = new PreferenceFeatureLogic(
                 FeatureConfig.defaults().withAllowedLatenessMs(365 * DAY).withRecentWatchesSize(5));
-        Map<Long, Movie> catalog = catalog();
-        List<ViewingEvent> events = randomEvents(new Random(7), "u", 200, 90 * DAY);
+        Map<Long, Movie> catalog = ViewingLogFixture.catalog(30, 3);
+        List<ViewingEvent> events = ViewingLogFixture.events(1, 200, 30, 90 * DAY, 7);
         UserPreferenceState reference = replayOne(lenient, events, catalog);
         ViewingEvent last = events.get(events.size() - 1);
         UserPreferenceFeatures expected = lenient.features(reference, last);
@@ -238,8 +237,8 @@ class PreferenceFeatureLogicTest {
 
     @Test
     void sameEventsInSameOrderGiveBitIdenticalFeatures() {
-        Map<Long, Movie> catalog = catalog();
-        List<ViewingEvent> events = randomEvents(new Random(11), "u", 500, 400 * DAY);
+        Map<Long, Movie> catalog = ViewingLogFixture.catalog(30, 3);
+        List<ViewingEvent> events = ViewingLogFixture.events(1, 500, 30, 400 * DAY, 11);
         List<UserPreferenceFeatures> a = new ArrayList<>();
         List<UserPreferenceFeatures> b = new ArrayList<>();
         logic.replay(events, catalog::get, a::add);
@@ -300,33 +299,5 @@ class PreferenceFeatureLogicTest {
             s = l.apply(s, e, catalog.get(e.movieId()));
         }
         return s;
-    }
-
-    static Map<Long, Movie> catalog() {
-        Map<Long, Movie> m = new HashMap<>();
-        Random r = new Random(3);
-        for (long id = 1; id <= 30; id++) {
-            int bits = r.nextInt(1 << Genre.COUNT) & r.nextInt(1 << Genre.COUNT) & r.nextInt(1 << Genre.COUNT);
-            m.put(id, new Movie(id, "m" + id, 2000, new GenreSet(bits)));
-        }
-        return m;
-    }
-
-    /** Events of every type over a time span, in increasing time (callers shuffle). */
-    static List<ViewingEvent> randomEvents(Random r, String user, int n, long span) {
-        List<ViewingEvent> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            long t = T + (span * i) / n + r.nextInt(1000);
-            long movie = 1 + r.nextInt(32); // 31 and 32 are not in the catalog
-            String id = user + "-" + i;
-            out.add(switch (r.nextInt(5)) {
-                case 0 -> ViewingEvent.play(id, user, movie, t);
-                case 1 -> ViewingEvent.progress(id, user, movie, t, r.nextInt(7200), 1 + r.nextInt(7200));
-                case 2 -> ViewingEvent.complete(id, user, movie, t);
-                case 3 -> ViewingEvent.rate(id, user, movie, t, 0.5 * (1 + r.nextInt(10)));
-                default -> ViewingEvent.skip(id, user, movie, t);
-            });
-        }
-        return out;
     }
 }

@@ -17,19 +17,17 @@ import io.moerec.ingest.json.RejectReason;
 import io.moerec.ingest.json.StrictJson;
 import io.moerec.ingest.json.UserFeaturesCodec;
 import io.moerec.ingest.json.ViewingEventCodec;
-import io.moerec.ingest.replay.CatalogLoader;
-import io.moerec.ingest.replay.ReplayProducers;
 import io.moerec.ingest.replay.ReplaySummary;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.source.JsonLinesDataSet;
 import io.moerec.ingest.topic.DeadLetters;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.broker.EmbeddedKafkaBroker;
 import io.moerec.ingest.files.Directories;
 import io.moerec.jobs.pipeline.LivePipeline;
 import io.moerec.jobs.pipeline.ModelCache;
 import io.moerec.jobs.pipeline.PipelineMonitor;
 import io.moerec.jobs.pipeline.PipelineObservations;
+import io.moerec.jobs.pipeline.PipelineSession;
 import io.moerec.moe.streams.ScoringConfig;
 import io.moerec.moe.train.MoeTrainer;
 import io.moerec.moe.train.TrainingConfig;
@@ -84,7 +82,6 @@ import org.junit.jupiter.api.Timeout;
 class BadInputPipelineIT {
 
     static final Path ROOT = Path.of("target", "bad-input").toAbsolutePath();
-    static final Duration READY = Duration.ofMinutes(2);
     static final Duration DRAIN = Duration.ofMinutes(2);
     /** Wall-clock length of the paced send of the good events. */
     static final double SEND_SECONDS = 12;
@@ -133,43 +130,25 @@ class BadInputPipelineIT {
         Mix mix = new Mix(20_261_124L, events, catalog);
         Path work = ROOT.resolve("run");
         Directories.deleteRecursively(work);
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(work.resolve("kafka")).start();
-        Thread hook = null;
-        try {
-            broker.createMoerecTopics();
-            String bootstrap = broker.bootstrapServers();
-            try (Producer<byte[], byte[]> loader = ReplayProducers.create(bootstrap)) {
-                ReplaySummary movies = new CatalogLoader(loader, Topics.MOVIES, Topics.VIEWING_EVENTS_DLQ.name()).load(data);
-                assertEquals(0, movies.rejectedTotal(), "catalog rejects");
-            }
+        try (PipelineSession session = PipelineSession.startBroker(0, work)) {
+            String bootstrap = session.bootstrapServers();
+            ReplaySummary movies = session.loadCatalog(data);
+            assertEquals(0, movies.rejectedTotal(), "catalog rejects");
             LivePipeline.Settings settings = new LivePipeline.Settings(bootstrap, model.bundle(), work.resolve("pipeline"),
                     Map.of(), Map.of(ScoringConfig.ROUTER, "softmax"), PipelineFaultsIT.jobsRuntimeClasspath());
             PipelineObservations obs = new PipelineObservations(Long.MIN_VALUE);
-            try (LivePipeline pipeline = LivePipeline.start(settings);
-                 PipelineMonitor monitor = new PipelineMonitor(bootstrap, Map.of(), obs)) {
-                hook = new Thread(pipeline::kill, "bad-input-kill-children");
-                Runtime.getRuntime().addShutdownHook(hook);
-                pipeline.awaitScoringRunning(READY);
-                pipeline.awaitFeaturesJobHasCatalog(READY);
-                nullKeysAreRefused(bootstrap);
-                long sendStart = System.nanoTime();
-                send(bootstrap, mix, first, (last - first) / (SEND_SECONDS * 1000.0), pipeline, monitor);
-                double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
-                pipeline.awaitDrained(monitor, mix.onTopic(Topics.VIEWING_EVENTS.name()), Duration.ofSeconds(3), DRAIN, "bad-input");
-                pipeline.checkAlive();
-                monitor.check();
-                String metrics = PipelineFaultsIT.get(pipeline, "/metrics");
-                check(bootstrap, mix, obs, pipeline, metrics, sendSeconds, (System.nanoTime() - t0) / 1e9);
-            }
+            LivePipeline pipeline = session.startPipeline(settings, obs);
+            PipelineMonitor monitor = session.monitor();
+            nullKeysAreRefused(bootstrap);
+            long sendStart = System.nanoTime();
+            send(bootstrap, mix, first, (last - first) / (SEND_SECONDS * 1000.0), pipeline, monitor);
+            double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
+            pipeline.awaitDrained(monitor, mix.onTopic(Topics.VIEWING_EVENTS.name()), Duration.ofSeconds(3), DRAIN, "bad-input");
+            pipeline.checkAlive();
+            monitor.check();
+            String metrics = PipelineFaultsIT.get(pipeline, "/metrics");
+            check(bootstrap, mix, obs, pipeline, metrics, sendSeconds, (System.nanoTime() - t0) / 1e9);
         } finally {
-            if (hook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook runs by itself
-                }
-            }
-            broker.close();
             Directories.deleteRecursively(work.resolve("kafka"));
             Directories.deleteRecursively(work.resolve("pipeline").resolve("checkpoints"));
             Directories.deleteRecursively(work.resolve("pipeline").resolve("streams"));

@@ -10,20 +10,18 @@ import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.ViewingEvent;
 import io.moerec.ingest.generate.GeneratorConfig;
 import io.moerec.ingest.generate.SyntheticDataGenerator;
-import io.moerec.ingest.replay.CatalogLoader;
 import io.moerec.ingest.replay.ReplayOptions;
-import io.moerec.ingest.replay.ReplayProducers;
 import io.moerec.ingest.replay.ReplaySummary;
 import io.moerec.ingest.replay.Replayer;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.source.JsonLinesDataSet;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.broker.EmbeddedKafkaBroker;
 import io.moerec.ingest.files.Directories;
 import io.moerec.jobs.pipeline.LivePipeline;
 import io.moerec.jobs.pipeline.ModelCache;
 import io.moerec.jobs.pipeline.PipelineMonitor;
 import io.moerec.jobs.pipeline.PipelineObservations;
+import io.moerec.jobs.pipeline.PipelineSession;
 import io.moerec.moe.streams.ModelUpdater;
 import io.moerec.moe.streams.ScoringConfig;
 import io.moerec.moe.bundle.ModelBundle;
@@ -179,17 +177,15 @@ class PipelineFaultsIT {
     void brokerRestartedWithItsDataKept() throws Exception {
         Outcome o = run("broker-restart", ctx -> {
             long t0 = System.nanoTime();
-            int port = ctx.broker.port();
-            Path dir = ctx.broker.dataDir();
-            ctx.broker.close();
+            ctx.session.stopBroker();
             long down = System.nanoTime();
             long features = ctx.obs.accounting().featureUpdates();
             long lists = ctx.obs.lists();
             // Down for a while: every client sees its connections refused and must reconnect by itself.
             Thread.sleep(BROKER_DOWN.toMillis());
-            ctx.broker = EmbeddedKafkaBroker.builder().port(port).dataDir(dir).start();
+            ctx.session.restartBroker();
             log("broker-restart: stopped in %d ms, down %d ms, started again in %d ms", ms(down - t0), BROKER_DOWN.toMillis(),
-                    ctx.broker.startupTime().toMillis());
+                    ctx.session.broker().startupTime().toMillis());
             long f = awaitIncrease(t0, () -> ctx.obs.accounting().featureUpdates(), features,
                     "a new features update after the broker's restart", ctx);
             long l = awaitIncrease(t0, ctx.obs::lists, lists, "a new list after the broker's restart", ctx);
@@ -220,7 +216,7 @@ class PipelineFaultsIT {
             double before = rejections(ctx.pipeline);
             long t0 = System.nanoTime();
             try (Producer<String, ModelAnnouncement> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    ctx.broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                    ctx.session.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
                     Topics.MODELS.keySerde().serializer(), Topics.MODELS.valueSerde().serializer())) {
                 p.send(new ProducerRecord<>(Topics.MODELS.name(), bad.modelVersion(), bad)).get(30, TimeUnit.SECONDS);
             }
@@ -250,7 +246,7 @@ class PipelineFaultsIT {
 
     static final class RunContext {
         final Path workDir;
-        EmbeddedKafkaBroker broker;
+        PipelineSession session;
         LivePipeline pipeline;
         PipelineObservations obs;
 
@@ -276,64 +272,45 @@ class PipelineFaultsIT {
         Path work = ROOT.resolve(name);
         Directories.deleteRecursively(work);
         RunContext ctx = new RunContext(work);
-        ctx.broker = EmbeddedKafkaBroker.builder().dataDir(work.resolve("kafka")).start();
-        Thread hook = null;
-        try {
-            ctx.broker.createMoerecTopics();
-            String bootstrap = ctx.broker.bootstrapServers();
-            // Replayer and catalog loader share one idempotent producer, as the demo's do.
-            Map<String, Object> producerConfig = ReplayProducers.config(bootstrap,
-                    Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000));
-            try (Producer<byte[], byte[]> producer = ReplayProducers.create(producerConfig)) {
-                ReplaySummary movies = new CatalogLoader(producer, Topics.MOVIES, Topics.VIEWING_EVENTS_DLQ.name()).load(data);
-                assertEquals(0, movies.rejectedTotal(), "catalog rejects");
-                LivePipeline.Settings settings = new LivePipeline.Settings(bootstrap, model.bundle(), work.resolve("pipeline"),
-                        Map.of(), Map.of(ScoringConfig.ROUTER, "softmax"), childClasspath);
-                ctx.obs = new PipelineObservations(Long.MIN_VALUE);
-                try (LivePipeline pipeline = LivePipeline.start(settings);
-                     PipelineMonitor monitor = new PipelineMonitor(bootstrap, Map.of(), ctx.obs)) {
-                    ctx.pipeline = pipeline;
-                    hook = new Thread(pipeline::kill, "pipeline-faults-kill-children");
-                    Runtime.getRuntime().addShutdownHook(hook);
-                    pipeline.awaitScoringRunning(READY);
-                    pipeline.awaitFeaturesJobHasCatalog(READY);
-                    CompletableFuture<ReplaySummary> replay = CompletableFuture.supplyAsync(() ->
-                            new Replayer(producer, ReplayOptions.defaults().withSpeed(speed).withExpectedRecords(eventCount))
-                                    .replay(data));
-                    long recovery = -1;
-                    if (fault != null) {
-                        long deadline = System.nanoTime() + READY.toNanos();
-                        while (ctx.obs.eventsSeen() < FAULT_AT * eventCount) {
-                            assertFalse(replay.isDone() && ctx.obs.eventsSeen() < FAULT_AT * eventCount && replay.isCompletedExceptionally(),
-                                    "the replay failed before the fault");
-                            assertTrue(System.nanoTime() < deadline, "the replay did not reach the fault point");
-                            pipeline.checkAlive();
-                            monitor.check();
-                            Thread.sleep(20);
-                        }
-                        log("%s: injecting the fault after %d of %d events", name, ctx.obs.eventsSeen(), eventCount);
-                        recovery = fault.inject(ctx);
-                        log("%s: recovered in %d ms", name, recovery);
-                    }
-                    ReplaySummary summary = replay.get(3, TimeUnit.MINUTES);
-                    pipeline.awaitDrained(monitor, summary.sent(), Duration.ofSeconds(3), DRAIN, name);
-                    Outcome o = outcome(name, work, summary, ctx.obs, recovery, (System.nanoTime() - t0) / 1e9);
-                    record(o);
-                    assertAccounted(o);
-                    return o;
-                } finally {
-                    ctx.pipeline = null;
+        // Replayer and catalog loader share the session's one idempotent producer, as the demo's do.
+        try (PipelineSession session = PipelineSession.startBroker(0, work,
+                Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000, ProducerConfig.MAX_BLOCK_MS_CONFIG, 120_000))) {
+            ctx.session = session;
+            ReplaySummary movies = session.loadCatalog(data);
+            assertEquals(0, movies.rejectedTotal(), "catalog rejects");
+            LivePipeline.Settings settings = new LivePipeline.Settings(session.bootstrapServers(), model.bundle(),
+                    work.resolve("pipeline"), Map.of(), Map.of(ScoringConfig.ROUTER, "softmax"), childClasspath);
+            ctx.obs = new PipelineObservations(Long.MIN_VALUE);
+            LivePipeline pipeline = session.startPipeline(settings, ctx.obs);
+            PipelineMonitor monitor = session.monitor();
+            ctx.pipeline = pipeline;
+            CompletableFuture<ReplaySummary> replay = CompletableFuture.supplyAsync(() ->
+                    new Replayer(session.producer(), ReplayOptions.defaults().withSpeed(speed).withExpectedRecords(eventCount))
+                            .replay(data));
+            long recovery = -1;
+            if (fault != null) {
+                long deadline = System.nanoTime() + READY.toNanos();
+                while (ctx.obs.eventsSeen() < FAULT_AT * eventCount) {
+                    assertFalse(replay.isDone() && ctx.obs.eventsSeen() < FAULT_AT * eventCount && replay.isCompletedExceptionally(),
+                            "the replay failed before the fault");
+                    assertTrue(System.nanoTime() < deadline, "the replay did not reach the fault point");
+                    pipeline.checkAlive();
+                    monitor.check();
+                    Thread.sleep(20);
                 }
+                log("%s: injecting the fault after %d of %d events", name, ctx.obs.eventsSeen(), eventCount);
+                recovery = fault.inject(ctx);
+                log("%s: recovered in %d ms", name, recovery);
             }
+            ReplaySummary summary = replay.get(3, TimeUnit.MINUTES);
+            pipeline.awaitDrained(monitor, summary.sent(), Duration.ofSeconds(3), DRAIN, name);
+            Outcome o = outcome(name, work, summary, ctx.obs, recovery, (System.nanoTime() - t0) / 1e9);
+            record(o);
+            assertAccounted(o);
+            return o;
         } finally {
-            if (hook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook runs by itself
-                }
-            }
-            ctx.broker.close();
+            ctx.pipeline = null;
+            ctx.session = null;
             // Keep the children's logs for the record; the broker's log, checkpoints and state go.
             Directories.deleteRecursively(work.resolve("kafka"));
             Directories.deleteRecursively(work.resolve("pipeline").resolve("checkpoints"));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.features.FeatureConfig;
 import io.moerec.features.PreferenceFeatureLogic;
-import io.moerec.features.UserPreferenceState;
+import io.moerec.features.ViewingLogFixture;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
@@ -57,8 +57,8 @@ class FeaturesPipelineMiniClusterTest {
         // Lateness wide enough that no event is late in any interleaving: the reference has no late events.
         FeaturesPipelineConfig config = FeaturesPipelineConfig.defaults()
                 .withFeatures(FeatureConfig.defaults().withAllowedLatenessMs(365 * DAY));
-        Map<Long, Movie> catalog = TestLogs.catalog(40, 1);
-        List<ViewingEvent> events = TestLogs.events(25, 20, 40, 20 * DAY, 2);
+        Map<Long, Movie> catalog = ViewingLogFixture.catalog(40, 1);
+        List<ViewingEvent> events = ViewingLogFixture.events(25, 25 * 20, 40, 20 * DAY, 2);
 
         ViewingEventCodec eventCodec = new ViewingEventCodec();
         List<byte[]> keys = new ArrayList<>();
@@ -75,7 +75,7 @@ class FeaturesPipelineMiniClusterTest {
             values.add(g);
         }
         keys.add("someone-else".getBytes(StandardCharsets.UTF_8)); // key mismatch
-        values.add(eventCodec.encode(ViewingEvent.play("km", "user-1", 1, TestLogs.T)));
+        values.add(eventCodec.encode(ViewingEvent.play("km", "user-1", 1, ViewingLogFixture.T)));
 
         MovieCodec movieCodec = new MovieCodec();
         List<byte[]> movieKeys = new ArrayList<>();
@@ -96,24 +96,12 @@ class FeaturesPipelineMiniClusterTest {
                     source("movies", movieKeys, movieValues), features, late, dlq).build(env);
             env.execute("features-minicluster-test");
 
-            PreferenceFeatureLogic logic = new PreferenceFeatureLogic(config.features());
-            Map<String, UserPreferenceState> expected = logic.replay(events, catalog::get, f -> { });
             Map<String, UserPreferenceFeatures> last = new HashMap<>();
             for (UserPreferenceFeatures f : features.results()) {
                 last.put(f.userId(), f);
             }
             assertEquals(events.size(), features.results().size(), "one update per valid event");
-            assertEquals(expected.keySet(), last.keySet());
-            for (Map.Entry<String, UserPreferenceState> e : expected.entrySet()) {
-                UserPreferenceFeatures want = logic.features(e.getValue(), e.getKey(), "-", 0);
-                UserPreferenceFeatures got = last.get(e.getKey());
-                assertEquals(want.asOf(), got.asOf(), e.getKey());
-                assertEquals(want.firstEventTime(), got.firstEventTime(), e.getKey());
-                assertArrayEquals(want.eventCounts(), got.eventCounts(), e.getKey());
-                assertArrayEquals(want.recentWatches(), got.recentWatches(), e.getKey());
-                assertArrayEquals(want.genreAffinity(), got.genreAffinity(), 1e-9, e.getKey());
-                assertEquals(want.activity(), got.activity(), 1e-9, e.getKey());
-            }
+            ViewingLogFixture.assertFinalFeaturesMatch(new PreferenceFeatureLogic(config.features()), events, catalog, last);
             assertTrue(late.results().isEmpty());
             List<RejectedRecord> rejected = dlq.results();
             assertEquals(3, rejected.size());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.moerec.ingest.datasets.DataSets;
 import io.moerec.ingest.domain.EventType;
 import io.moerec.ingest.domain.GenreSet;
 import io.moerec.ingest.domain.Movie;
@@ -15,7 +16,6 @@ import io.moerec.ingest.json.EventRules;
 import io.moerec.ingest.json.MovieCodec;
 import io.moerec.ingest.json.ViewingEventCodec;
 import io.moerec.ingest.source.DataSet;
-import io.moerec.ingest.source.DataSets;
 import io.moerec.ingest.source.JsonLinesDataSet;
 import io.moerec.ingest.source.Parsed;
 import io.moerec.ingest.source.RecordStream;

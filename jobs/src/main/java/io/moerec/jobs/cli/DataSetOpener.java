@@ -1,7 +1,7 @@
 package io.moerec.jobs.cli;
 
+import io.moerec.ingest.datasets.DataSets;
 import io.moerec.ingest.source.DataSet;
-import io.moerec.ingest.source.DataSets;
 import io.moerec.ingest.source.JsonLinesDataSet;
 import java.io.IOException;
 import java.io.InputStream;

@@ -57,8 +57,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "A data set directory (or its events file) to split; omit with --train/--test/--catalog.")
     Path data;
 
-    @Option(names = "--split", paramLabel = "KIND", description = "user-time (last 20% of each user with >= 10 events) or "
-            + "global-time (one cut at the 80% time quantile) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--split", paramLabel = "KIND", description = "user-time (last 20%% of each user with >= 10 events) or "
+            + "global-time (one cut at the 80%% time quantile) (default: ${DEFAULT-VALUE}).")
     String split = "user-time";
 
     @Option(names = "--train", paramLabel = "FILE", description = "Outside split: training events (a directory of any layout, or a ratings file).")

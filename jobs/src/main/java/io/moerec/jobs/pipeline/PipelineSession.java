@@ -21,12 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded engine as the demo and the benchmark run it, step by step: a Kafka broker with the
- * project's topics and the replay producer ({@link #startBroker}), the catalog ({@link #loadCatalog}),
- * the features job and scoring app in their child JVMs with a {@code read_committed} monitor
- * ({@link #startPipeline}), the history replayed at full speed ({@link #warmUp}) and the wait until
- * everything published is accounted for ({@link #awaitDrained}). {@link #close} stops everything it
- * started, children first; a JVM shutdown hook kills the children should the JVM exit (Ctrl-C) before.
+ * The embedded engine as the demo, the benchmark and the pipeline integration tests run it, step by
+ * step: a Kafka broker with the project's topics and the replay producer ({@link #startBroker}), the
+ * catalog ({@link #loadCatalog}), the features job and scoring app in their child JVMs with a
+ * {@code read_committed} monitor ({@link #startPipeline}), the history replayed at full speed
+ * ({@link #warmUp}) and the wait until everything published is accounted for ({@link #awaitDrained}).
+ * For fault tests the broker can be stopped and started again on its data ({@link #stopBroker},
+ * {@link #restartBroker}). {@link #close} stops everything it started, children first; a JVM shutdown
+ * hook kills the children should the JVM exit (Ctrl-C) before.
  */
 public final class PipelineSession implements AutoCloseable {
 
@@ -38,7 +40,7 @@ public final class PipelineSession implements AutoCloseable {
     /** Lists must not have changed for this long before a drained pipeline counts as drained. */
     static final Duration QUIET = Duration.ofSeconds(2);
 
-    private final EmbeddedKafkaBroker broker;
+    private EmbeddedKafkaBroker broker;
     private final Producer<byte[], byte[]> producer;
     private LivePipeline pipeline;
     private PipelineMonitor monitor;
@@ -59,15 +61,33 @@ public final class PipelineSession implements AutoCloseable {
 
     /** Starts a broker ({@code port} 0 = any free one) with its log under {@code workDir/kafka}, creates the topics and a replay producer. */
     public static PipelineSession startBroker(int port, Path workDir) {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(port).dataDir(workDir.resolve("kafka"))
-                .config("log.roll.ms", ROLL_MS).start();
+        return startBroker(port, workDir, Map.of());
+    }
+
+    /** {@link #startBroker(int, Path)} with these settings of the replay producer over {@link ReplayProducers}' own. */
+    public static PipelineSession startBroker(int port, Path workDir, Map<String, ?> producerOverrides) {
+        EmbeddedKafkaBroker broker = newBroker(port, workDir.resolve("kafka"));
         try {
             broker.createMoerecTopics();
-            return new PipelineSession(broker, ReplayProducers.create(broker.bootstrapServers()));
+            return new PipelineSession(broker, ReplayProducers.create(ReplayProducers.config(broker.bootstrapServers(), producerOverrides)));
         } catch (RuntimeException e) {
             broker.close();
             throw e;
         }
+    }
+
+    private static EmbeddedKafkaBroker newBroker(int port, Path dataDir) {
+        return EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).config("log.roll.ms", ROLL_MS).start();
+    }
+
+    /** Stops the broker, keeping its data; every client sees its connections refused until {@link #restartBroker}. */
+    public void stopBroker() {
+        broker.close();
+    }
+
+    /** Starts the broker again on its port with its data, as {@link #stopBroker} left them; clients reconnect by themselves. */
+    public void restartBroker() {
+        broker = newBroker(broker.port(), broker.dataDir());
     }
 
     public EmbeddedKafkaBroker broker() {

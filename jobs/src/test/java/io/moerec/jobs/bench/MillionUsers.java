@@ -5,16 +5,14 @@ import io.moerec.features.flink.FeaturesPipeline;
 import io.moerec.features.flink.FeaturesPipelineConfig;
 import io.moerec.features.flink.FlinkSettings;
 import io.moerec.features.flink.RawRecord;
+import io.moerec.ingest.datasets.DataSets;
 import io.moerec.ingest.domain.EventType;
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.GenreSet;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
-import io.moerec.ingest.source.DataSets;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.jobs.features.FeaturesBenchmark;
-import io.moerec.jobs.features.IndexedViewingLog;
 import io.moerec.ingest.files.Directories;
 import io.moerec.jobs.broker.EmbeddedKafkaBroker;
 import io.moerec.jobs.process.ChildJvm;
@@ -104,7 +102,7 @@ public final class MillionUsers {
         long events = Long.parseLong(a.getOrDefault("events", "1500000"));
         int returning = Integer.parseInt(a.getOrDefault("returning", "50000"));
         long eventsB = Long.parseLong(a.getOrDefault("events-b", "300000"));
-        Path work = Files.createDirectories(Path.of(a.getOrDefault("work", "/tmp/moerec-million")).resolve(stage));
+        Path work = Files.createDirectories(Path.of(a.getOrDefault("work", Path.of(System.getProperty("java.io.tmpdir"), "moerec-million").toString())).resolve(stage));
         Directories.deleteRecursively(work);
         Files.createDirectories(work);
         Sampler sampler = new Sampler();
@@ -159,8 +157,8 @@ public final class MillionUsers {
         env.setParallelism(1);
         Log log = new Log(users, eventsA, returning, eventsB, ttl, movies);
         new FeaturesPipeline(config,
-                new DataGeneratorSource<>(new FeaturesBenchmark.EventGenerator(log), eventsA + eventsB, TypeInformation.of(RawRecord.class)),
-                new DataGeneratorSource<>(new FeaturesBenchmark.MovieGenerator(log), movies, TypeInformation.of(RawRecord.class)),
+                new DataGeneratorSource<>(new FeaturesJobThroughput.EventGenerator(log), eventsA + eventsB, TypeInformation.of(RawRecord.class)),
+                new DataGeneratorSource<>(new FeaturesJobThroughput.MovieGenerator(log), movies, TypeInformation.of(RawRecord.class)),
                 new CountingSink(returning), new DiscardingSink<ViewingEvent>(), new DiscardingSink<>()).build(env);
         System.out.printf("features: %d users, %d + %d events (phase A within 1 day; phase B: %d returning users after %d days), "
                 + "ttl %d days, %d movies, RocksDB, p=1, checkpoints every 10 s%n", users, eventsA, eventsB, returning, 8, 7, movies);
@@ -705,18 +703,10 @@ public final class MillionUsers {
         }
     }
 
+    /** This JVM's resident set now and at its peak ({@code VmRSS}, {@code VmHWM}), in MiB. */
     static String procStatus() {
-        try {
-            StringBuilder b = new StringBuilder();
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM") || line.startsWith("VmRSS")) {
-                    b.append(line.replaceAll("\\s+", " ")).append("; ");
-                }
-            }
-            return b.toString();
-        } catch (IOException e) {
-            return "no /proc/self/status";
-        }
+        long pid = ProcessHandle.current().pid();
+        return "RSS " + kib(ProcessProbe.rssKiB(pid)) + " MiB, peak RSS " + kib(ProcessProbe.peakRssKiB(pid)) + " MiB";
     }
 
 }

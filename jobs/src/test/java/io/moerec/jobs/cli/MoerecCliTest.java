@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +50,47 @@ class MoerecCliTest {
         assertEquals(0, r.exit(), r.err());
         for (String m : mentions.split(",")) {
             assertTrue(r.out().contains(m), "help of '" + args + "' mentions " + m + ":\n" + r.out());
+        }
+    }
+
+    /**
+     * Every command's help, sub-commands included, prints nothing on standard error. Picocli formats
+     * descriptions with String.format and, on a lone '%' (which must be written '%%'), warns on the
+     * JVM's System.err rather than the command line's error writer: both are watched.
+     */
+    @Test
+    void helpOfEveryCommandPrintsNoWarning() {
+        List<List<String>> paths = new ArrayList<>();
+        commandPaths(MoerecCli.commandLine(), new ArrayList<>(), paths);
+        assertTrue(paths.size() > 10, "found the sub-commands: " + paths);
+        PrintStream jvmErr = System.err;
+        for (List<String> path : paths) {
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            Run r;
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                r = run(args.toArray(String[]::new));
+            } finally {
+                System.setErr(jvmErr);
+            }
+            String label = "moerec " + String.join(" ", args);
+            assertEquals(0, r.exit(), label + ": " + r.err());
+            assertEquals("", r.err(), label);
+            assertEquals("", captured.toString(StandardCharsets.UTF_8), label);
+        }
+    }
+
+    /** The argument paths of {@code cl} and all its sub-commands below {@code prefix} (the root: empty). */
+    static void commandPaths(CommandLine cl, List<String> prefix, List<List<String>> out) {
+        out.add(List.copyOf(prefix));
+        for (Map.Entry<String, CommandLine> sub : cl.getSubcommands().entrySet()) {
+            if (sub.getValue().getCommandSpec().name().equals(sub.getKey())) { // aliases once
+                List<String> path = new ArrayList<>(prefix);
+                path.add(sub.getKey());
+                commandPaths(sub.getValue(), path, out);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.features.PreferenceFeatureLogic;
+import io.moerec.features.ViewingLogFixture;
 import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
@@ -215,12 +216,13 @@ class FeaturesJobKafkaTest {
         TestTopics topics = createTopics();
         FeaturesJobConfig config = config(topics, checkpoints, KAFKA.uniqueName("features-it"));
         PreferenceFeatureLogic logic = new PreferenceFeatureLogic(config.pipeline().features());
-        FeaturesTestLog log = new FeaturesTestLog(40, 20, 300, 10 * FeaturesTestLog.DAY, 11);
-        List<ViewingEvent> events = new ArrayList<>(log.events);
-        ViewingEvent late = ViewingEvent.play("late-1", "user-0", 1, FeaturesTestLog.T - FeaturesTestLog.DAY);
+        Map<Long, Movie> catalog = ViewingLogFixture.catalog(40, 11);
+        List<ViewingEvent> log = ViewingLogFixture.events(20, 300, 40, 10 * ViewingLogFixture.DAY, 11);
+        List<ViewingEvent> events = new ArrayList<>(log);
+        ViewingEvent late = ViewingEvent.play("late-1", "user-0", 1, ViewingLogFixture.T - ViewingLogFixture.DAY);
         events.add(late);
 
-        produceCatalog(topics.movies(), log.catalog);
+        produceCatalog(topics.movies(), catalog);
         produceEvents(topics.events(), events);
         byte[] garbage = "{\"eventId\":".getBytes(StandardCharsets.UTF_8);
         // As large as a producer at its default max.request.size (1 MiB) gets onto the topic at the broker's
@@ -235,10 +237,10 @@ class FeaturesJobKafkaTest {
         JobClient job = start(config, null);
         try {
             List<UserPreferenceFeatures> features = decodeFeatures(
-                    readCommitted(topics.features(), r -> r.size() >= log.events.size(), Duration.ofSeconds(1)));
-            assertEquals(log.events.size(), features.size(), "one committed update per valid, timely event");
+                    readCommitted(topics.features(), r -> r.size() >= log.size(), Duration.ofSeconds(1)));
+            assertEquals(log.size(), features.size(), "one committed update per valid, timely event");
             assertNoUpdateCommittedTwice(features);
-            FeaturesTestLog.assertFinalFeaturesMatch(logic, events, log.catalog, lastPerUser(features));
+            ViewingLogFixture.assertFinalFeaturesMatch(logic, events, catalog, lastPerUser(features));
 
             List<ConsumerRecord<byte[], byte[]>> lateRecords = readCommitted(topics.late(), r -> !r.isEmpty());
             assertEquals(1, lateRecords.size());
@@ -260,12 +262,13 @@ class FeaturesJobKafkaTest {
         TestTopics topics = createTopics();
         FeaturesJobConfig config = config(topics, checkpoints, KAFKA.uniqueName("features-recovery"));
         PreferenceFeatureLogic logic = new PreferenceFeatureLogic(config.pipeline().features());
-        FeaturesTestLog log = new FeaturesTestLog(40, 20, 600, 10 * FeaturesTestLog.DAY, 12);
-        List<ViewingEvent> first = log.events.subList(0, 300);
-        List<ViewingEvent> second = log.events.subList(300, 450);
-        List<ViewingEvent> third = log.events.subList(450, 600);
+        Map<Long, Movie> catalog = ViewingLogFixture.catalog(40, 12);
+        List<ViewingEvent> log = ViewingLogFixture.events(20, 600, 40, 10 * ViewingLogFixture.DAY, 12);
+        List<ViewingEvent> first = log.subList(0, 300);
+        List<ViewingEvent> second = log.subList(300, 450);
+        List<ViewingEvent> third = log.subList(450, 600);
 
-        produceCatalog(topics.movies(), log.catalog);
+        produceCatalog(topics.movies(), catalog);
         produceEvents(topics.events(), first);
         JobClient job1 = start(config, null);
         try {
@@ -286,10 +289,10 @@ class FeaturesJobKafkaTest {
             // Keep reading for ten checkpoint intervals after the last expected record: a duplicate
             // committed by the restarted job would show up as an extra record.
             List<UserPreferenceFeatures> features = decodeFeatures(
-                    readCommitted(topics.features(), r -> r.size() >= log.events.size(), Duration.ofSeconds(3)));
-            assertEquals(log.events.size(), features.size(), "one committed update per event across the restart");
+                    readCommitted(topics.features(), r -> r.size() >= log.size(), Duration.ofSeconds(3)));
+            assertEquals(log.size(), features.size(), "one committed update per event across the restart");
             assertNoUpdateCommittedTwice(features);
-            FeaturesTestLog.assertFinalFeaturesMatch(logic, log.events, log.catalog, lastPerUser(features));
+            ViewingLogFixture.assertFinalFeaturesMatch(logic, log, catalog, lastPerUser(features));
         } finally {
             cancel(job2);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.moerec.features.ViewingLogFixture;
 import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
@@ -94,17 +95,18 @@ class FeaturesJobSaslTest {
             throws Exception {
         FeaturesJobConfig config = FeaturesJobConfig.fromMap(settings(protocol,
                 KAFKA.clientSettings(protocol, "SCRAM-SHA-256", "features", PASSWORD), checkpoints, KAFKA.uniqueName("features-sasl")));
-        FeaturesTestLog log = new FeaturesTestLog(20, 10, 120, 5 * FeaturesTestLog.DAY, 21);
+        Map<Long, Movie> catalog = ViewingLogFixture.catalog(20, 21);
+        List<ViewingEvent> log = ViewingLogFixture.events(10, 120, 20, 5 * ViewingLogFixture.DAY, 21);
         Map<String, Object> producerProps = KAFKA.clientProperties(protocol, "PLAIN", "features", PASSWORD);
         producerProps.put("acks", "all");
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
             MovieCodec movies = new MovieCodec();
-            for (Movie m : log.catalog.values()) {
+            for (Movie m : catalog.values()) {
                 p.send(new ProducerRecord<>(config.moviesTopic(), Long.toString(m.movieId()).getBytes(StandardCharsets.US_ASCII),
                         movies.encode(m)));
             }
             ViewingEventCodec events = new ViewingEventCodec();
-            for (ViewingEvent e : log.events) {
+            for (ViewingEvent e : log) {
                 p.send(new ProducerRecord<>(config.eventsTopic(), e.userId().getBytes(StandardCharsets.UTF_8), events.encode(e)));
             }
         }
@@ -125,7 +127,7 @@ class FeaturesJobSaslTest {
                 consumer.seekToBeginning(parts);
                 UserFeaturesCodec codec = new UserFeaturesCodec();
                 long end = System.nanoTime() + DEADLINE.toNanos();
-                while (features.size() < log.events.size() && System.nanoTime() < end) {
+                while (features.size() < log.size() && System.nanoTime() < end) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         features.add(codec.decode(r.value()));
                     }
@@ -134,7 +136,7 @@ class FeaturesJobSaslTest {
         } finally {
             job.cancel().get();
         }
-        assertEquals(log.events.size(), features.size(), "one committed update per event, written and read over SASL");
+        assertEquals(log.size(), features.size(), "one committed update per event, written and read over SASL");
 
         String[] args = args(settings(protocol, KAFKA.clientSettings(protocol, "SCRAM-SHA-256", "features", WRONG), checkpoints,
                 KAFKA.uniqueName("features-sasl-bad")));

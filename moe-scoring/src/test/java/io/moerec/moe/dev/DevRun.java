@@ -1,8 +1,8 @@
 package io.moerec.moe.dev;
 
+import io.moerec.ingest.datasets.DataSets;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.ViewingEvent;
-import io.moerec.ingest.source.DataSets;
 import io.moerec.moe.eval.EvalSplit;
 import io.moerec.moe.eval.Evaluation;
 import io.moerec.moe.eval.EvaluationReport;

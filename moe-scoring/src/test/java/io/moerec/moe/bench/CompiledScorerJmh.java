@@ -33,11 +33,12 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * Users scored per second on one thread, per router, compiled path versus Tribuo's per-example
- * predict, on the ml-latest-small catalog (9,742 movies). The model comes from a bundle directory
- * ({@code -Dmoerec.bench.bundle}); if it does not exist yet it is trained on
- * {@code -Dmoerec.bench.data} (ml-latest-small) and saved there first. Run with
- * {@code java -cp <test classpath> io.moerec.moe.bench.ScoringBenchmark}.
+ * JMH: users scored per second on one thread, per router, by the compiled scorer versus Tribuo's
+ * per-example predict ({@link NaiveScorer}), on a MovieLens catalog (ml-latest-small: 9,742 movies).
+ * {@code -Dmoerec.bench.data=DIR} (required) is the data set whose users are scored; the model comes
+ * from the bundle directory {@code -Dmoerec.bench.bundle} (default {@code moerec-bench-bundle} under
+ * {@code java.io.tmpdir}), trained on the data set and saved there first if it holds none yet. Run with
+ * {@code java -Dmoerec.bench.data=DIR -cp <moe-scoring test classpath> io.moerec.moe.bench.CompiledScorerJmh}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -46,7 +47,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 @Threads(1)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 4)
-public class ScoringBenchmark {
+public class CompiledScorerJmh {
+
+    static final String DATA = "moerec.bench.data";
+    static final String BUNDLE = "moerec.bench.bundle";
 
     @Param({"softmax", "balanced", "eigen", "dense"})
     public String router;
@@ -64,18 +68,17 @@ public class ScoringBenchmark {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
-        Path bundle = Path.of(System.getProperty("moerec.bench.bundle", "/tmp/moerec-bench-bundle"));
+        Path data = dataDir();
+        DevRun.Loaded ml = DevRun.Loaded.of(data);
+        Path bundle = Path.of(System.getProperty(BUNDLE, Path.of(System.getProperty("java.io.tmpdir"), "moerec-bench-bundle").toString()));
         if (!Files.exists(bundle.resolve(ModelBundle.MANIFEST))) {
-            DevRun.Loaded ml = DevRun.Loaded.of(Path.of(System.getProperty("moerec.bench.data",
-                    "/work/shared/data/ml-latest-small")));
-            ModelBundle.save(MoeTrainer.train("ml-latest-small", ml.movies(), ml.events(), TrainingConfig.defaults()), bundle);
+            ModelBundle.save(MoeTrainer.train(data.getFileName().toString(), ml.movies(), ml.events(), TrainingConfig.defaults()), bundle);
         }
         MoeModel model = ModelBundle.load(bundle);
         RouterKind kind = RouterKind.parse(router);
         compiled = model.scorer(kind);
         naive = new NaiveScorer(model, model.router(kind));
         // Realistic users: the latest vectors of the training users, replayed through the feature logic.
-        DevRun.Loaded ml = DevRun.Loaded.of(Path.of(System.getProperty("moerec.bench.data", "/work/shared/data/ml-latest-small")));
         TrainingData td = TrainingData.prepare(ml.movies(), ml.events(), model.config().features());
         users = new ArrayList<>(td.latestUserVectors().values());
         recents = new ArrayList<>(td.latestRecentWatches().values());
@@ -102,7 +105,22 @@ public class ScoringBenchmark {
         return naive.recommend(users.get(u), recents.get(u), id -> false, 10);
     }
 
+    /** The data set directory of {@code -Dmoerec.bench.data}, which must be set and exist. */
+    static Path dataDir() {
+        String value = System.getProperty(DATA);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("set -D" + DATA + "=<data set directory> (a MovieLens release such as "
+                    + "ml-latest-small, or a moerec JSON-lines data set): its users are the ones scored");
+        }
+        Path dir = Path.of(value);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("-D" + DATA + "=" + value + " is not a directory");
+        }
+        return dir;
+    }
+
     public static void main(String[] args) throws Exception {
-        new Runner(new OptionsBuilder().include(ScoringBenchmark.class.getSimpleName()).build()).run();
+        dataDir(); // fail here, before JMH forks, when the data set is missing
+        new Runner(new OptionsBuilder().include(CompiledScorerJmh.class.getSimpleName()).build()).run();
     }
 }

@@ -1,4 +1,4 @@
-package io.moerec.ingest.source;
+package io.moerec.ingest.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +11,9 @@ import io.moerec.ingest.movielens.MovieLens1mDataSet;
 import io.moerec.ingest.movielens.MovieLensDataSet;
 import io.moerec.ingest.movielens.MovieLensFormat;
 import io.moerec.ingest.movielens.MovieLensLatestDataSet;
+import io.moerec.ingest.source.DataSet;
+import io.moerec.ingest.source.JsonLinesDataSet;
+import io.moerec.ingest.source.JsonLinesWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;

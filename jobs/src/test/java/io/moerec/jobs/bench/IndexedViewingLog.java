@@ -1,4 +1,4 @@
-package io.moerec.jobs.features;
+package io.moerec.jobs.bench;
 
 import io.moerec.features.flink.RawRecord;
 import io.moerec.ingest.domain.Movie;
@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * A synthetic log for benchmarks whose event {@code i} and movie {@code id} depend on nothing else,
  * so that a Flink generator source can produce any slice of it in any subtask
- * ({@link FeaturesBenchmark.EventGenerator}, {@link FeaturesBenchmark.MovieGenerator}).
+ * ({@link FeaturesJobThroughput.EventGenerator}, {@link FeaturesJobThroughput.MovieGenerator}).
  */
 public interface IndexedViewingLog extends Serializable {
 

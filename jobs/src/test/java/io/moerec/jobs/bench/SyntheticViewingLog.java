@@ -1,4 +1,4 @@
-package io.moerec.jobs.features;
+package io.moerec.jobs.bench;
 
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.GenreSet;

@@ -1,4 +1,4 @@
-package io.moerec.jobs.features;
+package io.moerec.jobs.bench;
 
 import io.moerec.features.FeatureConfig;
 import io.moerec.features.PreferenceFeatureLogic;
@@ -71,9 +71,9 @@ import picocli.CommandLine.Spec;
  * Allowed lateness is set to a year: parallel generator slices interleave users' events far out of
  * order, and a late check costs the same as an applied event would not.
  */
-@Command(name = "features-benchmark", mixinStandardHelpOptions = true,
-        description = "Events/s through the features job for a generated log (a command, not a test).")
-public final class FeaturesBenchmark implements Callable<Integer> {
+@Command(name = "FeaturesJobThroughput", mixinStandardHelpOptions = true,
+        description = "Events/s through the features job for a generated log (a benchmark in test scope, not a test).")
+public final class FeaturesJobThroughput implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -103,7 +103,7 @@ public final class FeaturesBenchmark implements Callable<Integer> {
     String bootstrapServers;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new FeaturesBenchmark()).execute(args));
+        System.exit(new CommandLine(new FeaturesJobThroughput()).execute(args));
     }
 
     record Run(int parallelism, double jobEventsPerSecond, double producerEventsPerSecond,
@@ -157,7 +157,7 @@ public final class FeaturesBenchmark implements Callable<Integer> {
                     generator(new MovieGenerator(log), log.movies),
                     new DiscardingSink<UserPreferenceFeatures>(), new DiscardingSink<ViewingEvent>(),
                     new DiscardingSink<>()).build(env);
-            JobExecutionResult result = env.execute("features-benchmark-p" + p);
+            JobExecutionResult result = env.execute("features-job-throughput-p" + p);
             return new Run(p, rate(log.events, result), 0, 0);
         } finally {
             Directories.deleteRecursively(checkpoints);
@@ -235,7 +235,7 @@ public final class FeaturesBenchmark implements Callable<Integer> {
                     KafkaConnectors.featuresSink(bootstrapServers, featuresTopic, group, 900_000),
                     KafkaConnectors.lateSink(bootstrapServers, lateTopic, group, 900_000),
                     KafkaConnectors.deadLetterSink(bootstrapServers, dlqTopic, group, 900_000)).build(env);
-            JobExecutionResult result = env.execute("features-benchmark-kafka-p" + p);
+            JobExecutionResult result = env.execute("features-job-throughput-kafka-p" + p);
             return new Run(p, rate(log.events, result), producerRate, consumerRate);
         } finally {
             Directories.deleteRecursively(checkpoints);

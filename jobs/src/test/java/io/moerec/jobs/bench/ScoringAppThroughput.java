@@ -2,12 +2,12 @@ package io.moerec.jobs.bench;
 
 import io.moerec.features.FeatureConfig;
 import io.moerec.features.PreferenceFeatureLogic;
+import io.moerec.ingest.datasets.DataSets;
 import io.moerec.ingest.domain.ModelAnnouncement;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
-import io.moerec.ingest.source.DataSets;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.broker.EmbeddedKafkaBroker;
@@ -48,14 +48,15 @@ import picocli.CommandLine.Option;
  * the feature logic into feature updates, produced to a fresh {@code user-features} topic as a backlog,
  * and the app (exactly-once, no coalescing) scores them; reported per stream-thread count are lists
  * per second (first to last list read back, committed) and the per-user scoring latency p50/p99 from
- * {@link ScoringMetrics}. A command, not a test: {@code java -cp <jobs classpath>
- * io.moerec.moe.streams.ScoringAppBenchmark --data DIR [--bundle DIR] [--updates N] [--threads 1,2]}.
+ * {@link io.moerec.moe.streams.ScoringMetrics}. A benchmark in test scope, not a test: {@code java -cp
+ * <jobs test class path without frocksdbjni> io.moerec.jobs.bench.ScoringAppThroughput --data DIR
+ * [--bundle DIR] [--updates N] [--threads 1,2]}.
  */
-@Command(name = "scoring-benchmark", mixinStandardHelpOptions = true,
+@Command(name = "ScoringAppThroughput", mixinStandardHelpOptions = true,
         description = "Lists/s and per-user scoring latency of the Kafka Streams scoring app on the embedded broker.")
-public final class ScoringAppBenchmark implements Callable<Integer> {
+public final class ScoringAppThroughput implements Callable<Integer> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ScoringAppBenchmark.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringAppThroughput.class);
 
     @Option(names = "--data", required = true, description = "a data set directory (e.g. ml-latest-small)")
     Path data;
@@ -80,7 +81,7 @@ public final class ScoringAppBenchmark implements Callable<Integer> {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
         }
-        System.exit(new CommandLine(new ScoringAppBenchmark()).execute(args));
+        System.exit(new CommandLine(new ScoringAppThroughput()).execute(args));
     }
 
     @Override

@@ -1,8 +1,10 @@
-package io.moerec.ingest.source;
+package io.moerec.ingest.datasets;
 
 import io.moerec.ingest.json.StrictJson;
 import io.moerec.ingest.json.ViewingEventCodec;
 import io.moerec.ingest.movielens.MovieLensFormat;
+import io.moerec.ingest.source.DataSet;
+import io.moerec.ingest.source.JsonLinesDataSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
