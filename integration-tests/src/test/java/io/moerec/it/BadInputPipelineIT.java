@@ -30,7 +30,7 @@ import io.moerec.jobs.pipeline.PipelineObservations;
 import io.moerec.jobs.pipeline.PipelineSession;
 import io.moerec.moe.streams.ScoringConfig;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

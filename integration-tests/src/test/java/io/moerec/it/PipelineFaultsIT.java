@@ -26,7 +26,7 @@ import io.moerec.moe.streams.ModelUpdater;
 import io.moerec.moe.streams.ScoringConfig;
 import io.moerec.moe.bundle.ModelBundle;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -14,8 +14,6 @@ import io.moerec.moe.routing.EigenRouter;
 import io.moerec.moe.routing.Router;
 import io.moerec.moe.routing.RouterKind;
 import io.moerec.moe.routing.SoftmaxRouter;
-import io.moerec.moe.train.TrainingConfig;
-import io.moerec.moe.train.TrainingProvenance;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;

@@ -1,7 +1,6 @@
 package io.moerec.moe;
 
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** Trained models shared by test classes in one JVM, so the suite trains each world once. */

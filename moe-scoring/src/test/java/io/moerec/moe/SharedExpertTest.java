@@ -20,7 +20,6 @@ import io.moerec.moe.model.SamplingCorrection;
 import io.moerec.moe.routing.Router;
 import io.moerec.moe.routing.RouterKind;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
 import io.moerec.moe.train.TrainingData;
 import java.io.IOException;
 import java.nio.file.Files;

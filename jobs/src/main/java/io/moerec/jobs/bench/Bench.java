@@ -11,7 +11,7 @@ import io.moerec.jobs.pipeline.LivePipeline;
 import io.moerec.jobs.pipeline.ModelCache;
 import io.moerec.jobs.pipeline.PipelineObservations;
 import io.moerec.jobs.pipeline.PipelineSession;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

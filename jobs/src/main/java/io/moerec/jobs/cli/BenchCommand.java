@@ -4,7 +4,7 @@ import io.moerec.ingest.source.DataSet;
 import io.moerec.jobs.bench.Bench;
 import io.moerec.jobs.bench.BenchReport;
 import io.moerec.jobs.bench.BenchReportWriter;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

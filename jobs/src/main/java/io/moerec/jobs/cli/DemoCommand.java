@@ -2,7 +2,7 @@ package io.moerec.jobs.cli;
 
 import io.moerec.ingest.source.DataSet;
 import io.moerec.jobs.pipeline.Demo;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

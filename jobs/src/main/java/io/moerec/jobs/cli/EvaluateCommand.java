@@ -10,7 +10,7 @@ import io.moerec.moe.eval.Evaluation;
 import io.moerec.moe.eval.EvaluationReport;
 import io.moerec.moe.routing.RouterKind;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

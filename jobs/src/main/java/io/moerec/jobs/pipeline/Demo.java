@@ -12,7 +12,7 @@ import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.source.EventTimeSlice;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.ViewingEvent;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -16,7 +16,7 @@ import io.moerec.moe.bundle.ModelBundle;
 import io.moerec.moe.streams.ScoringApp;
 import io.moerec.moe.streams.ScoringConfig;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

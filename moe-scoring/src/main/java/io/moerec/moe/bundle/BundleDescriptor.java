@@ -9,7 +9,7 @@ import io.moerec.ingest.domain.Genre;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.model.ExpertKind;
 import io.moerec.moe.model.UserVector;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

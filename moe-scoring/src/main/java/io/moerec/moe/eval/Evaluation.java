@@ -10,7 +10,7 @@ import io.moerec.moe.routing.BalancedRouter;
 import io.moerec.moe.routing.Router;
 import io.moerec.moe.routing.RouterKind;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import io.moerec.moe.train.TrainingData;
 import io.moerec.moe.train.TrainingData.Interaction;
 import java.io.BufferedWriter;

@@ -8,6 +8,8 @@ import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.source.Parsed;
 import io.moerec.ingest.source.RecordStream;
 import io.moerec.moe.MoeModel;
+import io.moerec.moe.TrainingConfig;
+import io.moerec.moe.TrainingProvenance;
 import io.moerec.moe.math.MoeMath;
 import io.moerec.moe.model.ExpertExample;
 import io.moerec.moe.model.GenreClassifier;

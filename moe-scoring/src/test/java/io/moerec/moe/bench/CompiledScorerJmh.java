@@ -7,7 +7,7 @@ import io.moerec.moe.dev.DevRun;
 import io.moerec.moe.model.UserVector;
 import io.moerec.moe.routing.RouterKind;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import io.moerec.moe.train.TrainingData;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import io.moerec.moe.Fixtures;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.TestCatalogs;
 import io.moerec.moe.routing.RouterKind;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -16,7 +16,7 @@ import io.moerec.moe.MoeModel;
 import io.moerec.moe.TestCatalogs;
 import io.moerec.moe.model.ExpertKind;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import io.moerec.moe.routing.RouterKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import io.moerec.moe.eval.EvalSplit;
 import io.moerec.moe.eval.Evaluation;
 import io.moerec.moe.eval.EvaluationReport;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import io.moerec.moe.train.TrainingData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

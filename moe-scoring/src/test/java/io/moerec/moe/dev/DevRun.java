@@ -8,7 +8,7 @@ import io.moerec.moe.eval.Evaluation;
 import io.moerec.moe.eval.EvaluationReport;
 import io.moerec.moe.model.ExpertKind;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import io.moerec.ingest.files.Directories;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.bundle.ModelBundle;
 import io.moerec.moe.train.MoeTrainer;
-import io.moerec.moe.train.TrainingConfig;
+import io.moerec.moe.TrainingConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.moerec.moe.train;
 
+import io.moerec.moe.TrainingConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

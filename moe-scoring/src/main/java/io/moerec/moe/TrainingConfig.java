@@ -1,4 +1,4 @@
-package io.moerec.moe.train;
+package io.moerec.moe;
 
 import static io.moerec.ingest.config.ConfigValues.parseBoolean;
 import static io.moerec.ingest.config.ConfigValues.parseDouble;

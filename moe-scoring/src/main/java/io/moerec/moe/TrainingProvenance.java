@@ -1,4 +1,4 @@
-package io.moerec.moe.train;
+package io.moerec.moe;
 
 import java.util.Map;
 import java.util.Objects;
