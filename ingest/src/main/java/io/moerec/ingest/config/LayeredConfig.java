@@ -93,7 +93,7 @@ public final class LayeredConfig {
     /** {@code {key=value, ...}} with secret values as {@value #MASK}. */
     @Override
     public String toString() {
-        StringJoiner j = new StringJoiner(", ", "{", "}");
+        StringJoiner j = new StringJoiner(", ", "[", "]");
         toMap().forEach((k, v) -> j.add(k + "=" + (spec.isSecret(k) ? MASK : v)));
         return j.toString();
     }
