@@ -43,18 +43,20 @@ import org.apache.flink.util.OutputTag;
  *   and because the logic is order-independent a late-applied event gives the same state (up to
  *   rounding) as if its movie had been known on arrival. (Catalog updates do not scan the keyed
  *   state: on a 60k-movie catalog load that would iterate every buffering user per movie.)</li>
+ *   <li><b>Watched set</b>: every event's movie joins the user's watched set (in the state, bounded
+ *   by {@link UserPreferenceFeatures#MAX_WATCHED}) as it arrives, late and still-unknown ones
+ *   included, and every update carries the whole set: the scoring app excludes exactly that.</li>
  *   <li><b>TTL in event time</b>: a user idle for {@code features.state-ttl-ms} of event time loses
- *   all state, by an event-time timer at {@code asOf + ttl}. Event time because Flink's
+ *   the feature values, by an event-time timer at {@code asOf + ttl}, but keeps the watched set and
+ *   the recent-watch list ({@link PreferenceFeatureLogic#expire}); nothing is emitted, and the
+ *   returning user's next update carries the full watched set. Event time because Flink's
  *   {@code StateTtlConfig} (processing time only) would expire nothing during a fast replay of a
  *   year of history and expire differently on every run, while event time keeps the job
- *   deterministic and equal to the pure logic, which resets an expired state the same way. One
- *   timer per user: when it fires for a user who has been active since, it is re-registered at the
- *   new expiry instead of deleting and re-registering a timer on every event. On expiry the
- *   function emits one {@link UserPreferenceFeatures#tombstone tombstone} for the user on the main
- *   output, which the features sink writes as a {@code null} value, so that the compacted
- *   {@code user-features} topic and the scoring app forget the user as well. Timers fired by the
- *   end-of-input watermark ({@code Long.MAX_VALUE}: a bounded source, or stop with drain) expire
- *   nobody: no event time has passed, and a drained job must not erase every user downstream.</li>
+ *   deterministic and equal to the pure logic, which expires a state the same way. One timer per
+ *   user: when it fires for a user who has been active since, it is re-registered at the new expiry
+ *   instead of deleting and re-registering a timer on every event. Timers fired by the end-of-input
+ *   watermark ({@code Long.MAX_VALUE}: a bounded source, or stop with drain) expire nobody: no event
+ *   time has passed.</li>
  *   <li><b>Rate limit</b> (optional, {@code stream.emit.min-interval-ms}): at most one update per user
  *   per interval of event time; a held-back update is emitted by a timer at the end of the interval,
  *   so the last update is never lost.</li>
@@ -120,6 +122,7 @@ public final class PreferenceFeaturesFunction
         if (logic.isLate(state, event)) {
             late.inc();
             ctx.output(LATE, event);
+            preference.update(logic.noteWatched(state, event.movieId())); // not applied, but watched
             return;
         }
         ReadOnlyBroadcastState<Long, Integer> catalog = ctx.getBroadcastState(CATALOG);
@@ -128,6 +131,7 @@ public final class PreferenceFeaturesFunction
         if (bits == null) {
             unknownMovie.inc();
             if (buffer(event, ctx.timerService())) {
+                preference.update(logic.noteWatched(state, event.movieId())); // watched before it is applied
                 return;
             }
             unknownMovieUnresolved.inc();
@@ -189,8 +193,9 @@ public final class PreferenceFeaturesFunction
     private UserPreferenceState applyAndEmit(UserPreferenceState state, ViewingEvent e, GenreSet genres,
                                              TimerService timers, Collector<UserPreferenceFeatures> out)
             throws Exception {
+        boolean fresh = state == null || state.isEmpty();
         UserPreferenceState next = logic.applyGenres(state, e, genres);
-        if (state == null) {
+        if (fresh) {
             timers.registerEventTimeTimer(logic.expiryTime(next)); // the user's one TTL timer, see the class comment
         }
         emit(next, e.userId(), e.eventId(), e.eventTime(), timers, out);
@@ -226,8 +231,8 @@ public final class PreferenceFeaturesFunction
         String user = ctx.getCurrentKey();
         UserPreferenceState state = applyPending(preference.value(), ctx.getBroadcastState(CATALOG), timestamp,
                 ctx.timerService(), out);
-        if (state == null) {
-            return;
+        if (state == null || state.isEmpty()) {
+            return; // an expired user: no timer until the next applied event
         }
         EmissionState es = emission.value();
         if (es != null && es.getHeldTriggerId() != null
@@ -243,13 +248,11 @@ public final class PreferenceFeaturesFunction
             return;
         }
         if (logic.isExpired(state, timestamp)) {
+            // Idle is not gone: the feature values go, the watched set and recent list stay, nothing is emitted.
             usersExpired.inc();
-            preference.clear();
+            preference.update(logic.expire(state));
             pending.clear();
             emission.clear();
-            // Downstream forgets the user too: a null value on the compacted user-features topic.
-            out.collect(UserPreferenceFeatures.tombstone(user, timestamp));
-            tombstonesOut.inc();
         } else {
             ctx.timerService().registerEventTimeTimer(logic.expiryTime(state)); // no-op if already registered
         }

@@ -398,7 +398,8 @@ public final class MillionUsers {
                         counts[EventType.COMPLETE.ordinal()] = 3;
                         long t = T0 + u;
                         p.send(new ProducerRecord<>(Topics.USER_FEATURES.name(), null, t, user,
-                                new UserPreferenceFeatures(user, t, 1, affinity, 3.0, t, recent, counts, "e" + u, t)));
+                                new UserPreferenceFeatures(user, t, 3, affinity, 3.0, t, recent,
+                                        java.util.Arrays.stream(recent).sorted().distinct().toArray(), counts, "e" + u, t)));
                     }
                 }
                 double produced = (System.nanoTime() - start) / 1e9;

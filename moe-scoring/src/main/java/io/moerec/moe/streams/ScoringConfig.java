@@ -56,7 +56,6 @@ public record ScoringConfig(
         int topN,
         int balancedBatch,
         long coalesceIntervalMs,
-        int watchedMax,
         String processingGuarantee,
         int streamThreads,
         int standbyReplicas,
@@ -85,7 +84,6 @@ public record ScoringConfig(
     public static final String TOP_N = "top-n";
     public static final String BALANCED_BATCH = "router.balanced.batch";
     public static final String COALESCE_INTERVAL_MS = "coalesce.interval-ms";
-    public static final String WATCHED_MAX = "watched.max";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String STREAM_THREADS = "num.stream.threads";
     public static final String STANDBY_REPLICAS = "num.standby.replicas";
@@ -129,7 +127,6 @@ public record ScoringConfig(
         if (coalesceIntervalMs < 0 || coalesceIntervalMs > 3_600_000) {
             throw new IllegalArgumentException(COALESCE_INTERVAL_MS + " must be in [0, 3600000] (0 = off), got " + coalesceIntervalMs);
         }
-        range(WATCHED_MAX, watchedMax, 1, 1_000_000);
         if (!GUARANTEES.contains(processingGuarantee)) {
             throw new IllegalArgumentException(PROCESSING_GUARANTEE + " must be one of " + GUARANTEES + ", got '" + processingGuarantee + "'");
         }
@@ -201,7 +198,7 @@ public record ScoringConfig(
                 + ", modelsTopic=" + modelsTopic + ", dlqTopic=" + dlqTopic + ", modelPath=" + modelPath + ", watchModelsTopic="
                 + watchModelsTopic + ", modelWatchDir=" + modelWatchDir + ", modelWatchIntervalMs=" + modelWatchIntervalMs
                 + ", router=" + router + ", topN=" + topN + ", balancedBatch=" + balancedBatch + ", coalesceIntervalMs="
-                + coalesceIntervalMs + ", watchedMax=" + watchedMax + ", processingGuarantee=" + processingGuarantee
+                + coalesceIntervalMs + ", processingGuarantee=" + processingGuarantee
                 + ", streamThreads=" + streamThreads + ", standbyReplicas=" + standbyReplicas + ", stateDir=" + stateDir
                 + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", kafkaCheckTimeoutMs=" + kafkaCheckTimeoutMs
                 + ", streams=" + KafkaClientProperties.masked(new TreeMap<>(streamsOverrides)) + ", maxRecordBytes=" + maxRecordBytes
@@ -227,7 +224,6 @@ public record ScoringConfig(
         m.put(TOP_N, "10");
         m.put(BALANCED_BATCH, "200");
         m.put(COALESCE_INTERVAL_MS, "0");
-        m.put(WATCHED_MAX, "10000");
         m.put(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2);
         m.put(STREAM_THREADS, "1");
         m.put(STANDBY_REPLICAS, "0");
@@ -267,7 +263,7 @@ public record ScoringConfig(
                 v.get(TOPIC_RECOMMENDATIONS), v.get(TOPIC_MODELS), v.get(TOPIC_DLQ),
                 v.get(MODEL_PATH).isBlank() ? null : Path.of(v.get(MODEL_PATH)), parseBoolean(v, MODEL_WATCH_TOPIC),
                 v.get(MODEL_WATCH_DIR).isBlank() ? null : Path.of(v.get(MODEL_WATCH_DIR)), parseLong(v, MODEL_WATCH_INTERVAL_MS), router,
-                parseInt(v, TOP_N), parseInt(v, BALANCED_BATCH), parseLong(v, COALESCE_INTERVAL_MS), parseInt(v, WATCHED_MAX),
+                parseInt(v, TOP_N), parseInt(v, BALANCED_BATCH), parseLong(v, COALESCE_INTERVAL_MS),
                 v.get(PROCESSING_GUARANTEE), parseInt(v, STREAM_THREADS), parseInt(v, STANDBY_REPLICAS),
                 Path.of(v.get(STATE_DIR)), v.get(HTTP_HOST), parseInt(v, HTTP_PORT), parseLong(v, KAFKA_CHECK_TIMEOUT_MS), streams,
                 StrictJson.recordLimit(MAX_RECORD_BYTES, parseLong(v, MAX_RECORD_BYTES)), parseLong(v, ROCKSDB_MEMORY_BYTES),
