@@ -57,15 +57,20 @@ import org.apache.flink.util.OutputTag;
  *   instead of deleting and re-registering a timer on every event. Timers fired by the end-of-input
  *   watermark ({@code Long.MAX_VALUE}: a bounded source, or stop with drain) expire nobody: no event
  *   time has passed.</li>
+ *   <li><b>Deletion on request</b>: a {@link UserInput#deletion deletion} (from {@code user-deletions})
+ *   clears all the user's state (watched set included) and deletes the user's timers, and emits one
+ *   {@link UserPreferenceFeatures#tombstone tombstone}, which the features sink writes as a
+ *   {@code null} value: the compacted {@code user-features} topic and the scoring app forget the user
+ *   too. A later event of the user starts from nothing.</li>
  *   <li><b>Rate limit</b> (optional, {@code stream.emit.min-interval-ms}): at most one update per user
  *   per interval of event time; a held-back update is emitted by a timer at the end of the interval,
  *   so the last update is never lost.</li>
  * </ul>
  * Metrics: {@code eventsIn}, {@code featuresOut}, {@code late}, {@code unknownMovie},
- * {@code unknownMovieUnresolved}, {@code usersExpired}, {@code tombstonesOut}.
+ * {@code unknownMovieUnresolved}, {@code usersExpired}, {@code usersDeleted}, {@code tombstonesOut}.
  */
 public final class PreferenceFeaturesFunction
-        extends KeyedBroadcastProcessFunction<String, ViewingEvent, CatalogUpdate, UserPreferenceFeatures> {
+        extends KeyedBroadcastProcessFunction<String, UserInput, CatalogUpdate, UserPreferenceFeatures> {
 
     private static final long serialVersionUID = 1L;
 
@@ -83,6 +88,8 @@ public final class PreferenceFeaturesFunction
     private transient ValueState<UserPreferenceState> preference;
     private transient ListState<ViewingEvent> pending;
     private transient ValueState<EmissionState> emission;
+    /** The event time of the user's one outstanding TTL timer, so that a deletion can delete it. */
+    private transient ValueState<Long> ttlTimer;
     private transient Counter eventsIn;
     private transient Counter featuresOut;
     private transient Counter late;
@@ -90,6 +97,7 @@ public final class PreferenceFeaturesFunction
     private transient Counter unknownMovieUnresolved;
     private transient Counter usersExpired;
     private transient Counter tombstonesOut;
+    private transient Counter usersDeleted;
 
     public PreferenceFeaturesFunction(FeaturesPipelineConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -104,6 +112,7 @@ public final class PreferenceFeaturesFunction
                 new ListStateDescriptor<>("unknown-movie-events", TypeInformation.of(ViewingEvent.class)));
         emission = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("emission", TypeInformation.of(EmissionState.class)));
+        ttlTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("ttl-timer", Types.LONG));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         eventsIn = metrics.counter("eventsIn");
         featuresOut = metrics.counter("featuresOut");
@@ -112,10 +121,47 @@ public final class PreferenceFeaturesFunction
         unknownMovieUnresolved = metrics.counter("unknownMovieUnresolved");
         usersExpired = metrics.counter("usersExpired");
         tombstonesOut = metrics.counter("tombstonesOut");
+        usersDeleted = metrics.counter("usersDeleted");
     }
 
     @Override
-    public void processElement(ViewingEvent event, ReadOnlyContext ctx, Collector<UserPreferenceFeatures> out)
+    public void processElement(UserInput in, ReadOnlyContext ctx, Collector<UserPreferenceFeatures> out)
+            throws Exception {
+        if (in.isDeletion()) {
+            delete(in.getDeletedUserId(), ctx.timestamp() == null ? 0L : ctx.timestamp(), ctx.timerService(), out);
+        } else {
+            processEvent(in.getEvent(), ctx, out);
+        }
+    }
+
+    /** Forgets the user: every state and timer, and a tombstone downstream. */
+    private void delete(String user, long time, TimerService timers, Collector<UserPreferenceFeatures> out)
+            throws Exception {
+        Long ttl = ttlTimer.value();
+        if (ttl != null) {
+            timers.deleteEventTimeTimer(ttl);
+        }
+        Iterable<ViewingEvent> waiting = pending.get();
+        if (waiting != null) {
+            for (ViewingEvent e : waiting) {
+                timers.deleteEventTimeTimer(saturatedAdd(e.eventTime(), config.unknownMovieMaxWaitMs()));
+            }
+        }
+        EmissionState es = emission.value();
+        if (es != null && es.getHeldTriggerId() != null) {
+            timers.deleteEventTimeTimer(saturatedAdd(es.getLastEmittedAt(), config.emitMinIntervalMs()));
+        }
+        preference.clear();
+        pending.clear();
+        emission.clear();
+        ttlTimer.clear();
+        usersDeleted.inc();
+        // Downstream forgets the user too: a null value on the compacted user-features topic.
+        out.collect(UserPreferenceFeatures.tombstone(user, time));
+        tombstonesOut.inc();
+    }
+
+    private void processEvent(ViewingEvent event, ReadOnlyContext ctx, Collector<UserPreferenceFeatures> out)
             throws Exception {
         eventsIn.inc();
         UserPreferenceState state = preference.value();
@@ -196,7 +242,7 @@ public final class PreferenceFeaturesFunction
         boolean fresh = state == null || state.isEmpty();
         UserPreferenceState next = logic.applyGenres(state, e, genres);
         if (fresh) {
-            timers.registerEventTimeTimer(logic.expiryTime(next)); // the user's one TTL timer, see the class comment
+            registerTtlTimer(logic.expiryTime(next), timers); // the user's one TTL timer, see the class comment
         }
         emit(next, e.userId(), e.eventId(), e.eventTime(), timers, out);
         return next;
@@ -253,9 +299,20 @@ public final class PreferenceFeaturesFunction
             preference.update(logic.expire(state));
             pending.clear();
             emission.clear();
-        } else {
-            ctx.timerService().registerEventTimeTimer(logic.expiryTime(state)); // no-op if already registered
+            ttlTimer.clear();
+        } else if (timestamp >= currentTtlTimer()) {
+            registerTtlTimer(logic.expiryTime(state), ctx.timerService());
         }
+    }
+
+    private long currentTtlTimer() throws Exception {
+        Long t = ttlTimer.value();
+        return t == null ? Long.MIN_VALUE : t;
+    }
+
+    private void registerTtlTimer(long time, TimerService timers) throws Exception {
+        timers.registerEventTimeTimer(time);
+        ttlTimer.update(time);
     }
 
     @Override

@@ -54,11 +54,11 @@ class PreferenceFeaturesFunctionRocksDbTtlTest {
                 FlinkSettings.rocksDbExactlyOnce(Duration.ofSeconds(10), rocks.resolve("checkpoints").toUri().toString()),
                 getClass().getClassLoader());
         backend.setDbStoragePath(rocks.resolve("db").toString());
-        try (KeyedBroadcastOperatorTestHarness<String, ViewingEvent, CatalogUpdate, UserPreferenceFeatures> harness =
+        try (KeyedBroadcastOperatorTestHarness<String, UserInput, CatalogUpdate, UserPreferenceFeatures> harness =
                      new KeyedBroadcastOperatorTestHarness<>(
                              new CoBroadcastWithKeyedOperator<>(new PreferenceFeaturesFunction(config),
                                      List.of(PreferenceFeaturesFunction.CATALOG)),
-                             ViewingEvent::userId, Types.STRING, 128, 1, 0)) {
+                             UserInput::userId, Types.STRING, 128, 1, 0)) {
             harness.setStateBackend(backend);
             harness.open();
             harness.processBroadcastElement(CatalogUpdate.of(ACTION), 0);
@@ -70,13 +70,13 @@ class PreferenceFeaturesFunctionRocksDbTtlTest {
 
             // Day 0: every user once. Day 5: every third user comes back (before the day-7 expiry).
             for (int i = 0; i < USERS; i++) {
-                harness.processElement(ViewingEvent.complete("a" + i, "u" + i, 1, T + i), T + i);
-                harness.processElement(ViewingEvent.skip("s" + i, "u" + i, 1000 + i, T + i), T + i);
+                harness.processElement(UserInput.of(ViewingEvent.complete("a" + i, "u" + i, 1, T + i)), T + i);
+                harness.processElement(UserInput.of(ViewingEvent.skip("s" + i, "u" + i, 1000 + i, T + i)), T + i);
             }
             Set<String> returning = IntStream.range(0, USERS).filter(i -> i % 3 == 0).mapToObj(i -> "u" + i)
                     .collect(Collectors.toSet());
             for (String u : returning) {
-                harness.processElement(ViewingEvent.complete("b" + u, u, 1, T + 5 * DAY), T + 5 * DAY);
+                harness.processElement(UserInput.of(ViewingEvent.complete("b" + u, u, 1, T + 5 * DAY)), T + 5 * DAY);
             }
             assertKept(harness, USERS);
             int updates = harness.extractOutputValues().size();
@@ -91,7 +91,7 @@ class PreferenceFeaturesFunctionRocksDbTtlTest {
 
             // Day 30: every user comes back; each update carries the movies of before the expiry.
             for (int i = 0; i < USERS; i++) {
-                harness.processElement(ViewingEvent.complete("c" + i, "u" + i, 2, T + 30 * DAY), T + 30 * DAY);
+                harness.processElement(UserInput.of(ViewingEvent.complete("c" + i, "u" + i, 2, T + 30 * DAY)), T + 30 * DAY);
             }
             List<UserPreferenceFeatures> out = harness.extractOutputValues();
             Set<String> users = new HashSet<>();
@@ -108,8 +108,8 @@ class PreferenceFeaturesFunctionRocksDbTtlTest {
     }
 
     /**
-     * Every user's preference state (an expired one holds its watched set) and {@code active} TTL
-     * timers, nothing else: RocksDB keeps the timers among its states, so every entry is one of the two.
+     * Every user's preference state (an expired one holds its watched set) and, for {@code active}
+     * users, a TTL timer and its time; nothing else (RocksDB keeps the timers among its states).
      */
     private static void assertKept(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness, int active) {
         RocksDBKeyedStateBackend<?> backend = keyedBackend(harness);
@@ -117,7 +117,7 @@ class PreferenceFeaturesFunctionRocksDbTtlTest {
             assertEquals(USERS, keys.count(), "preference states");
         }
         assertEquals(active, harness.numEventTimeTimers(), "timers");
-        assertEquals(USERS + active, backend.numKeyValueStateEntries(), "all entries");
+        assertEquals(USERS + 2 * active, backend.numKeyValueStateEntries(), "all entries");
     }
 
     private static RocksDBKeyedStateBackend<?> keyedBackend(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> harness) {

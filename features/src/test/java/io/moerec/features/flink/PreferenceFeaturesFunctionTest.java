@@ -41,12 +41,12 @@ class PreferenceFeaturesFunctionTest {
 
     final FeaturesPipelineConfig config = FeaturesPipelineConfig.defaults();
     final PreferenceFeatureLogic logic = new PreferenceFeatureLogic(config.features());
-    KeyedBroadcastOperatorTestHarness<String, ViewingEvent, CatalogUpdate, UserPreferenceFeatures> harness;
+    KeyedBroadcastOperatorTestHarness<String, UserInput, CatalogUpdate, UserPreferenceFeatures> harness;
 
-    KeyedBroadcastOperatorTestHarness<String, ViewingEvent, CatalogUpdate, UserPreferenceFeatures> open(
+    KeyedBroadcastOperatorTestHarness<String, UserInput, CatalogUpdate, UserPreferenceFeatures> open(
             FeaturesPipelineConfig c, Movie... catalog) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new PreferenceFeaturesFunction(c), ViewingEvent::userId, Types.STRING, PreferenceFeaturesFunction.CATALOG);
+                new PreferenceFeaturesFunction(c), UserInput::userId, Types.STRING, PreferenceFeaturesFunction.CATALOG);
         for (Movie m : catalog) {
             harness.processBroadcastElement(CatalogUpdate.of(m), 0);
         }
@@ -62,7 +62,7 @@ class PreferenceFeaturesFunctionTest {
     }
 
     void send(ViewingEvent e) throws Exception {
-        harness.processElement(e, e.eventTime());
+        harness.processElement(UserInput.of(e), e.eventTime());
     }
 
     int keyedStateEntries() {
@@ -152,13 +152,13 @@ class PreferenceFeaturesFunctionTest {
         assertEquals(2, harness.numEventTimeTimers());
         harness.processWatermark(T + ttl);                        // u1 expires, u2 does not
         assertEquals(1, harness.numEventTimeTimers());
-        assertEquals(2, keyedStateEntries());                     // u1's kept watched set
+        assertEquals(3, keyedStateEntries());                     // u1's kept watched set; u2's state and timer time
 
         send(ViewingEvent.play("e3", "u2", 1, T + 150 * DAY));    // u2 active again: its timer moves on
         harness.processWatermark(T + 100 * DAY + ttl);            // the old timer fires, re-registers
         assertEquals(1, harness.numEventTimeTimers());
         harness.processWatermark(T + 150 * DAY + ttl);
-        assertEquals(2, keyedStateEntries());
+        assertEquals(2, keyedStateEntries());                     // two watched sets, nothing else
         assertEquals(0, harness.numEventTimeTimers());
         assertEquals(0, tombstones().size(), "idle is not deleted");
     }
@@ -207,6 +207,36 @@ class PreferenceFeaturesFunctionTest {
         assertEquals(2, out.size());
         assertArrayEquals(new long[] {1, 5, 9}, out.get(1).watched());
         assertArrayEquals(new long[] {1}, out.get(1).recentWatches());
+    }
+
+    @Test
+    void aDeletionRequestClearsEveryStateAndTimerOfTheUserAndEmitsOneTombstone() throws Exception {
+        open(config.withEmitMinIntervalMs(10 * MIN), ACTION);
+        send(ViewingEvent.complete("e1", "u1", 1, T));              // emitted; TTL timer
+        send(ViewingEvent.play("e2", "u1", 1, T + MIN));            // held back: emission timer
+        send(ViewingEvent.complete("e3", "u1", 7, T + 2 * MIN));    // unknown movie: buffered, its timer
+        send(ViewingEvent.complete("e4", "u2", 1, T));              // another user, untouched
+        assertEquals(4, harness.numEventTimeTimers());
+        int before = keyedStateEntries();
+
+        harness.processElement(UserInput.deletion("u1"), T + 3 * MIN);
+        assertEquals(List.of(UserPreferenceFeatures.tombstone("u1", T + 3 * MIN)), tombstones());
+        assertEquals(1, harness.numEventTimeTimers(), "only u2's TTL timer is left");
+        assertTrue(keyedStateEntries() < before);
+        harness.processWatermark(T + config.features().stateTtlMs() - 1);
+        assertEquals(1, tombstones().size(), "nothing of u1 fires later");
+        int outputs = harness.extractOutputValues().size();
+
+        // u1 comes back: from nothing, the deleted watches included.
+        send(ViewingEvent.play("e5", "u1", 1, T + 200 * DAY));
+        List<UserPreferenceFeatures> out = harness.extractOutputValues();
+        assertEquals(outputs + 1, out.size());
+        assertArrayEquals(new long[] {1}, out.get(out.size() - 1).watched());
+        assertEquals(1, out.get(out.size() - 1).eventCounts()[EventType.PLAY.ordinal()]);
+
+        // A deletion of a user never seen still tells downstream (the scoring app ignores what it does not know).
+        harness.processElement(UserInput.deletion("nobody"), T + 200 * DAY);
+        assertEquals(2, tombstones().size());
     }
 
     @Test

@@ -54,7 +54,7 @@ class UserPreferenceStateSerializationTest {
     @Test
     void everyTypeOnTheWireOrInStateIsAPojo() {
         for (Class<?> c : new Class<?>[] {ViewingEvent.class, UserPreferenceFeatures.class, RawRecord.class,
-                RejectedRecord.class, CatalogUpdate.class, EmissionState.class, UserPreferenceState.class}) {
+                RejectedRecord.class, CatalogUpdate.class, EmissionState.class, UserPreferenceState.class, UserInput.class}) {
             assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(c), c.getName());
         }
     }

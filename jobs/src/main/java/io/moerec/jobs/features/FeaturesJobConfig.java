@@ -48,6 +48,7 @@ public record FeaturesJobConfig(
         String featuresTopic,
         String lateTopic,
         String dlqTopic,
+        String deletionsTopic,
         String groupId,
         int parallelism,
         long checkpointIntervalMs,
@@ -68,6 +69,8 @@ public record FeaturesJobConfig(
     public static final String TOPIC_FEATURES = "topic.user-features";
     public static final String TOPIC_LATE = "topic.viewing-events-late";
     public static final String TOPIC_DLQ = "topic.viewing-events-dlq";
+    /** Requests to forget a user (key = user id), read from the earliest offset. */
+    public static final String TOPIC_DELETIONS = "topic.user-deletions";
     public static final String GROUP_ID = "group.id";
     public static final String PARALLELISM = "parallelism";
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval-ms";
@@ -117,6 +120,7 @@ public record FeaturesJobConfig(
         require(TOPIC_FEATURES, featuresTopic);
         require(TOPIC_LATE, lateTopic);
         require(TOPIC_DLQ, dlqTopic);
+        require(TOPIC_DELETIONS, deletionsTopic);
         require(GROUP_ID, groupId);
         require(CHECKPOINT_DIR, checkpointDir);
         require(TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
@@ -169,7 +173,7 @@ public record FeaturesJobConfig(
     @Override
     public String toString() {
         return "FeaturesJobConfig[bootstrapServers=" + bootstrapServers + ", eventsTopic=" + eventsTopic + ", moviesTopic="
-                + moviesTopic + ", featuresTopic=" + featuresTopic + ", lateTopic=" + lateTopic + ", dlqTopic=" + dlqTopic
+                + moviesTopic + ", featuresTopic=" + featuresTopic + ", lateTopic=" + lateTopic + ", dlqTopic=" + dlqTopic + ", deletionsTopic=" + deletionsTopic
                 + ", groupId=" + groupId + ", parallelism=" + parallelism + ", checkpointIntervalMs=" + checkpointIntervalMs
                 + ", checkpointDir=" + checkpointDir + ", transactionalIdPrefix=" + transactionalIdPrefix
                 + ", transactionTimeoutMs=" + transactionTimeoutMs + ", start=" + start + ", restore=" + restore + ", kafkaCheckTimeoutMs="
@@ -186,6 +190,7 @@ public record FeaturesJobConfig(
         m.put(TOPIC_FEATURES, Topics.USER_FEATURES.name());
         m.put(TOPIC_LATE, Topics.VIEWING_EVENTS_LATE.name());
         m.put(TOPIC_DLQ, Topics.VIEWING_EVENTS_DLQ.name());
+        m.put(TOPIC_DELETIONS, Topics.USER_DELETIONS.name());
         m.put(GROUP_ID, "moerec-features");
         m.put(PARALLELISM, "1");
         m.put(CHECKPOINT_INTERVAL_MS, "10000");
@@ -223,7 +228,7 @@ public record FeaturesJobConfig(
             v.put(k, e.getValue().trim());
         }
         return new FeaturesJobConfig(v.get(BOOTSTRAP_SERVERS), v.get(TOPIC_EVENTS), v.get(TOPIC_MOVIES),
-                v.get(TOPIC_FEATURES), v.get(TOPIC_LATE), v.get(TOPIC_DLQ), v.get(GROUP_ID),
+                v.get(TOPIC_FEATURES), v.get(TOPIC_LATE), v.get(TOPIC_DLQ), v.get(TOPIC_DELETIONS), v.get(GROUP_ID),
                 parseInt(v, PARALLELISM), parseLong(v, CHECKPOINT_INTERVAL_MS), v.get(CHECKPOINT_DIR),
                 v.get(TRANSACTIONAL_ID_PREFIX), parseLong(v, TRANSACTION_TIMEOUT_MS), v.get(START),
                 v.get(RESTORE), parseLong(v, KAFKA_CHECK_TIMEOUT_MS), parseBoolean(v, ROCKSDB_PARTITIONED_INDEX_FILTERS),

@@ -7,6 +7,7 @@ import io.moerec.features.FeatureConfig;
 import io.moerec.features.flink.CatalogUpdate;
 import io.moerec.features.flink.FeaturesPipelineConfig;
 import io.moerec.features.flink.PreferenceFeaturesFunction;
+import io.moerec.features.flink.UserInput;
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.RecommendationList;
@@ -51,7 +52,7 @@ class FeaturesToScoringTest {
     @TempDir
     Path stateDir;
 
-    private KeyedBroadcastOperatorTestHarness<String, ViewingEvent, CatalogUpdate, UserPreferenceFeatures> features;
+    private KeyedBroadcastOperatorTestHarness<String, UserInput, CatalogUpdate, UserPreferenceFeatures> features;
     private TopologyTestDriver driver;
     private SharedRocksDbMemory rocksDbMemory;
     private TestInputTopic<String, UserPreferenceFeatures> featuresTopic;
@@ -73,7 +74,7 @@ class FeaturesToScoringTest {
         FeaturesPipelineConfig config = FeaturesPipelineConfig.defaults()
                 .withFeatures(FeatureConfig.defaults().withStateTtlMs(180 * DAY));
         features = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new PreferenceFeaturesFunction(config),
-                ViewingEvent::userId, Types.STRING, PreferenceFeaturesFunction.CATALOG);
+                UserInput::userId, Types.STRING, PreferenceFeaturesFunction.CATALOG);
         for (Movie m : ScoringFixtures.catalog()) {
             features.processBroadcastElement(CatalogUpdate.of(m), 0);
         }
@@ -114,7 +115,7 @@ class FeaturesToScoringTest {
     private void send(ViewingEvent e) throws Exception {
         seen.computeIfAbsent(e.userId(), u -> new HashSet<>()).add(e.movieId());
         seenAtTrigger.put(e.eventId(), Set.copyOf(seen.get(e.userId())));
-        features.processElement(e, e.eventTime());
+        features.processElement(UserInput.of(e), e.eventTime());
         forward();
     }
 
