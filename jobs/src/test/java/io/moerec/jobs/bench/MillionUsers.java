@@ -598,7 +598,7 @@ public final class MillionUsers {
             memory.gc();
         }
 
-        /** estimate-num-keys of each RocksDB store of the app, summed over tasks: "watched=… last-lists=…". */
+        /** estimate-num-keys of each RocksDB store of the app, summed over tasks: "last-lists=… router-state=…". */
         String storeEntries() {
             try {
                 Map<String, Long> sums = new java.util.TreeMap<>();
