@@ -31,6 +31,9 @@ import java.util.function.LongFunction;
  * movie at the newest time stays beyond the bound (up to {@value #TIED_FACTOR} times it), so that a
  * burst of ratings in one second (common in MovieLens) still shows each movie in its own update.
  * An unknown movie ({@code null}) or one without genres changes everything but genre affinity.
+ * The <b>watched set</b> holds every movie of any event (SKIP included), ascending, bounded by
+ * {@link UserPreferenceFeatures#MAX_WATCHED} (beyond it the lowest ids are dropped); every feature
+ * update carries it whole, so a consumer that excludes it never needs an earlier update.
  *
  * <p><b>Order.</b> Every per-genre value is kept decayed to one reference time, {@code asOf} = the
  * latest applied event time. A newer event first decays the whole state forward to its own time; an
@@ -46,15 +49,17 @@ import java.util.function.LongFunction;
  *
  * <p><b>Lateness and expiry.</b> {@link #isLate} is the policy; {@link #apply} never rejects, so a
  * caller decides where late events go ({@link #replay} skips them, the Flink job side-outputs
- * them). An event at or after {@code asOf + stateTtl} finds the state expired and starts it afresh,
- * as the Flink job's event-time TTL timer does.
+ * them); {@link #noteWatched} still adds a late event's movie to the watched set. An event at or
+ * after {@code asOf + stateTtl} finds the state expired: it starts afresh ({@link #expire}) but for
+ * the watched set and the recent-watch list, which an idle user keeps, as the Flink job's event-time
+ * TTL timer does.
  */
 public final class PreferenceFeatureLogic implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     /** Version of the semantics above, carried by every {@link UserPreferenceFeatures}. */
-    public static final int FEATURE_VERSION = 2;
+    public static final int FEATURE_VERSION = 3;
 
     /** How far beyond its bound the recent-watch list grows to keep every movie of the newest time. */
     public static final int TIED_FACTOR = 8;
@@ -86,6 +91,58 @@ public final class PreferenceFeatureLogic implements Serializable {
     /** Whether a state that last saw an event at its {@code asOf} has expired by event time {@code time}. */
     public boolean isExpired(UserPreferenceState state, long time) {
         return state != null && !state.isEmpty() && time - state.asOf >= config.stateTtlMs();
+    }
+
+    /**
+     * What an expired state becomes: empty (no feature values, counts or tenure) but for the watched set
+     * and the recent-watch list, so that a returning user is never offered what they watched before
+     * and history-based features have their history.
+     */
+    public UserPreferenceState expire(UserPreferenceState state) {
+        UserPreferenceState s = new UserPreferenceState();
+        s.watched = state.watched;
+        s.recentMovieIds = state.recentMovieIds;
+        s.recentTimes = state.recentTimes;
+        return s;
+    }
+
+    /**
+     * Adds a movie to the watched set without applying the event (a late one, or one waiting for its
+     * catalog entry); returns {@code state}, or a new empty state holding only the movie if it was
+     * {@code null}.
+     */
+    public UserPreferenceState noteWatched(UserPreferenceState state, long movieId) {
+        UserPreferenceState s = state == null ? new UserPreferenceState() : state;
+        s.watched = withWatched(s.watched, movieId);
+        return s;
+    }
+
+    /**
+     * The ascending set {@code watched} with {@code movieId} added: {@code watched} itself if it holds
+     * the movie already, else a new array; beyond {@link UserPreferenceFeatures#MAX_WATCHED} the lowest
+     * id is dropped.
+     */
+    public static long[] withWatched(long[] watched, long movieId) {
+        int at = Arrays.binarySearch(watched, movieId);
+        if (at >= 0) {
+            return watched;
+        }
+        int insert = -at - 1;
+        if (watched.length >= UserPreferenceFeatures.MAX_WATCHED) {
+            if (insert == 0) {
+                return watched; // lower than every kept id: it would be the one dropped
+            }
+            long[] out = new long[watched.length];
+            System.arraycopy(watched, 1, out, 0, insert - 1);
+            out[insert - 1] = movieId;
+            System.arraycopy(watched, insert, out, insert, watched.length - insert);
+            return out;
+        }
+        long[] out = new long[watched.length + 1];
+        System.arraycopy(watched, 0, out, 0, insert);
+        out[insert] = movieId;
+        System.arraycopy(watched, insert, out, insert + 1, watched.length - insert);
+        return out;
     }
 
     /** The event time at which the state expires (the Flink job's TTL timer). */
@@ -132,7 +189,7 @@ public final class PreferenceFeatureLogic implements Serializable {
      */
     public UserPreferenceState applyGenres(UserPreferenceState state, ViewingEvent event, GenreSet genresOrNull) {
         long t = event.eventTime();
-        UserPreferenceState s = state == null || isExpired(state, t) ? new UserPreferenceState() : state;
+        UserPreferenceState s = state == null ? new UserPreferenceState() : isExpired(state, t) ? expire(state) : state;
         double ageFactor; // decay of this event's contribution to the state's reference time
         if (s.isEmpty()) {
             s.asOf = t;
@@ -179,6 +236,7 @@ public final class PreferenceFeatureLogic implements Serializable {
         if (event.type() != EventType.SKIP) {
             rememberWatch(s, event.movieId(), t);
         }
+        s.watched = withWatched(s.watched, event.movieId());
         return s;
     }
 
@@ -246,8 +304,9 @@ public final class PreferenceFeatureLogic implements Serializable {
     }
 
     /**
-     * The features of a state after {@code trigger} was applied. Arrays are fresh copies, so later
-     * updates of the state do not change features already handed out.
+     * The features of a state after {@code trigger} was applied. Arrays are fresh copies, or (the
+     * watched set, which the state replaces instead of changing) shared, so later updates of the state
+     * do not change features already handed out.
      */
     public UserPreferenceFeatures features(UserPreferenceState s, ViewingEvent trigger) {
         return features(s, trigger.userId(), trigger.eventId(), trigger.eventTime());
@@ -265,13 +324,14 @@ public final class PreferenceFeatureLogic implements Serializable {
             affinity[g] = s.engagement[g] + config.ratePerStarWeight() * (s.ratingSum[g] - mean * s.ratingMass[g]);
         }
         return new UserPreferenceFeatures(userId, s.asOf, FEATURE_VERSION, affinity, s.activity,
-                s.firstEventTime, s.recentMovieIds.clone(), s.eventCounts.clone(), triggerEventId,
+                s.firstEventTime, s.recentMovieIds.clone(), s.watched, s.eventCounts.clone(), triggerEventId,
                 triggerEventTime);
     }
 
     /**
      * Replays a log (any mix of users, in arrival order) the way the Flink job applies it with a
-     * complete catalog: late events are skipped, every applied event yields one feature update.
+     * complete catalog: late events are skipped (their movies join the watched set), every applied
+     * event yields one feature update.
      * The trainer uses this for point-in-time features; tests use it as the reference.
      *
      * @param catalog  movie by id, or {@code null} when unknown
@@ -284,6 +344,7 @@ public final class PreferenceFeatureLogic implements Serializable {
         for (ViewingEvent e : events) {
             UserPreferenceState s = states.get(e.userId());
             if (isLate(s, e)) {
+                noteWatched(s, e.movieId());
                 continue;
             }
             s = apply(s, e, catalog.apply(e.movieId()));

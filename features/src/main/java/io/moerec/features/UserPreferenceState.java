@@ -2,16 +2,20 @@ package io.moerec.features;
 
 import io.moerec.ingest.domain.EventType;
 import io.moerec.ingest.domain.Genre;
+import io.moerec.ingest.domain.UserPreferenceFeatures;
 import java.util.Arrays;
 
 /**
  * One user's preference state: primitives and primitive arrays only, so that Flink serializes it with
  * its POJO serializer (public no-argument constructor, getters and setters; no generic Kryo) and its
- * size is bounded by the configuration: three per-genre arrays, per-type counts and at most
- * {@link FeatureConfig#recentWatchesSize()} recent watches. It is mutable on purpose:
+ * size is bounded by the configuration: three per-genre arrays, per-type counts, at most
+ * {@link FeatureConfig#recentWatchesSize()} recent watches (more in a same-second burst) and at most
+ * {@link UserPreferenceFeatures#MAX_WATCHED} watched movies. It is mutable on purpose:
  * {@link PreferenceFeatureLogic#apply} updates it in place, which keeps the per-event hot path free of
  * allocation. The user id is not stored (it is the Flink key, and the trigger event carries it).
  * Per-genre values are held decayed to {@link #getAsOf()}, the latest applied event time.
+ * After an expiry ({@link PreferenceFeatureLogic#expire}) the state is {@link #isEmpty() empty} again
+ * but keeps the watched set and the recent-watch list.
  * Only {@link PreferenceFeatureLogic} should change it; the setters exist for serializers.
  */
 public final class UserPreferenceState {
@@ -34,6 +38,11 @@ public final class UserPreferenceState {
     /** Most recent first; parallel to {@link #recentTimes}; length = current size (no padding). */
     long[] recentMovieIds = new long[0];
     long[] recentTimes = new long[0];
+    /**
+     * Every movie the user has had an event with, ascending, bounded; replaced, never mutated, so
+     * features may share it.
+     */
+    long[] watched = new long[0];
 
     /** An empty state, as for a user never seen. */
     public UserPreferenceState() {
@@ -58,6 +67,7 @@ public final class UserPreferenceState {
         c.eventCounts = eventCounts.clone();
         c.recentMovieIds = recentMovieIds.clone();
         c.recentTimes = recentTimes.clone();
+        c.watched = watched.clone();
         return c;
     }
 
@@ -149,6 +159,14 @@ public final class UserPreferenceState {
         this.recentTimes = recentTimes;
     }
 
+    public long[] getWatched() {
+        return watched;
+    }
+
+    public void setWatched(long[] watched) {
+        this.watched = watched;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -162,7 +180,8 @@ public final class UserPreferenceState {
                 && Double.compare(ratingTotal, s.ratingTotal) == 0 && ratingCount == s.ratingCount
                 && Arrays.equals(engagement, s.engagement) && Arrays.equals(ratingSum, s.ratingSum)
                 && Arrays.equals(ratingMass, s.ratingMass) && Arrays.equals(eventCounts, s.eventCounts)
-                && Arrays.equals(recentMovieIds, s.recentMovieIds) && Arrays.equals(recentTimes, s.recentTimes);
+                && Arrays.equals(recentMovieIds, s.recentMovieIds) && Arrays.equals(recentTimes, s.recentTimes)
+                && Arrays.equals(watched, s.watched);
     }
 
     @Override
@@ -172,6 +191,7 @@ public final class UserPreferenceState {
         h = 31 * h + Arrays.hashCode(engagement);
         h = 31 * h + Arrays.hashCode(ratingSum);
         h = 31 * h + Arrays.hashCode(eventCounts);
+        h = 31 * h + Arrays.hashCode(watched);
         return 31 * h + Arrays.hashCode(recentMovieIds);
     }
 
@@ -182,6 +202,6 @@ public final class UserPreferenceState {
                 + ", ratingMass=" + Arrays.toString(ratingMass) + ", activity=" + activity
                 + ", ratingTotal=" + ratingTotal + ", ratingCount=" + ratingCount
                 + ", eventCounts=" + Arrays.toString(eventCounts)
-                + ", recentMovieIds=" + Arrays.toString(recentMovieIds) + "]";
+                + ", recentMovieIds=" + Arrays.toString(recentMovieIds) + ", watched=" + watched.length + " movies]";
     }
 }

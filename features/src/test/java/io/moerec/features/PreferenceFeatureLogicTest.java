@@ -279,6 +279,32 @@ class PreferenceFeatureLogicTest {
         assertEquals(0.0, affinity(f, ACTION), 0.0);
         assertEquals(1, f.eventCounts()[EventType.PLAY.ordinal()]);
         assertEquals(0, f.eventCounts()[EventType.COMPLETE.ordinal()]);
+        // Kept across the expiry: what the user watched, and the recent list.
+        assertArrayEquals(new long[] {1, 2}, f.watched());
+        assertArrayEquals(new long[] {2, 1}, f.recentWatches());
+    }
+
+    @Test
+    void theWatchedSetHoldsEveryEventsMovieSortedAndBounded() {
+        UserPreferenceState s = logic.apply(null, ViewingEvent.skip("e1", "u", 9, T), ACTION_MOVIE);
+        s = logic.apply(s, ViewingEvent.rate("e2", "u", 3, T + 1, 2.0), ACTION_MOVIE);
+        s = logic.noteWatched(s, 5);
+        long[] before = s.getWatched();
+        s = logic.apply(s, ViewingEvent.play("e3", "u", 3, T + 2), ACTION_MOVIE);
+        assertSame(before, s.getWatched(), "a movie watched again leaves the set as it is");
+        assertArrayEquals(new long[] {3, 5, 9}, logic.features(s, "u", "e3", T + 2).watched());
+        assertArrayEquals(new long[] {3}, s.getRecentMovieIds(), "a skip is no recent watch");
+
+        long[] full = new long[UserPreferenceFeatures.MAX_WATCHED];
+        for (int i = 0; i < full.length; i++) {
+            full[i] = 10 + 2L * i;
+        }
+        long[] more = PreferenceFeatureLogic.withWatched(full, 13);
+        assertEquals(full.length, more.length);
+        assertEquals(12, more[0], "the lowest id is dropped");
+        assertEquals(13, more[1]);
+        assertSame(full, PreferenceFeatureLogic.withWatched(full, 5), "below every kept id: nothing changes");
+        assertEquals(full[full.length - 1] + 1, PreferenceFeatureLogic.withWatched(full, full[full.length - 1] + 1)[full.length - 1]);
     }
 
     @Test

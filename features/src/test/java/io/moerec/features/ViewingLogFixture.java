@@ -84,6 +84,7 @@ public final class ViewingLogFixture {
             assertEquals(want.firstEventTime(), got.firstEventTime(), user);
             assertArrayEquals(want.eventCounts(), got.eventCounts(), user);
             assertArrayEquals(want.recentWatches(), got.recentWatches(), user);
+            assertArrayEquals(want.watched(), got.watched(), user);
             assertArrayEquals(want.genreAffinity(), got.genreAffinity(), 1e-9, user);
             assertEquals(want.activity(), got.activity(), 1e-9, user);
         }

@@ -429,7 +429,7 @@ class BadInputPipelineIT {
         /** A user-features record that does not decode, keyed by a real user. */
         private Sent badFeatures(String user, String trigger) {
             UserPreferenceFeatures f = new UserPreferenceFeatures(user, 0, 1, new double[Genre.COUNT], 0, 0, new long[0],
-                    new long[EventType.values().length], trigger, 0);
+                    new long[0], new long[EventType.values().length], trigger, 0);
             String good = new String(featuresCodec.encode(f), StandardCharsets.UTF_8);
             byte[] value;
             String kind;

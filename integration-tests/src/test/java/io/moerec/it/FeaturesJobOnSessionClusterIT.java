@@ -131,6 +131,7 @@ class FeaturesJobOnSessionClusterIT {
         settings.put(FeaturesJobConfig.TOPIC_FEATURES, featuresTopic);
         settings.put(FeaturesJobConfig.TOPIC_LATE, lateTopic);
         settings.put(FeaturesJobConfig.TOPIC_DLQ, dlqTopic);
+        settings.put(FeaturesJobConfig.TOPIC_DELETIONS, KAFKA.createUniqueTopic(Topics.USER_DELETIONS).name());
         settings.put(FeaturesJobConfig.GROUP_ID, prefix);
         settings.put(FeaturesJobConfig.TRANSACTIONAL_ID_PREFIX, prefix);
         settings.put(FeaturesJobConfig.PARALLELISM, "2");

@@ -48,6 +48,7 @@ public final class FeaturesJobConfig {
     public static final String TOPIC_FEATURES = "topic.user-features";
     public static final String TOPIC_LATE = "topic.viewing-events-late";
     public static final String TOPIC_DLQ = "topic.viewing-events-dlq";
+    public static final String TOPIC_DELETIONS = "topic.user-deletions";
     public static final String GROUP_ID = "group.id";
     public static final String PARALLELISM = "parallelism";
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval-ms";
@@ -110,6 +111,7 @@ public final class FeaturesJobConfig {
             .key(TOPIC_FEATURES, Topics.USER_FEATURES.name(), required(), "topic of the users' preference features (output)")
             .key(TOPIC_LATE, Topics.VIEWING_EVENTS_LATE.name(), required(), "topic of the late events (output)")
             .key(TOPIC_DLQ, Topics.VIEWING_EVENTS_DLQ.name(), required(), "dead-letter topic of undecodable events (output)")
+            .key(TOPIC_DELETIONS, Topics.USER_DELETIONS.name(), required(), "requests to forget a user (key = user id; input, read from the earliest offset)")
             .key(GROUP_ID, "moerec-features", required(),
                     "consumer group of the events source (the catalog source uses `<group.id>-catalog`); unique per deployment")
             .key(PARALLELISM, "1", intIn(1, 1024), "parallelism of the job's operators")
@@ -211,6 +213,10 @@ public final class FeaturesJobConfig {
 
     public String dlqTopic() {
         return values.get(TOPIC_DLQ, String.class);
+    }
+
+    public String deletionsTopic() {
+        return values.get(TOPIC_DELETIONS, String.class);
     }
 
     public String groupId() {

@@ -13,6 +13,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -23,6 +24,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * events (raw bytes) → decode ──DLQ side output──► deadLetters
  *                        │ event-time watermarks (bounded out-of-orderness, idleness)
+ *                        ▼ union ◄── decode ◄── user-deletions (raw bytes, key = user id; optional)
  *                        ▼ keyBy(userId)
  * movies (raw bytes) → decode → broadcast ──► PreferenceFeaturesFunction ──► features
  *                                                      └──late side output──► late
@@ -40,6 +42,9 @@ public final class FeaturesPipeline {
     public static final String UID_EVENT_TIME = "viewing-events-watermarks";
     public static final String UID_MOVIES_SOURCE = "movies-source";
     public static final String UID_DECODE_MOVIES = "decode-movies";
+    public static final String UID_EVENT_INPUT = "viewing-events-as-user-input";
+    public static final String UID_DELETIONS_SOURCE = "user-deletions-source";
+    public static final String UID_DECODE_DELETIONS = "decode-user-deletions";
     public static final String UID_FEATURES = "user-preference-features";
     public static final String UID_FEATURES_SINK = "user-features-sink";
     public static final String UID_LATE_SINK = "viewing-events-late-sink";
@@ -48,16 +53,26 @@ public final class FeaturesPipeline {
     private final FeaturesPipelineConfig config;
     private final Source<RawRecord, ?, ?> events;
     private final Source<RawRecord, ?, ?> movies;
+    private final Source<RawRecord, ?, ?> deletions;
     private final Sink<UserPreferenceFeatures> featuresSink;
     private final Sink<ViewingEvent> lateSink;
     private final Sink<RejectedRecord> deadLetterSink;
 
+    /** A pipeline without a deletion input (tests; a deployment passes {@code user-deletions}). */
     public FeaturesPipeline(FeaturesPipelineConfig config, Source<RawRecord, ?, ?> events, Source<RawRecord, ?, ?> movies,
                             Sink<UserPreferenceFeatures> featuresSink, Sink<ViewingEvent> lateSink,
                             Sink<RejectedRecord> deadLetterSink) {
+        this(config, events, movies, null, featuresSink, lateSink, deadLetterSink);
+    }
+
+    /** @param deletions the {@code user-deletions} records, or {@code null} for none */
+    public FeaturesPipeline(FeaturesPipelineConfig config, Source<RawRecord, ?, ?> events, Source<RawRecord, ?, ?> movies,
+                            Source<RawRecord, ?, ?> deletions, Sink<UserPreferenceFeatures> featuresSink,
+                            Sink<ViewingEvent> lateSink, Sink<RejectedRecord> deadLetterSink) {
         this.config = Objects.requireNonNull(config, "config");
         this.events = Objects.requireNonNull(events, "events");
         this.movies = Objects.requireNonNull(movies, "movies");
+        this.deletions = deletions;
         this.featuresSink = Objects.requireNonNull(featuresSink, "featuresSink");
         this.lateSink = Objects.requireNonNull(lateSink, "lateSink");
         this.deadLetterSink = Objects.requireNonNull(deadLetterSink, "deadLetterSink");
@@ -89,8 +104,17 @@ public final class FeaturesPipeline {
                 .uid(UID_DECODE_MOVIES).name("decode movies")
                 .broadcast(PreferenceFeaturesFunction.CATALOG);
 
-        SingleOutputStreamOperator<UserPreferenceFeatures> features = timed
-                .keyBy(ViewingEvent::userId, Types.STRING)
+        DataStream<UserInput> input = timed.map(UserInput::of, TypeInformation.of(UserInput.class))
+                .uid(UID_EVENT_INPUT).name("viewing events as user input");
+        if (deletions != null) {
+            // A deletion carries no event time: its stream never holds the events' watermark back.
+            input = input.union(env.fromSource(deletions, WatermarkStrategy.forGenerator(ctx -> new EndOfTime()), "user-deletions", rawType)
+                    .uid(UID_DELETIONS_SOURCE).name("user-deletions source")
+                    .process(new DecodeUserDeletionFunction(), TypeInformation.of(UserInput.class))
+                    .uid(UID_DECODE_DELETIONS).name("decode user deletions"));
+        }
+        SingleOutputStreamOperator<UserPreferenceFeatures> features = input
+                .keyBy(UserInput::userId, Types.STRING)
                 .connect(catalog)
                 .process(new PreferenceFeaturesFunction(config), TypeInformation.of(UserPreferenceFeatures.class))
                 .uid(UID_FEATURES).name("user preference features");
@@ -107,6 +131,18 @@ public final class FeaturesPipeline {
      */
     static WatermarkStrategy<RawRecord> catalogWatermarks(long settleMs) {
         return WatermarkStrategy.forGenerator(ctx -> new CatalogWatermark(settleMs));
+    }
+
+    /** Watermarks of a stream without event time: always at the end. */
+    private static final class EndOfTime implements WatermarkGenerator<RawRecord> {
+        @Override
+        public void onEvent(RawRecord event, long eventTimestamp, WatermarkOutput output) {
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
     }
 
     private static final class CatalogWatermark implements WatermarkGenerator<RawRecord> {

@@ -75,7 +75,7 @@ public final class KafkaConnectors {
 
     /**
      * Exactly-once sink of features to {@code topic}, keyed by user id, value = {@link UserFeaturesCodec};
-     * a {@link UserPreferenceFeatures#isTombstone() tombstone} (an expired user) is written with a
+     * a {@link UserPreferenceFeatures#isTombstone() tombstone} (a deleted user) is written with a
      * {@code null} value.
      */
     public static KafkaSink<UserPreferenceFeatures> featuresSink(String bootstrapServers, String topic,

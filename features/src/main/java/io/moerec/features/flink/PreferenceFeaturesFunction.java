@@ -43,27 +43,34 @@ import org.apache.flink.util.OutputTag;
  *   and because the logic is order-independent a late-applied event gives the same state (up to
  *   rounding) as if its movie had been known on arrival. (Catalog updates do not scan the keyed
  *   state: on a 60k-movie catalog load that would iterate every buffering user per movie.)</li>
+ *   <li><b>Watched set</b>: every event's movie joins the user's watched set (in the state, bounded
+ *   by {@link UserPreferenceFeatures#MAX_WATCHED}) as it arrives, late and still-unknown ones
+ *   included, and every update carries the whole set: the scoring app excludes exactly that.</li>
  *   <li><b>TTL in event time</b>: a user idle for {@code features.state-ttl-ms} of event time loses
- *   all state, by an event-time timer at {@code asOf + ttl}. Event time because Flink's
+ *   the feature values, by an event-time timer at {@code asOf + ttl}, but keeps the watched set and
+ *   the recent-watch list ({@link PreferenceFeatureLogic#expire}); nothing is emitted, and the
+ *   returning user's next update carries the full watched set. Event time because Flink's
  *   {@code StateTtlConfig} (processing time only) would expire nothing during a fast replay of a
  *   year of history and expire differently on every run, while event time keeps the job
- *   deterministic and equal to the pure logic, which resets an expired state the same way. One
- *   timer per user: when it fires for a user who has been active since, it is re-registered at the
- *   new expiry instead of deleting and re-registering a timer on every event. On expiry the
- *   function emits one {@link UserPreferenceFeatures#tombstone tombstone} for the user on the main
- *   output, which the features sink writes as a {@code null} value, so that the compacted
- *   {@code user-features} topic and the scoring app forget the user as well. Timers fired by the
- *   end-of-input watermark ({@code Long.MAX_VALUE}: a bounded source, or stop with drain) expire
- *   nobody: no event time has passed, and a drained job must not erase every user downstream.</li>
+ *   deterministic and equal to the pure logic, which expires a state the same way. One timer per
+ *   user: when it fires for a user who has been active since, it is re-registered at the new expiry
+ *   instead of deleting and re-registering a timer on every event. Timers fired by the end-of-input
+ *   watermark ({@code Long.MAX_VALUE}: a bounded source, or stop with drain) expire nobody: no event
+ *   time has passed.</li>
+ *   <li><b>Deletion on request</b>: a {@link UserInput#deletion deletion} (from {@code user-deletions})
+ *   clears all the user's state (watched set included) and deletes the user's timers, and emits one
+ *   {@link UserPreferenceFeatures#tombstone tombstone}, which the features sink writes as a
+ *   {@code null} value: the compacted {@code user-features} topic and the scoring app forget the user
+ *   too. A later event of the user starts from nothing.</li>
  *   <li><b>Rate limit</b> (optional, {@code stream.emit.min-interval-ms}): at most one update per user
  *   per interval of event time; a held-back update is emitted by a timer at the end of the interval,
  *   so the last update is never lost.</li>
  * </ul>
  * Metrics: {@code eventsIn}, {@code featuresOut}, {@code late}, {@code unknownMovie},
- * {@code unknownMovieUnresolved}, {@code usersExpired}, {@code tombstonesOut}.
+ * {@code unknownMovieUnresolved}, {@code usersExpired}, {@code usersDeleted}, {@code tombstonesOut}.
  */
 public final class PreferenceFeaturesFunction
-        extends KeyedBroadcastProcessFunction<String, ViewingEvent, CatalogUpdate, UserPreferenceFeatures> {
+        extends KeyedBroadcastProcessFunction<String, UserInput, CatalogUpdate, UserPreferenceFeatures> {
 
     private static final long serialVersionUID = 1L;
 
@@ -81,6 +88,8 @@ public final class PreferenceFeaturesFunction
     private transient ValueState<UserPreferenceState> preference;
     private transient ListState<ViewingEvent> pending;
     private transient ValueState<EmissionState> emission;
+    /** The event time of the user's one outstanding TTL timer, so that a deletion can delete it. */
+    private transient ValueState<Long> ttlTimer;
     private transient Counter eventsIn;
     private transient Counter featuresOut;
     private transient Counter late;
@@ -88,6 +97,7 @@ public final class PreferenceFeaturesFunction
     private transient Counter unknownMovieUnresolved;
     private transient Counter usersExpired;
     private transient Counter tombstonesOut;
+    private transient Counter usersDeleted;
 
     public PreferenceFeaturesFunction(FeaturesPipelineConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -102,6 +112,7 @@ public final class PreferenceFeaturesFunction
                 new ListStateDescriptor<>("unknown-movie-events", TypeInformation.of(ViewingEvent.class)));
         emission = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("emission", TypeInformation.of(EmissionState.class)));
+        ttlTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("ttl-timer", Types.LONG));
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         eventsIn = metrics.counter("eventsIn");
         featuresOut = metrics.counter("featuresOut");
@@ -110,16 +121,54 @@ public final class PreferenceFeaturesFunction
         unknownMovieUnresolved = metrics.counter("unknownMovieUnresolved");
         usersExpired = metrics.counter("usersExpired");
         tombstonesOut = metrics.counter("tombstonesOut");
+        usersDeleted = metrics.counter("usersDeleted");
     }
 
     @Override
-    public void processElement(ViewingEvent event, ReadOnlyContext ctx, Collector<UserPreferenceFeatures> out)
+    public void processElement(UserInput in, ReadOnlyContext ctx, Collector<UserPreferenceFeatures> out)
+            throws Exception {
+        if (in.isDeletion()) {
+            delete(in.getDeletedUserId(), ctx.timestamp() == null ? 0L : ctx.timestamp(), ctx.timerService(), out);
+        } else {
+            processEvent(in.getEvent(), ctx, out);
+        }
+    }
+
+    /** Forgets the user: every state and timer, and a tombstone downstream. */
+    private void delete(String user, long time, TimerService timers, Collector<UserPreferenceFeatures> out)
+            throws Exception {
+        Long ttl = ttlTimer.value();
+        if (ttl != null) {
+            timers.deleteEventTimeTimer(ttl);
+        }
+        Iterable<ViewingEvent> waiting = pending.get();
+        if (waiting != null) {
+            for (ViewingEvent e : waiting) {
+                timers.deleteEventTimeTimer(saturatedAdd(e.eventTime(), config.unknownMovieMaxWaitMs()));
+            }
+        }
+        EmissionState es = emission.value();
+        if (es != null && es.getHeldTriggerId() != null) {
+            timers.deleteEventTimeTimer(saturatedAdd(es.getLastEmittedAt(), config.emitMinIntervalMs()));
+        }
+        preference.clear();
+        pending.clear();
+        emission.clear();
+        ttlTimer.clear();
+        usersDeleted.inc();
+        // Downstream forgets the user too: a null value on the compacted user-features topic.
+        out.collect(UserPreferenceFeatures.tombstone(user, time));
+        tombstonesOut.inc();
+    }
+
+    private void processEvent(ViewingEvent event, ReadOnlyContext ctx, Collector<UserPreferenceFeatures> out)
             throws Exception {
         eventsIn.inc();
         UserPreferenceState state = preference.value();
         if (logic.isLate(state, event)) {
             late.inc();
             ctx.output(LATE, event);
+            preference.update(logic.noteWatched(state, event.movieId())); // not applied, but watched
             return;
         }
         ReadOnlyBroadcastState<Long, Integer> catalog = ctx.getBroadcastState(CATALOG);
@@ -128,6 +177,7 @@ public final class PreferenceFeaturesFunction
         if (bits == null) {
             unknownMovie.inc();
             if (buffer(event, ctx.timerService())) {
+                preference.update(logic.noteWatched(state, event.movieId())); // watched before it is applied
                 return;
             }
             unknownMovieUnresolved.inc();
@@ -189,9 +239,10 @@ public final class PreferenceFeaturesFunction
     private UserPreferenceState applyAndEmit(UserPreferenceState state, ViewingEvent e, GenreSet genres,
                                              TimerService timers, Collector<UserPreferenceFeatures> out)
             throws Exception {
+        boolean fresh = state == null || state.isEmpty();
         UserPreferenceState next = logic.applyGenres(state, e, genres);
-        if (state == null) {
-            timers.registerEventTimeTimer(logic.expiryTime(next)); // the user's one TTL timer, see the class comment
+        if (fresh) {
+            registerTtlTimer(logic.expiryTime(next), timers); // the user's one TTL timer, see the class comment
         }
         emit(next, e.userId(), e.eventId(), e.eventTime(), timers, out);
         return next;
@@ -226,8 +277,8 @@ public final class PreferenceFeaturesFunction
         String user = ctx.getCurrentKey();
         UserPreferenceState state = applyPending(preference.value(), ctx.getBroadcastState(CATALOG), timestamp,
                 ctx.timerService(), out);
-        if (state == null) {
-            return;
+        if (state == null || state.isEmpty()) {
+            return; // an expired user: no timer until the next applied event
         }
         EmissionState es = emission.value();
         if (es != null && es.getHeldTriggerId() != null
@@ -243,16 +294,25 @@ public final class PreferenceFeaturesFunction
             return;
         }
         if (logic.isExpired(state, timestamp)) {
+            // Idle is not gone: the feature values go, the watched set and recent list stay, nothing is emitted.
             usersExpired.inc();
-            preference.clear();
+            preference.update(logic.expire(state));
             pending.clear();
             emission.clear();
-            // Downstream forgets the user too: a null value on the compacted user-features topic.
-            out.collect(UserPreferenceFeatures.tombstone(user, timestamp));
-            tombstonesOut.inc();
-        } else {
-            ctx.timerService().registerEventTimeTimer(logic.expiryTime(state)); // no-op if already registered
+            ttlTimer.clear();
+        } else if (timestamp >= currentTtlTimer()) {
+            registerTtlTimer(logic.expiryTime(state), ctx.timerService());
         }
+    }
+
+    private long currentTtlTimer() throws Exception {
+        Long t = ttlTimer.value();
+        return t == null ? Long.MIN_VALUE : t;
+    }
+
+    private void registerTtlTimer(long time, TimerService timers) throws Exception {
+        timers.registerEventTimeTimer(time);
+        ttlTimer.update(time);
     }
 
     @Override

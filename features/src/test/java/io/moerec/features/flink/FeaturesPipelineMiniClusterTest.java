@@ -92,15 +92,26 @@ class FeaturesPipelineMiniClusterTest {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                     FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(500), checkpoints.toUri().toString()));
             env.setParallelism(2);
+            // A deletion of a user without events (its order against events is not defined) and one without a key.
+            List<byte[]> deletionKeys = new ArrayList<>();
+            deletionKeys.add("ghost".getBytes(StandardCharsets.UTF_8));
+            deletionKeys.add(null);
             new FeaturesPipeline(config, source("viewing-events", keys, values),
-                    source("movies", movieKeys, movieValues), features, late, dlq).build(env);
+                    source("movies", movieKeys, movieValues), source("user-deletions", deletionKeys, List.of(new byte[0], new byte[0])),
+                    features, late, dlq).build(env);
             env.execute("features-minicluster-test");
 
             Map<String, UserPreferenceFeatures> last = new HashMap<>();
+            List<UserPreferenceFeatures> tombstones = new ArrayList<>();
             for (UserPreferenceFeatures f : features.results()) {
-                last.put(f.userId(), f);
+                if (f.isTombstone()) {
+                    tombstones.add(f);
+                } else {
+                    last.put(f.userId(), f);
+                }
             }
-            assertEquals(events.size(), features.results().size(), "one update per valid event");
+            assertEquals(List.of("ghost"), tombstones.stream().map(UserPreferenceFeatures::userId).toList());
+            assertEquals(events.size() + 1, features.results().size(), "one update per valid event, one tombstone");
             ViewingLogFixture.assertFinalFeaturesMatch(new PreferenceFeatureLogic(config.features()), events, catalog, last);
             assertTrue(late.results().isEmpty());
             List<RejectedRecord> rejected = dlq.results();

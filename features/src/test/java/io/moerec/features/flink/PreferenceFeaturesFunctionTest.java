@@ -41,12 +41,12 @@ class PreferenceFeaturesFunctionTest {
 
     final FeaturesPipelineConfig config = FeaturesPipelineConfig.defaults();
     final PreferenceFeatureLogic logic = new PreferenceFeatureLogic(config.features());
-    KeyedBroadcastOperatorTestHarness<String, ViewingEvent, CatalogUpdate, UserPreferenceFeatures> harness;
+    KeyedBroadcastOperatorTestHarness<String, UserInput, CatalogUpdate, UserPreferenceFeatures> harness;
 
-    KeyedBroadcastOperatorTestHarness<String, ViewingEvent, CatalogUpdate, UserPreferenceFeatures> open(
+    KeyedBroadcastOperatorTestHarness<String, UserInput, CatalogUpdate, UserPreferenceFeatures> open(
             FeaturesPipelineConfig c, Movie... catalog) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new PreferenceFeaturesFunction(c), ViewingEvent::userId, Types.STRING, PreferenceFeaturesFunction.CATALOG);
+                new PreferenceFeaturesFunction(c), UserInput::userId, Types.STRING, PreferenceFeaturesFunction.CATALOG);
         for (Movie m : catalog) {
             harness.processBroadcastElement(CatalogUpdate.of(m), 0);
         }
@@ -62,7 +62,7 @@ class PreferenceFeaturesFunctionTest {
     }
 
     void send(ViewingEvent e) throws Exception {
-        harness.processElement(e, e.eventTime());
+        harness.processElement(UserInput.of(e), e.eventTime());
     }
 
     int keyedStateEntries() {
@@ -141,7 +141,7 @@ class PreferenceFeaturesFunctionTest {
     }
 
     @Test
-    void stateAndTimersAreGoneAfterTheEventTimeTtl() throws Exception {
+    void afterTheEventTimeTtlOnlyTheWatchedSetAndRecentListStayAndNoTimer() throws Exception {
         open(config, ACTION);
         send(ViewingEvent.complete("e1", "u1", 1, T));
         send(ViewingEvent.complete("e2", "u2", 1, T + 100 * DAY));
@@ -152,47 +152,91 @@ class PreferenceFeaturesFunctionTest {
         assertEquals(2, harness.numEventTimeTimers());
         harness.processWatermark(T + ttl);                        // u1 expires, u2 does not
         assertEquals(1, harness.numEventTimeTimers());
-        assertEquals(1, keyedStateEntries());
+        assertEquals(3, keyedStateEntries());                     // u1's kept watched set; u2's state and timer time
 
         send(ViewingEvent.play("e3", "u2", 1, T + 150 * DAY));    // u2 active again: its timer moves on
         harness.processWatermark(T + 100 * DAY + ttl);            // the old timer fires, re-registers
-        assertEquals(1, keyedStateEntries());
         assertEquals(1, harness.numEventTimeTimers());
         harness.processWatermark(T + 150 * DAY + ttl);
-        assertEquals(0, keyedStateEntries());
+        assertEquals(2, keyedStateEntries());                     // two watched sets, nothing else
         assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(0, tombstones().size(), "idle is not deleted");
     }
 
     @Test
-    void expiryEmitsOneTombstoneAndAReturningUserStartsAfresh() throws Exception {
-        open(config, ACTION, DRAMA);
+    void aUserIdleBeyondTheTtlComesBackWithTheWholeWatchedSetAndNoTombstoneInBetween() throws Exception {
+        open(config, ACTION, DRAMA, COMEDY);
         long ttl = config.features().stateTtlMs();
         send(ViewingEvent.complete("e1", "u1", 1, T));
-        send(ViewingEvent.complete("e2", "u1", 2, T + DAY));
+        send(ViewingEvent.skip("e2", "u1", 2, T + DAY));
         send(ViewingEvent.complete("e3", "u2", 2, T + 100 * DAY));
         assertEquals(3, harness.extractOutputValues().size());
+        assertArrayEquals(new long[] {1, 2}, harness.extractOutputValues().get(1).watched());
 
-        harness.processWatermark(T + DAY + ttl - 1);
-        assertEquals(0, tombstones().size());
-        harness.processWatermark(T + DAY + ttl);                   // u1 expires, u2 does not
-        assertEquals(List.of(UserPreferenceFeatures.tombstone("u1", T + DAY + ttl)), tombstones());
-        harness.processWatermark(T + DAY + ttl + 10 * DAY);        // nothing fires twice
-        assertEquals(1, tombstones().size());
-        assertEquals(1, keyedStateEntries());
+        harness.processWatermark(T + DAY + ttl + 10 * DAY);        // u1 expires, u2 does not
+        assertEquals(3, harness.extractOutputValues().size(), "an expiry emits nothing");
+        assertEquals(1, harness.numEventTimeTimers());
 
-        // u1 comes back: a fresh state, as if u1 had never been seen (no e1/e2 history in it).
-        ViewingEvent back = ViewingEvent.play("e4", "u1", 1, T + DAY + ttl + 20 * DAY);
+        // u1 comes back: fresh feature values, but the watched set and the recent list are kept.
+        ViewingEvent back = ViewingEvent.play("e4", "u1", 7, T + DAY + ttl + 20 * DAY);
         send(back);
         List<UserPreferenceFeatures> all = harness.extractOutputValues();
         UserPreferenceFeatures fresh = all.get(all.size() - 1);
-        assertEquals(logic.features(logic.apply(null, back, ACTION), back), fresh);
         assertEquals(1, fresh.eventCounts()[EventType.PLAY.ordinal()]);
         assertEquals(0, fresh.eventCounts()[EventType.COMPLETE.ordinal()]);
-        assertArrayEquals(new long[] {1}, fresh.recentWatches());
         assertEquals(back.eventTime(), fresh.firstEventTime());
+        assertArrayEquals(new long[] {7, 1}, fresh.recentWatches());
+        assertArrayEquals(new long[] {1, 2, 7}, fresh.watched());
+        assertEquals(2, harness.numEventTimeTimers(), "the returning user has a TTL timer again");
+        // The same as the pure logic, which expires a state the same way.
+        List<UserPreferenceFeatures> expected = new ArrayList<>();
+        logic.replay(List.of(ViewingEvent.complete("e1", "u1", 1, T), ViewingEvent.skip("e2", "u1", 2, T + DAY), back),
+                Map.of(1L, ACTION, 2L, DRAMA, 7L, COMEDY)::get, expected::add);
+        assertEquals(expected.get(2), fresh);
+        assertEquals(0, tombstones().size());
+    }
 
-        harness.processWatermark(T + 100 * DAY + ttl);            // u2 expires: its own tombstone, once
-        assertEquals(List.of("u1", "u2"), tombstones().stream().map(UserPreferenceFeatures::userId).toList());
+    @Test
+    void lateAndBufferedEventsJoinTheWatchedSetAtOnce() throws Exception {
+        open(config, ACTION);
+        send(ViewingEvent.complete("e1", "u1", 1, T + 2 * 3_600_000L));
+        send(ViewingEvent.play("late", "u1", 5, T));               // late: not applied, but watched
+        send(ViewingEvent.complete("e2", "u1", 9, T + 3 * 3_600_000L)); // movie 9 unknown: buffered
+        send(ViewingEvent.play("e3", "u1", 1, T + 4 * 3_600_000L));
+        List<UserPreferenceFeatures> out = harness.extractOutputValues();
+        assertEquals(2, out.size());
+        assertArrayEquals(new long[] {1, 5, 9}, out.get(1).watched());
+        assertArrayEquals(new long[] {1}, out.get(1).recentWatches());
+    }
+
+    @Test
+    void aDeletionRequestClearsEveryStateAndTimerOfTheUserAndEmitsOneTombstone() throws Exception {
+        open(config.withEmitMinIntervalMs(10 * MIN), ACTION);
+        send(ViewingEvent.complete("e1", "u1", 1, T));              // emitted; TTL timer
+        send(ViewingEvent.play("e2", "u1", 1, T + MIN));            // held back: emission timer
+        send(ViewingEvent.complete("e3", "u1", 7, T + 2 * MIN));    // unknown movie: buffered, its timer
+        send(ViewingEvent.complete("e4", "u2", 1, T));              // another user, untouched
+        assertEquals(4, harness.numEventTimeTimers());
+        int before = keyedStateEntries();
+
+        harness.processElement(UserInput.deletion("u1"), T + 3 * MIN);
+        assertEquals(List.of(UserPreferenceFeatures.tombstone("u1", T + 3 * MIN)), tombstones());
+        assertEquals(1, harness.numEventTimeTimers(), "only u2's TTL timer is left");
+        assertTrue(keyedStateEntries() < before);
+        harness.processWatermark(T + config.features().stateTtlMs() - 1);
+        assertEquals(1, tombstones().size(), "nothing of u1 fires later");
+        int outputs = harness.extractOutputValues().size();
+
+        // u1 comes back: from nothing, the deleted watches included.
+        send(ViewingEvent.play("e5", "u1", 1, T + 200 * DAY));
+        List<UserPreferenceFeatures> out = harness.extractOutputValues();
+        assertEquals(outputs + 1, out.size());
+        assertArrayEquals(new long[] {1}, out.get(out.size() - 1).watched());
+        assertEquals(1, out.get(out.size() - 1).eventCounts()[EventType.PLAY.ordinal()]);
+
+        // A deletion of a user never seen still tells downstream (the scoring app ignores what it does not know).
+        harness.processElement(UserInput.deletion("nobody"), T + 200 * DAY);
+        assertEquals(2, tombstones().size());
     }
 
     @Test

@@ -54,7 +54,7 @@ class UserPreferenceStateSerializationTest {
     @Test
     void everyTypeOnTheWireOrInStateIsAPojo() {
         for (Class<?> c : new Class<?>[] {ViewingEvent.class, UserPreferenceFeatures.class, RawRecord.class,
-                RejectedRecord.class, CatalogUpdate.class, EmissionState.class, UserPreferenceState.class}) {
+                RejectedRecord.class, CatalogUpdate.class, EmissionState.class, UserPreferenceState.class, UserInput.class}) {
             assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(c), c.getName());
         }
     }
@@ -73,10 +73,26 @@ class UserPreferenceStateSerializationTest {
         }
         int full = size(ser, s);
         assertEquals(50, s.getRecentMovieIds().length);
-        LOG.info("UserPreferenceState serialized bytes: empty {}, one watch {}, full recent list (50) {}",
+        assertEquals(999, s.getWatched().length); // movies 1 to 999
+        LOG.info("UserPreferenceState serialized bytes: empty {}, one watch {}, full recent list (50) and 999 watched {}",
                 empty, one, full);
-        // 3 x 18 doubles + 5 longs + scalars + 2 x 50 longs, plus the POJO serializer's per-field flags.
-        assertTrue(full < 1400, "state grew to " + full + " bytes");
-        assertEquals(full, size(ser, logic.apply(s, ViewingEvent.play("x", "u", 5000, T + 10_000_000_000L), movie)));
+        // 3 x 18 doubles + 5 longs + scalars + 2 x 50 longs, plus the POJO serializer's per-field flags,
+        // plus 8 bytes per watched movie.
+        assertTrue(full < 1400 + 8 * 999, "state grew to " + full + " bytes");
+        assertEquals(full + 8, size(ser, logic.apply(s, ViewingEvent.play("x", "u", 5000, T + 10_000_000_000L), movie)));
+        assertEquals(full + 8, size(ser, logic.apply(s, ViewingEvent.play("y", "u", 5000, T + 10_000_060_000L), movie)),
+                "a movie watched again adds nothing");
+
+        // A heavy user (MovieLens' heaviest rates about 2,700 movies), then past the watched set's bound.
+        for (int i = 1001; i <= 12_000; i++) {
+            s = logic.apply(s, ViewingEvent.rate("e" + i, "u", 100_000 + i, T + 10_000_100_000L + i * 60_000L, 4.0), movie);
+            if (i == 2700) {
+                LOG.info("UserPreferenceState serialized bytes with 2,701 watched movies: {}", size(ser, s));
+            }
+        }
+        assertEquals(UserPreferenceFeatures.MAX_WATCHED, s.getWatched().length);
+        int capped = size(ser, s);
+        LOG.info("UserPreferenceState serialized bytes at the watched bound ({}): {}", UserPreferenceFeatures.MAX_WATCHED, capped);
+        assertTrue(capped < 1400 + 8 * UserPreferenceFeatures.MAX_WATCHED, "state grew to " + capped + " bytes");
     }
 }

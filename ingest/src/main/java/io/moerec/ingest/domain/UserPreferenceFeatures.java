@@ -16,12 +16,16 @@ import java.util.Objects;
  * @param activity         time-decayed event count at {@code asOf}
  * @param firstEventTime   event time of the user's first applied event (tenure)
  * @param recentWatches    recently watched movie ids, most recent first, bounded
+ * @param watched          every movie the user has had an event with (any type, skips and late events
+ *                         included), ascending, at most {@link #MAX_WATCHED} (beyond it the lowest ids
+ *                         are dropped): what the scoring app must never recommend. Shared, not copied:
+ *                         the feature state replaces its array on every change and never mutates it
  * @param eventCounts      lifetime event counts per {@link EventType}
  * @param triggerEventId   the event whose application produced this update
  * @param triggerEventTime that event's time, for event-to-recommendation latency
  *
  * <p>A <b>tombstone</b> ({@link #tombstone}, {@link #isTombstone()}, {@code featureVersion} =
- * {@link #TOMBSTONE_VERSION}) stands, inside the features job only, for "this user has expired": its
+ * {@link #TOMBSTONE_VERSION}) stands, inside the features job only, for "this user was deleted on request": its
  * Kafka serializer writes it as a record with a {@code null} value, which the compacted topic and the
  * scoring app treat as deletion. It never has a JSON form ({@code UserFeaturesCodec} refuses it).
  */
@@ -33,12 +37,19 @@ public record UserPreferenceFeatures(
         double activity,
         long firstEventTime,
         long[] recentWatches,
+        long[] watched,
         long[] eventCounts,
         String triggerEventId,
         long triggerEventTime) {
 
     /** The {@code featureVersion} of a tombstone; real features are always at version 1 or later. */
     public static final int TOMBSTONE_VERSION = 0;
+
+    /**
+     * The bound of {@link #watched()}: far above any real history, and small enough that a record at the
+     * bound (19-digit ids included) stays within the scoring app's default 256 KiB record limit.
+     */
+    public static final int MAX_WATCHED = 10_000;
 
     public UserPreferenceFeatures {
         Objects.requireNonNull(userId, "userId");
@@ -50,15 +61,24 @@ public record UserPreferenceFeatures(
             throw new IllegalArgumentException("eventCounts needs " + EventType.COUNT + " entries, got " + eventCounts.length);
         }
         Objects.requireNonNull(recentWatches, "recentWatches");
+        Objects.requireNonNull(watched, "watched");
+        if (watched.length > MAX_WATCHED) {
+            throw new IllegalArgumentException("watched holds " + watched.length + " movies, at most " + MAX_WATCHED + " allowed");
+        }
+        for (int i = 1; i < watched.length; i++) {
+            if (watched[i - 1] >= watched[i]) {
+                throw new IllegalArgumentException("watched must be strictly ascending");
+            }
+        }
     }
 
     /**
-     * The in-job marker of an expired user ({@code asOf} = {@code triggerEventTime} = the expiry time,
+     * The in-job marker of a deleted user ({@code asOf} = {@code triggerEventTime} = the deletion time,
      * {@code triggerEventId} empty, all values zero); written to Kafka as a {@code null} value.
      */
-    public static UserPreferenceFeatures tombstone(String userId, long expiredAt) {
-        return new UserPreferenceFeatures(userId, expiredAt, TOMBSTONE_VERSION, new double[Genre.COUNT], 0.0, expiredAt,
-                new long[0], new long[EventType.COUNT], "", expiredAt);
+    public static UserPreferenceFeatures tombstone(String userId, long deletedAt) {
+        return new UserPreferenceFeatures(userId, deletedAt, TOMBSTONE_VERSION, new double[Genre.COUNT], 0.0, deletedAt,
+                new long[0], new long[0], new long[EventType.COUNT], "", deletedAt);
     }
 
     /** Whether this is {@link #tombstone a tombstone}. */
@@ -100,6 +120,7 @@ public record UserPreferenceFeatures(
                 && userId.equals(f.userId) && triggerEventId.equals(f.triggerEventId)
                 && Arrays.equals(genreAffinity, f.genreAffinity)
                 && Arrays.equals(recentWatches, f.recentWatches)
+                && Arrays.equals(watched, f.watched)
                 && Arrays.equals(eventCounts, f.eventCounts);
     }
 
@@ -108,6 +129,7 @@ public record UserPreferenceFeatures(
         int h = Objects.hash(userId, asOf, featureVersion, activity, firstEventTime, triggerEventId, triggerEventTime);
         h = 31 * h + Arrays.hashCode(genreAffinity);
         h = 31 * h + Arrays.hashCode(recentWatches);
+        h = 31 * h + Arrays.hashCode(watched);
         return 31 * h + Arrays.hashCode(eventCounts);
     }
 
@@ -116,6 +138,7 @@ public record UserPreferenceFeatures(
         return "UserPreferenceFeatures[userId=" + userId + ", asOf=" + asOf + ", featureVersion=" + featureVersion
                 + ", genreAffinity=" + Arrays.toString(genreAffinity) + ", activity=" + activity
                 + ", firstEventTime=" + firstEventTime + ", recentWatches=" + Arrays.toString(recentWatches)
+                + ", watched=" + Arrays.toString(watched)
                 + ", eventCounts=" + Arrays.toString(eventCounts) + ", triggerEventId=" + triggerEventId
                 + ", triggerEventTime=" + triggerEventTime + "]";
     }

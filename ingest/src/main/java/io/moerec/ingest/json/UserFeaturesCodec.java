@@ -55,6 +55,11 @@ public final class UserFeaturesCodec implements JsonCodec<UserPreferenceFeatures
                 g.writeNumber(id);
             }
             g.writeEndArray();
+            g.writeArrayFieldStart("watched");
+            for (long id : f.watched()) {
+                g.writeNumber(id);
+            }
+            g.writeEndArray();
             g.writeObjectFieldStart("eventCounts");
             for (EventType t : EventType.values()) {
                 g.writeNumberField(t.name(), f.eventCounts()[t.ordinal()]);
@@ -102,17 +107,32 @@ public final class UserFeaturesCodec implements JsonCodec<UserPreferenceFeatures
             counts[t.ordinal()] = c.longValue(t.name());
         }
         c.rejectUnknown();
-        JsonNode recent = f.array("recentWatches", true);
-        long[] watches = new long[recent.size()];
-        for (int i = 0; i < watches.length; i++) {
-            JsonNode n = recent.get(i);
-            if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-                throw new InvalidRecordException(RejectReason.WRONG_TYPE, "field 'recentWatches' must hold integers");
+        long[] watches = longs(f, "recentWatches");
+        long[] watched = longs(f, "watched");
+        if (watched.length > UserPreferenceFeatures.MAX_WATCHED) {
+            throw new InvalidRecordException(RejectReason.VALUE_OUT_OF_RANGE,
+                    "field 'watched' holds " + watched.length + " ids, at most " + UserPreferenceFeatures.MAX_WATCHED + " allowed");
+        }
+        for (int i = 1; i < watched.length; i++) {
+            if (watched[i - 1] >= watched[i]) {
+                throw new InvalidRecordException(RejectReason.VALUE_OUT_OF_RANGE, "field 'watched' must be strictly ascending");
             }
-            watches[i] = n.longValue();
         }
         return new UserPreferenceFeatures(userId, f.longValue("asOf"), (int) featureVersion, affinity,
-                f.doubleValue("activity"), f.longValue("firstEventTime"), watches, counts,
+                f.doubleValue("activity"), f.longValue("firstEventTime"), watches, watched, counts,
                 f.string("triggerEventId"), f.longValue("triggerEventTime"));
+    }
+
+    private static long[] longs(StrictJson.Fields f, String field) throws InvalidRecordException {
+        JsonNode array = f.array(field, true);
+        long[] out = new long[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode n = array.get(i);
+            if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+                throw new InvalidRecordException(RejectReason.WRONG_TYPE, "field '" + field + "' must hold integers");
+            }
+            out[i] = n.longValue();
+        }
+        return out;
     }
 }

@@ -49,6 +49,14 @@ public final class Topics {
     public static final Topic<String, UserPreferenceFeatures> USER_FEATURES = new Topic<>("user-features",
             Serdes.String(), new JsonSerde<>(new UserFeaturesCodec()), 4, COMPACTED);
 
+    /**
+     * Requests to forget a user, keyed by user id (the value is not read): the features job clears all
+     * it keeps of the user and writes a tombstone to {@code user-features}, on which the scoring app
+     * deletes its stores and publishes the user's deletion on {@code recommendations}.
+     */
+    public static final Topic<String, String> USER_DELETIONS = new Topic<>("user-deletions",
+            Serdes.String(), Serdes.String(), 1, DELETE);
+
     /** Ranked suggestions, keyed by user id. */
     public static final Topic<String, RecommendationList> RECOMMENDATIONS = new Topic<>("recommendations",
             Serdes.String(), new JsonSerde<>(new RecommendationListCodec()), 4, DELETE);
@@ -65,7 +73,8 @@ public final class Topics {
 
     /** Every topic moerec creates, in the order a setup tool should create them. */
     public static List<Topic<?, ?>> all() {
-        return List.of(VIEWING_EVENTS, VIEWING_EVENTS_DLQ, VIEWING_EVENTS_LATE, MOVIES, USER_FEATURES, RECOMMENDATIONS, MODELS);
+        return List.of(VIEWING_EVENTS, VIEWING_EVENTS_DLQ, VIEWING_EVENTS_LATE, MOVIES, USER_FEATURES, USER_DELETIONS, RECOMMENDATIONS,
+                MODELS);
     }
 
     /** Shorthand for the serde of a topic's values. */

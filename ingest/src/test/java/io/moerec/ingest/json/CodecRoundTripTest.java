@@ -59,12 +59,49 @@ class CodecRoundTripTest {
         for (int i = 0; i < affinity.length; i++) {
             affinity[i] = Math.sin(i) / 3.0 + Math.ulp(1.0) * i;
         }
-        UserPreferenceFeatures f = new UserPreferenceFeatures("u1", T, 1, affinity, 12.345678901234567, T - 10_000,
-                new long[] {5, 4, 3}, new long[] {1, 2, 3, 4, 5}, "e9", T - 5);
+        UserPreferenceFeatures f = new UserPreferenceFeatures("u1", T, 3, affinity, 12.345678901234567, T - 10_000,
+                new long[] {5, 4, 3}, new long[] {1, 3, 4, 5, 9, Long.MAX_VALUE}, new long[] {1, 2, 3, 4, 5}, "e9", T - 5);
         UserFeaturesCodec codec = new UserFeaturesCodec();
         UserPreferenceFeatures back = codec.decode(codec.encode(f));
         assertEquals(f, back);
         assertArrayEquals(f.genreAffinityNormalised(), back.genreAffinityNormalised());
+    }
+
+    @Test
+    void aRecordWithTheWatchedSetAtItsBoundFitsTheDefaultLimit() throws Exception {
+        // The worst case: MAX_WATCHED 19-digit ids and a long recent list (8 x 50 ids, see the feature logic's bound).
+        long[] watched = new long[UserPreferenceFeatures.MAX_WATCHED];
+        for (int i = 0; i < watched.length; i++) {
+            watched[i] = Long.MAX_VALUE - watched.length + i;
+        }
+        long[] recent = java.util.Arrays.copyOf(watched, 400);
+        UserPreferenceFeatures f = new UserPreferenceFeatures("u".repeat(128), T, 3, new double[Genre.COUNT], 1.0 / 3, T,
+                recent, watched, new long[] {Long.MAX_VALUE, 1, 1, 1, 1}, "e".repeat(128), T);
+        UserFeaturesCodec codec = new UserFeaturesCodec();
+        byte[] bytes = codec.encode(f);
+        org.junit.jupiter.api.Assertions.assertTrue(bytes.length <= UserFeaturesCodec.MAX_BYTES,
+                bytes.length + " bytes > " + UserFeaturesCodec.MAX_BYTES);
+        assertEquals(f, codec.decode(bytes));
+    }
+
+    @Test
+    void aWatchedSetOutOfOrderOrOverItsBoundIsRefused() throws Exception {
+        UserFeaturesCodec codec = new UserFeaturesCodec();
+        String json = new String(codec.encode(new UserPreferenceFeatures("u1", T, 3, new double[Genre.COUNT], 0, T,
+                new long[0], new long[] {2, 7}, new long[5], "e1", T)), java.nio.charset.StandardCharsets.UTF_8);
+        byte[] unsorted = json.replace("\"watched\":[2,7]", "\"watched\":[7,2]").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(RejectReason.VALUE_OUT_OF_RANGE, org.junit.jupiter.api.Assertions.assertThrows(InvalidRecordException.class,
+                () -> codec.decode(unsorted)).reason());
+        byte[] missing = json.replace("\"watched\":[2,7],", "").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(RejectReason.MISSING_FIELD, org.junit.jupiter.api.Assertions.assertThrows(InvalidRecordException.class,
+                () -> codec.decode(missing)).reason());
+        StringBuilder many = new StringBuilder("\"watched\":[1");
+        for (int i = 2; i <= UserPreferenceFeatures.MAX_WATCHED + 1; i++) {
+            many.append(',').append(i);
+        }
+        byte[] tooMany = json.replace("\"watched\":[2,7]", many.append(']')).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(RejectReason.VALUE_OUT_OF_RANGE, org.junit.jupiter.api.Assertions.assertThrows(InvalidRecordException.class,
+                () -> codec.decode(tooMany)).reason());
     }
 
     @Test
@@ -74,7 +111,7 @@ class CodecRoundTripTest {
         org.junit.jupiter.api.Assertions.assertTrue(t.isTombstone());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> codec.encode(t));
         String json = new String(codec.encode(new UserPreferenceFeatures("u1", T, 1, new double[Genre.COUNT], 0, T,
-                new long[0], new long[5], "e1", T)), java.nio.charset.StandardCharsets.UTF_8);
+                new long[0], new long[0], new long[5], "e1", T)), java.nio.charset.StandardCharsets.UTF_8);
         byte[] zero = json.replace("\"featureVersion\":1", "\"featureVersion\":0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         InvalidRecordException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidRecordException.class, () -> codec.decode(zero));
         assertEquals(RejectReason.VALUE_OUT_OF_RANGE, e.reason());

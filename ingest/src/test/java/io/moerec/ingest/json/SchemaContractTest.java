@@ -100,9 +100,10 @@ class SchemaContractTest {
                 a[g] = r.nextDouble(-3, 10);
             }
             long[] recent = r.longs(r.nextInt(50), 1, 100_000).toArray();
+            long[] watched = r.longs(r.nextInt(i == 0 ? 1 : 2_000), 1, Long.MAX_VALUE).sorted().distinct().toArray();
             long[] counts = r.longs(EventType.COUNT, 0, 10_000).toArray();
-            UserPreferenceFeatures f = new UserPreferenceFeatures("u" + i, 1_700_000_000_000L + i, 1, a, r.nextDouble(0, 100),
-                    1_600_000_000_000L, recent, counts, "e" + i, 1_700_000_000_000L);
+            UserPreferenceFeatures f = new UserPreferenceFeatures("u" + i, 1_700_000_000_000L + i, 3, a, r.nextDouble(0, 100),
+                    1_600_000_000_000L, recent, watched, counts, "e" + i, 1_700_000_000_000L);
             assertValid(FEATURES, codec.encode(f));
         }
     }

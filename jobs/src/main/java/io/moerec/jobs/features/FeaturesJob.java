@@ -109,6 +109,8 @@ public final class FeaturesJob {
                 // The catalog is always read whole: it is compacted and the broadcast state needs every movie.
                 KafkaConnectors.rawSource(servers, client, config.moviesTopic(), config.groupId() + "-catalog",
                         OffsetsInitializer.earliest(), false),
+                KafkaConnectors.rawSource(servers, client, config.deletionsTopic(), config.groupId() + "-deletions",
+                        OffsetsInitializer.earliest(), false),
                 KafkaConnectors.featuresSink(servers, client, config.featuresTopic(), config.transactionalIdPrefix(),
                         config.transactionTimeoutMs()),
                 KafkaConnectors.lateSink(servers, client, config.lateTopic(), config.transactionalIdPrefix(),

@@ -396,7 +396,8 @@ public final class MillionUsers {
                         counts[EventType.COMPLETE.ordinal()] = 3;
                         long t = T0 + u;
                         p.send(new ProducerRecord<>(Topics.USER_FEATURES.name(), null, t, user,
-                                new UserPreferenceFeatures(user, t, 1, affinity, 3.0, t, recent, counts, "e" + u, t)));
+                                new UserPreferenceFeatures(user, t, 3, affinity, 3.0, t, recent,
+                                        java.util.Arrays.stream(recent).sorted().distinct().toArray(), counts, "e" + u, t)));
                     }
                 }
                 double produced = (System.nanoTime() - start) / 1e9;
@@ -595,7 +596,7 @@ public final class MillionUsers {
             memory.gc();
         }
 
-        /** estimate-num-keys of each RocksDB store of the app, summed over tasks: "watched=… last-lists=…". */
+        /** estimate-num-keys of each RocksDB store of the app, summed over tasks: "last-lists=… router-state=…". */
         String storeEntries() {
             try {
                 Map<String, Long> sums = new java.util.TreeMap<>();

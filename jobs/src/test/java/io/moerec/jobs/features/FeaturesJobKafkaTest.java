@@ -92,6 +92,9 @@ class FeaturesJobKafkaTest {
         m.put(FeaturesJobConfig.TOPIC_FEATURES, t.features());
         m.put(FeaturesJobConfig.TOPIC_LATE, t.late());
         m.put(FeaturesJobConfig.TOPIC_DLQ, t.dlq());
+        String deletions = t.features() + "-deletions"; // one per test topics: a restored job reads the same one
+        KAFKA.broker().createTopics(java.util.List.of(Topics.USER_DELETIONS.withName(deletions)));
+        m.put(FeaturesJobConfig.TOPIC_DELETIONS, deletions);
         m.put(FeaturesJobConfig.GROUP_ID, prefix);
         m.put(FeaturesJobConfig.PARALLELISM, "2");
         m.put(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "300");

@@ -80,6 +80,7 @@ class FeaturesJobSaslTest {
         m.put(FeaturesJobConfig.TOPIC_FEATURES, KAFKA.createUniqueTopic(Topics.USER_FEATURES).name());
         m.put(FeaturesJobConfig.TOPIC_LATE, KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_LATE).name());
         m.put(FeaturesJobConfig.TOPIC_DLQ, KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_DLQ).name());
+        m.put(FeaturesJobConfig.TOPIC_DELETIONS, KAFKA.createUniqueTopic(Topics.USER_DELETIONS).name());
         m.put(FeaturesJobConfig.GROUP_ID, prefix);
         m.put(FeaturesJobConfig.TRANSACTIONAL_ID_PREFIX, prefix);
         m.put(FeaturesJobConfig.PARALLELISM, "2");

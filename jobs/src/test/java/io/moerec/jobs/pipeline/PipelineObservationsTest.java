@@ -32,7 +32,7 @@ class PipelineObservationsTest {
     }
 
     private static UserPreferenceFeatures features(String user, String trigger) {
-        return new UserPreferenceFeatures(user, 0, 1, new double[Genre.COUNT], 0, 0, new long[0], new long[EventType.values().length], trigger, 0);
+        return new UserPreferenceFeatures(user, 0, 1, new double[Genre.COUNT], 0, 0, new long[0], new long[0], new long[EventType.values().length], trigger, 0);
     }
 
     @Test

@@ -54,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scoring app against the embedded broker: state comes back from the changelog after a restart
- * into an empty state directory, an expired user's list is deleted on {@code recommendations}, a bad record goes to the dead-letter topic, models are swapped from
+ * into an empty state directory, a deleted user's list is deleted on {@code recommendations}, a bad record goes to the dead-letter topic, models are swapped from
  * the models topic (and a bad one is refused), and two instances of one application id split the
  * partitions while the HTTP look-up answers for users the other instance owns.
  */
@@ -143,7 +143,7 @@ class ScoringAppKafkaTest {
                 fail("no expected lists within " + DEADLINE + "; read " + seen.size());
             }
             for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                if (r.value() != null) { // a deletion (an expired user) is no list
+                if (r.value() != null) { // a deletion (a deleted user) is no list
                     seen.add(recommendations.valueSerde().deserializer().deserialize(r.topic(), r.value()));
                 }
             }
@@ -228,14 +228,9 @@ class ScoringAppKafkaTest {
                 // The restarted instance starts from model.path (A) and follows the topic to B.
                 await("model B from the topic", () -> app.models().current().version().equals(ScoringFixtures.modelB().version()));
                 long[] other = {ScoringFixtures.catalog().get(0).movieId()};
-                send(p, features, "u1", ScoringFixtures.features("u1", Genre.COMEDY, other, "e4", T + 3));
+                long[] watched = java.util.stream.LongStream.concat(Arrays.stream(top3), Arrays.stream(other)).toArray();
+                send(p, features, "u1", ScoringFixtures.features("u1", Genre.COMEDY, other, watched, "e4", T + 3));
                 RecommendationList l4 = byTrigger(readLists(out, hasTrigger("e4")), "e4");
-                // The watched set came back from the changelog into the empty state directory.
-                long[] watched = app.streams().store(StoreQueryParameters.fromNameAndType(ScoringTopology.WATCHED_STORE,
-                        QueryableStoreTypes.<String, long[]>keyValueStore())).get("u1");
-                for (long id : top3) {
-                    assertTrue(Arrays.binarySearch(watched, id) >= 0, "movie " + id + " missing from the restored watched set");
-                }
                 for (long id : top3) {
                     assertFalse(l4.items().stream().anyMatch(i -> i.movieId() == id), "watched movie " + id + " reappeared after restore");
                 }
@@ -254,14 +249,14 @@ class ScoringAppKafkaTest {
                 assertTrue(metrics.contains("moerec_events_scored_total 1\n"), metrics);
                 assertTrue(metrics.contains("moerec_scoring_latency_seconds_count 1\n"), metrics);
                 assertTrue(metrics.contains("moerec_model_info{version=\""), metrics);
-                // The features job expires u1 (TTL): a tombstone on user-features, and the look-up forgets u1.
+                // The features job deletes u1 (on request): a tombstone on user-features, and the look-up forgets u1.
                 send(p, features, "u1", null);
                 await("404 after the tombstone", () -> get(app.httpPort(), "/users/u1/recommendations").statusCode() == 404);
-                assertEquals(null, app.streams().store(StoreQueryParameters.fromNameAndType(ScoringTopology.WATCHED_STORE,
-                        QueryableStoreTypes.<String, long[]>keyValueStore())).get("u1"));
+                assertEquals(null, app.streams().store(StoreQueryParameters.fromNameAndType(ScoringTopology.LISTS_STORE,
+                        QueryableStoreTypes.<String, RecommendationList>keyValueStore())).get("u1"));
             }
             // Exactly once across the restart: every trigger produced one list, none twice, none lost, and
-            // the expiry one deletion (u1's null value) after u1's last list.
+            // the deletion one null value for u1 after u1's last list.
             try (KafkaConsumer<byte[], byte[]> all = reader(recommendations.name())) {
                 List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
                 await("four lists and a deletion", () -> {
@@ -273,7 +268,7 @@ class ScoringAppKafkaTest {
                         .map(RecommendationList::triggerEventId).sorted().toList());
                 ConsumerRecord<byte[], byte[]> last = records.get(records.size() - 1);
                 assertEquals("u1", new String(last.key(), StandardCharsets.UTF_8));
-                assertEquals(null, last.value(), "the expiry's deletion");
+                assertEquals(null, last.value(), "the user's deletion");
                 assertEquals(1, records.stream().filter(r -> r.value() == null).count());
             }
         }

@@ -68,7 +68,6 @@ public final class ScoringConfig {
     public static final String TOP_N = "top-n";
     public static final String BALANCED_BATCH = "router.balanced.batch";
     public static final String COALESCE_INTERVAL_MS = "coalesce.interval-ms";
-    public static final String WATCHED_MAX = "watched.max";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String STREAM_THREADS = "num.stream.threads";
     public static final String STANDBY_REPLICAS = "num.standby.replicas";
@@ -119,7 +118,6 @@ public final class ScoringConfig {
                     "routed users per task between bias updates of the balanced router")
             .key(COALESCE_INTERVAL_MS, "0", longIn(0, 3_600_000, "0 = off"),
                     "score each user at most once per this many ms, with the latest features")
-            .key(WATCHED_MAX, "10000", intIn(1, 1_000_000), "safety cap of a user's watched set")
             .key(MAX_RECORD_BYTES, Integer.toString(UserFeaturesCodec.MAX_BYTES), StrictJson.recordLimitParser(),
                     "a `user-features` record longer than this goes to the DLQ as `OVERSIZE` before parsing, bytes")
             .key(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2, oneOf(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
@@ -250,10 +248,6 @@ public final class ScoringConfig {
 
     public long coalesceIntervalMs() {
         return values.get(COALESCE_INTERVAL_MS, Long.class);
-    }
-
-    public int watchedMax() {
-        return values.get(WATCHED_MAX, Integer.class);
     }
 
     public String processingGuarantee() {

@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores one user per features update with the serving model and publishes the list unless it ranks
- * the same movies as the last published one. A features tombstone (an expired user) deletes the user's
- * stores and, if a list was published for them, publishes a deletion (the user id with a null value). Watched movies (the recent list plus everything seen
- * before, kept in a store) and movies missing from the catalog are never candidates. With coalescing
+ * the same movies as the last published one. A features tombstone (a user deleted on request) deletes
+ * the user's stores and, if a list was published for them, publishes a deletion (the user id with a
+ * null value). The update's watched set (every movie the user has had an event with, complete in each
+ * update, so no earlier update is needed) and movies missing from the catalog are never candidates.
+ * With coalescing
  * on, updates wait in a store and a wall-clock punctuator scores each waiting user once per interval
  * with the latest features. The balanced router's bias and load live in a store per model version,
  * so they survive restarts. One instance per task; the scoring itself is {@link MoeScorer}'s.
@@ -49,7 +51,6 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
     private final LongSupplier clock;
 
     private ProcessorContext<String, RecommendationList> context;
-    private KeyValueStore<String, long[]> watchedStore;
     private KeyValueStore<String, RecommendationList> listStore;
     private KeyValueStore<String, RouterState> routerStore;
     private KeyValueStore<String, UserPreferenceFeatures> pendingStore;
@@ -65,7 +66,6 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
     /** Catalog movies the model's table lacks, scored by {@link ColdStartScorer}. */
     private List<ColdStartScorer.NewMovie> newMovies = List.of();
     private ColdStartScorer cold;
-    private boolean warnedWatchedCap;
 
     ScoringProcessor(ScoringConfig config, ModelHolder models, CatalogView catalogView, ScoringMetrics metrics, LongSupplier clock) {
         this.config = config;
@@ -78,7 +78,6 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
     @Override
     public void init(ProcessorContext<String, RecommendationList> context) {
         this.context = context;
-        watchedStore = context.getStateStore(ScoringTopology.WATCHED_STORE);
         listStore = context.getStateStore(ScoringTopology.LISTS_STORE);
         routerStore = context.getStateStore(ScoringTopology.ROUTER_STORE);
         catalogStore = context.getStateStore(ScoringTopology.CATALOG_STORE);
@@ -96,7 +95,6 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         }
         if (record.value() == null) {
             // A tombstone on the compacted features topic: the user is gone, and so is what we keep of them.
-            watchedStore.delete(user);
             RecommendationList last = listStore.delete(user);
             if (pendingStore != null) {
                 pendingStore.delete(user);
@@ -110,12 +108,10 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
             return;
         }
         if (pendingStore != null) {
-            // Remember the watches now: a movie can pass through the bounded recent list between two scorings.
-            updateWatched(user, record.value().recentWatches());
-            pendingStore.put(user, record.value());
+            pendingStore.put(user, record.value()); // the latest update's watched set holds every earlier one's
             return;
         }
-        score(user, record.value(), record.timestamp(), null);
+        score(user, record.value(), record.timestamp());
     }
 
     private void scorePending() {
@@ -125,16 +121,14 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         }
         for (KeyValue<String, UserPreferenceFeatures> kv : due) {
             pendingStore.delete(kv.key);
-            long[] watched = watchedStore.get(kv.key); // merged when the update arrived
-            score(kv.key, kv.value, kv.value.asOf(), watched == null ? new long[0] : watched);
+            score(kv.key, kv.value, kv.value.asOf());
         }
     }
 
-    /** Scores {@code user}; {@code knownWatched} is the watched set if already merged, else null (merged here). */
-    private void score(String user, UserPreferenceFeatures f, long timestamp, long[] knownWatched) {
+    private void score(String user, UserPreferenceFeatures f, long timestamp) {
         refresh();
         long start = System.nanoTime();
-        long[] watched = knownWatched != null ? knownWatched : updateWatched(user, f.recentWatches());
+        long[] watched = f.watched(); // ascending
         double[] u = UserVector.of(f);
         MovieTable table = model.table();
         long[] missing = notInCatalog;
@@ -174,29 +168,6 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
             }
         }
         return true;
-    }
-
-    /** Merges the recent watches into the user's sorted watched set; returns the set. */
-    private long[] updateWatched(String user, long[] recent) {
-        long[] stored = watchedStore.get(user);
-        long[] set = stored == null ? new long[0] : stored;
-        long[] add = Arrays.stream(recent).filter(id -> Arrays.binarySearch(set, id) < 0).distinct().toArray();
-        if (add.length == 0) {
-            return set;
-        }
-        long[] merged = Arrays.copyOf(set, set.length + add.length);
-        System.arraycopy(add, 0, merged, set.length, add.length);
-        Arrays.sort(merged);
-        if (merged.length > config.watchedMax()) {
-            // A safety bound far above any real history; past it the lowest ids are forgotten.
-            if (!warnedWatchedCap) {
-                LOG.warn("user {} has watched more than {} movies ({}); the watched set is capped", user, config.watchedMax(), merged.length);
-                warnedWatchedCap = true;
-            }
-            merged = Arrays.copyOfRange(merged, merged.length - config.watchedMax(), merged.length);
-        }
-        watchedStore.put(user, merged);
-        return merged;
     }
 
     /** Both lists best first; the best {@code n} of their union, ties to the lower movie id as the scorer ranks. */

@@ -26,7 +26,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The scoring topology: {@code user-features} → {@link ScoringProcessor} → {@code recommendations},
  * with the catalog from {@code movies} in a global store, and per user, in persistent changelogged
- * RocksDB stores, the watched set ({@value #WATCHED_STORE}), the last published list
+ * RocksDB stores, the last published list
  * ({@value #LISTS_STORE}, also what the HTTP look-up reads), the balanced router's state per model
  * version ({@value #ROUTER_STORE}) and, with coalescing on, the updates waiting to be scored
  * ({@value #PENDING_STORE}). Serdes are explicit at every boundary and come from {@link Topics}; the
@@ -34,7 +34,6 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ScoringTopology {
 
-    public static final String WATCHED_STORE = "watched";
     public static final String LISTS_STORE = "last-lists";
     public static final String ROUTER_STORE = "router-state";
     public static final String PENDING_STORE = "pending-features";
@@ -66,7 +65,6 @@ public final class ScoringTopology {
         builder.addGlobalStore(catalog, movies.name(), Consumed.with(movies.keySerde(), movies.valueSerde()),
                 () -> new CatalogProcessor(catalogView));
 
-        builder.addStateStore(persistent(WATCHED_STORE, new LongArraySerde()));
         builder.addStateStore(persistent(LISTS_STORE, recommendations.valueSerde()));
         builder.addStateStore(persistent(ROUTER_STORE, new RouterState.StateSerde()));
         boolean coalesce = config.coalesceIntervalMs() > 0;
@@ -75,8 +73,8 @@ public final class ScoringTopology {
             builder.addStateStore(persistent(PENDING_STORE, new JsonSerde<>(new UserFeaturesCodec(StrictJson.MAX_RECORD_LIMIT))));
         }
         String[] stores = coalesce
-                ? new String[] {WATCHED_STORE, LISTS_STORE, ROUTER_STORE, PENDING_STORE}
-                : new String[] {WATCHED_STORE, LISTS_STORE, ROUTER_STORE};
+                ? new String[] {LISTS_STORE, ROUTER_STORE, PENDING_STORE}
+                : new String[] {LISTS_STORE, ROUTER_STORE};
 
         builder.stream(features.name(), Consumed.with(features.keySerde(), features.valueSerde()).withName("user-features-source"))
                 .process(() -> new ScoringProcessor(config, models, catalogView, metrics, clock),

@@ -111,15 +111,21 @@ final class ScoringFixtures {
         return ModelBundle.load(bundleB());
     }
 
-    /** A feature update of a user who likes {@code genre}, with these recent watches. */
+    /** A feature update of a user who likes {@code genre}, with these recent watches, and watched nothing else. */
     static UserPreferenceFeatures features(String user, Genre genre, long[] recent, String eventId, long time) {
+        return features(user, genre, recent, recent, eventId, time);
+    }
+
+    /** As above, with the complete watched set (any order; the update holds it sorted). */
+    static UserPreferenceFeatures features(String user, Genre genre, long[] recent, long[] watched, String eventId, long time) {
         double[] affinity = new double[Genre.COUNT];
         affinity[genre.ordinal()] = 5.0;
         affinity[(genre.ordinal() + 3) % Genre.COUNT] = 1.0;
         long[] counts = new long[EventType.COUNT];
         counts[EventType.PLAY.ordinal()] = 10;
         counts[EventType.COMPLETE.ordinal()] = 6;
-        return new UserPreferenceFeatures(user, time, 1, affinity, 8.0, T0, recent, counts, eventId, time);
+        return new UserPreferenceFeatures(user, time, 3, affinity, 8.0, T0, recent,
+                java.util.Arrays.stream(watched).sorted().distinct().toArray(), counts, eventId, time);
     }
 
     /** Settings for tests: everything but the broker, with a per-test state directory. */

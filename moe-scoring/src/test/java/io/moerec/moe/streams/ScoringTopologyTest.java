@@ -1,6 +1,5 @@
 package io.moerec.moe.streams;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -107,11 +106,12 @@ class ScoringTopologyTest {
         assertEquals(NOW, first.triggerEventTime());
         assertFalse(first.items().get(0).experts().isEmpty());
         // The user now watches the three best suggestions, then three more: the recent list no longer
-        // holds the first three, yet they must never come back.
+        // holds the first three, the update's watched set does, and they must never come back.
         long[] top3 = first.items().stream().limit(3).mapToLong(RecommendedItem::movieId).toArray();
         features.pipeInput("u1", ScoringFixtures.features("u1", Genre.COMEDY, top3, "e2", NOW + 1), NOW + 1);
         long[] next3 = out.readValue().items().stream().limit(3).mapToLong(RecommendedItem::movieId).toArray();
-        features.pipeInput("u1", ScoringFixtures.features("u1", Genre.COMEDY, next3, "e3", NOW + 2), NOW + 2);
+        long[] six = java.util.stream.LongStream.concat(Arrays.stream(top3), Arrays.stream(next3)).toArray();
+        features.pipeInput("u1", ScoringFixtures.features("u1", Genre.COMEDY, next3, six, "e3", NOW + 2), NOW + 2);
         RecommendationList third = out.readValue();
         for (long id : top3) {
             assertFalse(ids(third).contains(id), "watched movie " + id + " came back");
@@ -119,8 +119,20 @@ class ScoringTopologyTest {
         for (long id : next3) {
             assertFalse(ids(third).contains(id), "watched movie " + id + " recommended");
         }
-        KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
-        assertEquals(6, watched.get("u1").length);
+    }
+
+    @Test
+    void exactlyTheUpdatesWatchedSetIsExcludedWhateverCameBefore() {
+        start();
+        features.pipeInput("w1", ScoringFixtures.features("w1", Genre.COMEDY, new long[0], "e1", NOW), NOW);
+        long[] top3 = out.readValue().items().stream().limit(3).mapToLong(RecommendedItem::movieId).toArray();
+        // Only the latest update counts: one whose watched set holds the movies excludes them, even if no
+        // earlier update was ever read (a compacted topic keeps only the latest per user).
+        features.pipeInput("w2", ScoringFixtures.features("w2", Genre.COMEDY, new long[0], top3, "e2", NOW + 1), NOW + 1);
+        RecommendationList w2 = out.readValue();
+        for (long id : top3) {
+            assertFalse(ids(w2).contains(id), "watched movie " + id + " recommended");
+        }
     }
 
     @Test
@@ -165,9 +177,7 @@ class ScoringTopologyTest {
         assertTrue(out.isEmpty());
         assertEquals(1, metrics.listsDeleted());
         assertEquals(1, metrics.listsPublished());
-        KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
         KeyValueStore<String, RecommendationList> lists = driver.getKeyValueStore(ScoringTopology.LISTS_STORE);
-        assertEquals(null, watched.get("gone"));
         assertEquals(null, lists.get("gone"));
         // A repeated tombstone, or one for a user never scored, tells consumers nothing new.
         features.pipeInput("gone", null, NOW + 2);
@@ -273,9 +283,10 @@ class ScoringTopologyTest {
         features.pipeInput("c3", ScoringFixtures.features("c3", Genre.HORROR, new long[0], "e0", NOW), NOW);
         driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
         long top = out.readValuesToList().get(0).items().get(0).movieId();
-        // Within one interval the user watches the top movie, and then it drops off the recent list again.
+        // Within one interval the user watches the top movie, and then it drops off the recent list again;
+        // the watched set of the update that is scored holds it.
         features.pipeInput("c3", ScoringFixtures.features("c3", Genre.HORROR, new long[] {top}, "e1", NOW + 1), NOW + 1);
-        features.pipeInput("c3", ScoringFixtures.features("c3", Genre.HORROR, new long[0], "e2", NOW + 2), NOW + 2);
+        features.pipeInput("c3", ScoringFixtures.features("c3", Genre.HORROR, new long[0], new long[] {top}, "e2", NOW + 2), NOW + 2);
         driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
         RecommendationList after = out.readValuesToList().get(0);
         assertEquals("e2", after.triggerEventId());
@@ -283,31 +294,28 @@ class ScoringTopologyTest {
     }
 
     @Test
-    void aTombstoneWhileCoalescingDeletesThePendingEntryWatchedSetAndList() {
+    void aTombstoneWhileCoalescingDeletesThePendingEntryAndList() {
         start(Map.of(ScoringConfig.COALESCE_INTERVAL_MS, "1000"), ScoringFixtures.catalog());
         features.pipeInput("x1", ScoringFixtures.features("x1", Genre.HORROR, new long[] {1L}, "e0", NOW), NOW);
         driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
         assertEquals(1, out.readValuesToList().size());
-        // A second update waits in pending-features; then the features job expires the user.
+        // A second update waits in pending-features; then the user is deleted.
         features.pipeInput("x1", ScoringFixtures.features("x1", Genre.HORROR, new long[] {2L}, "e1", NOW + 1), NOW + 1);
         KeyValueStore<String, UserPreferenceFeatures> pending = driver.getKeyValueStore(ScoringTopology.PENDING_STORE);
-        KeyValueStore<String, long[]> watched = driver.getKeyValueStore(ScoringTopology.WATCHED_STORE);
         KeyValueStore<String, RecommendationList> lists = driver.getKeyValueStore(ScoringTopology.LISTS_STORE);
-        assertTrue(pending.get("x1") != null && watched.get("x1") != null && lists.get("x1") != null);
+        assertTrue(pending.get("x1") != null && lists.get("x1") != null);
         features.pipeInput("x1", null, NOW + 2);
         assertEquals(null, pending.get("x1"));
-        assertEquals(null, watched.get("x1"));
         assertEquals(null, lists.get("x1"));
         var deletion = out.readKeyValue();
         assertEquals("x1", deletion.key);
         assertEquals(null, deletion.value);
         driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
         assertTrue(out.isEmpty(), "the forgotten user's pending update was scored");
-        // The user returns: a fresh start, the old watched movies are not remembered.
+        // The user returns: scored afresh.
         features.pipeInput("x1", ScoringFixtures.features("x1", Genre.HORROR, new long[] {3L}, "e2", NOW + 3), NOW + 3);
         driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
         assertEquals("e2", out.readValue().triggerEventId());
-        assertArrayEquals(new long[] {3L}, watched.get("x1"));
     }
 
     @Test
