@@ -309,10 +309,18 @@ class DockerComposeTest {
         assertEquals(Topics.USER_FEATURES.name(), c.featuresTopic());
         assertEquals(Topics.VIEWING_EVENTS_LATE.name(), c.lateTopic());
         assertEquals(Topics.VIEWING_EVENTS_DLQ.name(), c.dlqTopic());
+        // Parallelism and the checkpoint directory are the cluster's: flink run -p and execution.checkpointing.dir.
+        assertTrue(c.parallelism().isEmpty() && c.checkpointDir().isEmpty(), "the job overrides none of the cluster's settings");
+        List<String> cmd = list(service("features-job").path("command"));
+        int parallelism = Integer.parseInt(cmd.get(cmd.indexOf("-p") + 1));
+        assertTrue(cmd.indexOf("-p") < cmd.indexOf("/opt/flink/usrlib/moerec-features-job.jar"), "-p is flink run's option");
         int slots = Integer.parseInt(flinkProperties("taskmanager").get("taskmanager.numberOfTaskSlots"));
-        assertTrue(c.parallelism() <= slots, "parallelism " + c.parallelism() + " fits the TaskManager's " + slots + " slots");
+        assertTrue(parallelism <= slots, "parallelism " + parallelism + " fits the TaskManager's " + slots + " slots");
         // Checkpoints on a volume that both the JobManager and the TaskManager mount.
-        String dir = c.checkpointDir().replaceFirst("^file://", "");
+        String checkpoints = flinkProperties("jobmanager").get("execution.checkpointing.dir");
+        assertNotNull(checkpoints, "the cluster's execution.checkpointing.dir");
+        assertEquals(checkpoints, flinkProperties("taskmanager").get("execution.checkpointing.dir"));
+        String dir = checkpoints.replaceFirst("^file://", "");
         for (String s : List.of("jobmanager", "taskmanager")) {
             Set<String> mounted = mountPoints(s);
             assertTrue(mounted.stream().anyMatch(dir::startsWith), s + " mounts " + dir + ": " + mounted);

@@ -54,12 +54,21 @@ public final class FeaturesJob {
         if (restore.isPresent()) {
             LOG.info("resuming from {}", restore.get());
         } else if (!config.restore().equals(FeaturesJobConfig.RESTORE_NONE)) {
-            LOG.info("no retained checkpoint under {}: starting without state", config.checkpointDir());
+            LOG.info("no retained checkpoint under {}: starting without state", config.checkpointDir().orElse(""));
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
-        env.setParallelism(config.parallelism());
+        StreamExecutionEnvironment env = environment(config);
         pipeline(config).build(env);
         env.execute("moerec-features");
+    }
+
+    /**
+     * The execution environment: submitted with {@code flink run}, the cluster's, configured by
+     * {@link FeaturesJobConfig#flinkConfiguration()} (which leaves parallelism and the checkpoint
+     * directory to the cluster unless their keys are given); started directly, a local MiniCluster.
+     * Nothing is set on the environment afterwards, so {@code flink run -p} keeps its meaning.
+     */
+    public static StreamExecutionEnvironment environment(FeaturesJobConfig config) {
+        return StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
     }
 
     /**

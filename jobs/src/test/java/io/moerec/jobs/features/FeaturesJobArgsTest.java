@@ -25,7 +25,7 @@ class FeaturesJobArgsTest {
         FeaturesJobConfig c = FeaturesJob.parseArgs(new String[] {"--config", file.toString(), "-s", "group.id=from-args"}, env)
                 .orElseThrow();
         assertEquals("file:9092", c.bootstrapServers());
-        assertEquals(4, c.parallelism());
+        assertEquals(java.util.OptionalInt.of(4), c.parallelism());
         assertEquals("from-args", c.groupId());
         assertEquals(1000, c.pipeline().features().halfLifeMs());
         assertEquals(250, c.pipeline().emitMinIntervalMs());
