@@ -405,6 +405,9 @@ class DockerComposeTest {
         for (String s : List.of("kafka-topics", "features-job", "model-init")) {
             assertEquals("no", service(s).path("restart").asText(), s + " is a one-shot");
         }
+        // Healthy means ready: the probe asks /readyz on the app's own port.
+        String probe = String.join(" ", list(service("scoring").path("healthcheck").path("test")));
+        assertTrue(probe.contains("/dev/tcp/127.0.0.1/" + c.httpPort()) && probe.contains("GET /readyz"), probe);
         // docker stop waits longer than the app's own close (Kafka Streams: up to 30 s) before SIGKILL.
         assertTrue(seconds(service("scoring").path("stop_grace_period").asText()) > 40, "scoring's stop_grace_period");
         // The broker's log on a named volume: topics and offsets outlive the container.

@@ -254,6 +254,9 @@ class ScoringAppKafkaTest {
                 assertEquals(400, bad.statusCode());
                 assertFalse(bad.body().contains("Exception"));
                 assertEquals(200, get(app.httpPort(), "/health").statusCode());
+                assertEquals(200, get(app.httpPort(), "/livez").statusCode());
+                assertEquals(200, get(app.httpPort(), "/readyz").statusCode());
+                assertTrue(app.health().ready() && app.health().live());
                 String metrics = get(app.httpPort(), "/metrics").body();
                 assertTrue(metrics.contains("moerec_events_scored_total 1\n"), metrics);
                 assertTrue(metrics.contains("moerec_scoring_latency_seconds_count 1\n"), metrics);

@@ -44,6 +44,7 @@ public final class ScoringApp implements AutoCloseable {
     private final ScoringConfig config;
     private final ModelHolder models;
     private final ScoringMetrics metrics = new ScoringMetrics();
+    private final ScoringHealth health;
     private ScoringHttpServer http;
     private KafkaStreams streams;
     private ModelTopicWatcher watcher;
@@ -58,6 +59,7 @@ public final class ScoringApp implements AutoCloseable {
     public ScoringApp(ScoringConfig config, MoeModel initial) {
         this.config = config;
         this.models = new ModelHolder(initial);
+        this.health = new ScoringHealth(() -> models.current() != null);
         LOG.info("model {} loaded from {}", initial.version(), config.modelPath());
     }
 
@@ -95,7 +97,9 @@ public final class ScoringApp implements AutoCloseable {
             metrics.threadsReplaced.increment();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        streams.setStateListener(health);
         http.attach(new RecommendationLookup(streams, self), () -> streams.state().name());
+        http.attach(health);
         streams.start();
         if (config.watchModelsTopic()) {
             watcher = new ModelTopicWatcher(config.kafkaClientProperties(), config.modelsTopic(), new ModelUpdater(models, metrics));
@@ -129,6 +133,11 @@ public final class ScoringApp implements AutoCloseable {
 
     public ScoringMetrics metrics() {
         return metrics;
+    }
+
+    /** Liveness, readiness and the failure of Kafka Streams for good. */
+    public ScoringHealth health() {
+        return health;
     }
 
     public int httpPort() {
@@ -258,11 +267,20 @@ public final class ScoringApp implements AutoCloseable {
         if (launch.config().isEmpty()) {
             System.exit(launch.exitCode());
         }
-        runUntilInterrupted(launch.config().get());
+        int status = runUntilInterrupted(launch.config().get());
+        if (status != 0) {
+            System.exit(status);
+        }
     }
 
-    /** Runs the app until the JVM is asked to stop. */
-    public static void runUntilInterrupted(ScoringConfig config) throws IOException, InterruptedException {
+    /** Exit status after Kafka Streams failed for good: an orchestrator restarts the process. */
+    public static final int FAILED = 1;
+
+    /**
+     * Runs the app until the JVM is asked to stop (returns 0) or Kafka Streams fails for good (closes
+     * the app and returns {@value #FAILED}, so that the caller exits non-zero and is restarted).
+     */
+    public static int runUntilInterrupted(ScoringConfig config) throws IOException, InterruptedException {
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
@@ -280,9 +298,21 @@ public final class ScoringApp implements AutoCloseable {
         }, "moerec-scoring-shutdown"));
         try (ScoringApp app = new ScoringApp(config)) {
             app.start();
-            stopped.await();
+            return awaitStopOrFailure(app.health(), stopped);
         } finally {
             closed.countDown();
         }
+    }
+
+    /** Waits until {@code stopped} counts down (0) or {@code health} reports a failure ({@value #FAILED}, logged). */
+    static int awaitStopOrFailure(ScoringHealth health, CountDownLatch stopped) throws InterruptedException {
+        health.failure().thenRun(stopped::countDown);
+        stopped.await();
+        if (health.failure().isDone()) {
+            LOG.error("Kafka Streams failed for good ({}); closing and exiting with status {} so that the process is restarted",
+                    health.failure().getNow(null), FAILED);
+            return FAILED;
+        }
+        return 0;
     }
 }
