@@ -61,14 +61,15 @@ public final class StarterBundle implements Callable<Integer> {
         new SyntheticDataGenerator(data).generate(movies::add, events::add);
         MoeModel model = MoeTrainer.train("generated data (seed " + data.seed() + ")", movies, events, training);
         Path tmp = dir.resolveSibling("." + dir.getFileName() + ".partial");
+        String version;
         try {
             deleteRecursively(tmp);
-            ModelBundle.save(model, tmp);
+            version = ModelBundle.save(model, tmp);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("could not move the bundle to " + dir, e);
         }
-        LOG.info("starter bundle {} written to {}", model.version(), dir);
+        LOG.info("starter bundle {} written to {}", version, dir);
         return true;
     }
 
