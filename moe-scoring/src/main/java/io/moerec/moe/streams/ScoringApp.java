@@ -2,9 +2,9 @@ package io.moerec.moe.streams;
 
 import io.moerec.ingest.config.KafkaAccessCheck;
 import io.moerec.ingest.config.KafkaClientProperties;
+import io.moerec.ingest.config.MoerecVersion;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.bundle.ModelBundle;
-import io.moerec.ingest.config.MoerecVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -253,7 +253,9 @@ public final class ScoringApp implements AutoCloseable {
      */
     static Launch launch(String[] args, Map<String, String> environment, PrintWriter err) {
         try {
-            return new Launch(parseArgs(args, environment), 0);
+            Optional<ScoringConfig> config = parseArgs(args, environment);
+            config.ifPresent(ScoringConfig::advertisedHost); // a wildcard http.host on a host without a name fails here
+            return new Launch(config, 0);
         } catch (IllegalArgumentException | IOException e) {
             err.println("scoring-app: " + (e instanceof IOException ? "cannot read the configuration: " : "") + e.getMessage()
                     + " (--help lists the options)");

@@ -160,6 +160,11 @@ public final class ScoringConfig {
         this.values = values;
         this.streamsOverrides = values.family(STREAMS_PREFIX);
         streamsOverrides.forEach(ScoringConfig::validateStreamsSetting);
+        String advertised = values.get(HTTP_ADVERTISED_HOST, String.class).trim();
+        if (isWildcard(advertised)) {
+            throw new IllegalArgumentException(HTTP_ADVERTISED_HOST + " must name this instance for the others, not a wildcard"
+                    + " address: " + advertised);
+        }
     }
 
     /** The routers' names, for the reference table. */

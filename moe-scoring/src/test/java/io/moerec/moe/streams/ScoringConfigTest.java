@@ -57,6 +57,10 @@ class ScoringConfigTest {
         for (String notWildcard : new String[] {"localhost", "127.0.0.1", "::1", "10.0.0.7", "scoring"}) {
             assertFalse(ScoringConfig.isWildcard(notWildcard), notWildcard);
         }
+        s.put(ScoringConfig.HTTP_ADVERTISED_HOST, "0.0.0.0");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScoringConfig.fromMap(s));
+        assertTrue(e.getMessage().contains(ScoringConfig.HTTP_ADVERTISED_HOST), e.getMessage());
+        s.put(ScoringConfig.HTTP_ADVERTISED_HOST, "scoring-2.scoring");
         // An operator's own streams.application.server still wins.
         s.put("streams.application.server", "lb:80");
         assertEquals("lb:80", ScoringConfig.fromMap(s).streamsProperties(9000).get(StreamsConfig.APPLICATION_SERVER_CONFIG));
