@@ -66,4 +66,13 @@ class FeaturesJobArgsTest {
     void helpParsesToNothing() throws Exception {
         assertTrue(FeaturesJob.parseArgs(new String[] {"--help"}, Map.of()).isEmpty());
     }
+
+    @Test
+    void versionPrintsTheBuildsVersion() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cmd = new picocli.CommandLine(new FeaturesJob());
+        cmd.setOut(new java.io.PrintWriter(out, true));
+        assertEquals(0, cmd.execute("--version"));
+        assertEquals("moerec features-job " + io.moerec.ingest.config.MoerecVersion.current(), out.toString().trim());
+    }
 }
