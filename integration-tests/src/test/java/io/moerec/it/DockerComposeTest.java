@@ -233,7 +233,9 @@ class DockerComposeTest {
             assertTrue(built.contains(image) || image.startsWith("apache/kafka:"), s + ": image " + image + " is built here or official");
             for (String v : list(service(s).path("volumes"))) {
                 String source = v.split(":")[0];
-                if (source.startsWith("./")) {
+                if (!v.contains(":")) {
+                    assertTrue(v.startsWith("/"), s + ": an anonymous volume at an absolute path: " + v);
+                } else if (source.startsWith("./")) {
                     assertTrue(Files.exists(dockerDir.resolve(source)), s + " mounts " + source);
                 } else {
                     assertTrue(declaredVolumes.contains(source), s + " uses undeclared volume " + source);
@@ -307,12 +309,20 @@ class DockerComposeTest {
         assertEquals(Topics.USER_FEATURES.name(), c.featuresTopic());
         assertEquals(Topics.VIEWING_EVENTS_LATE.name(), c.lateTopic());
         assertEquals(Topics.VIEWING_EVENTS_DLQ.name(), c.dlqTopic());
+        // Parallelism and the checkpoint directory are the cluster's: flink run -p and execution.checkpointing.dir.
+        assertTrue(c.parallelism().isEmpty() && c.checkpointDir().isEmpty(), "the job overrides none of the cluster's settings");
+        List<String> cmd = list(service("features-job").path("command"));
+        int parallelism = Integer.parseInt(cmd.get(cmd.indexOf("-p") + 1));
+        assertTrue(cmd.indexOf("-p") < cmd.indexOf("/opt/flink/usrlib/moerec-features-job.jar"), "-p is flink run's option");
         int slots = Integer.parseInt(flinkProperties("taskmanager").get("taskmanager.numberOfTaskSlots"));
-        assertTrue(c.parallelism() <= slots, "parallelism " + c.parallelism() + " fits the TaskManager's " + slots + " slots");
+        assertTrue(parallelism <= slots, "parallelism " + parallelism + " fits the TaskManager's " + slots + " slots");
         // Checkpoints on a volume that both the JobManager and the TaskManager mount.
-        String dir = c.checkpointDir().replaceFirst("^file://", "");
+        String checkpoints = flinkProperties("jobmanager").get("execution.checkpointing.dir");
+        assertNotNull(checkpoints, "the cluster's execution.checkpointing.dir");
+        assertEquals(checkpoints, flinkProperties("taskmanager").get("execution.checkpointing.dir"));
+        String dir = checkpoints.replaceFirst("^file://", "");
         for (String s : List.of("jobmanager", "taskmanager")) {
-            Set<String> mounted = list(service(s).path("volumes")).stream().map(v -> v.split(":")[1]).collect(Collectors.toSet());
+            Set<String> mounted = mountPoints(s);
             assertTrue(mounted.stream().anyMatch(dir::startsWith), s + " mounts " + dir + ": " + mounted);
         }
     }
@@ -332,9 +342,79 @@ class DockerComposeTest {
         assertTrue(e.getMessage().contains("MOEREC_FEATURES_BOOTSTRAP_SERVER"), e.getMessage());
     }
 
-    /** The container paths a service mounts (bind mounts and named volumes). */
+    /** The container paths a service mounts (bind mounts, named and anonymous volumes). */
     static Set<String> mountPoints(String service) {
-        return list(service(service).path("volumes")).stream().map(v -> v.split(":")[1]).collect(Collectors.toSet());
+        return list(service(service).path("volumes")).stream().map(DockerComposeTest::mountPoint).collect(Collectors.toSet());
+    }
+
+    /** The container path of a short-syntax volume entry: {@code source:target[:mode]}, or {@code target} (anonymous). */
+    static String mountPoint(String volume) {
+        String[] parts = volume.split(":");
+        return parts.length == 1 ? parts[0] : parts[1];
+    }
+
+    /** The named volume (or ./ bind mount) a service mounts at {@code target}; empty for an anonymous volume. */
+    static Optional<String> mountSource(String service, String target) {
+        for (String v : list(service(service).path("volumes"))) {
+            if (mountPoint(v).equals(target)) {
+                return v.contains(":") ? Optional.of(v.split(":")[0]) : Optional.empty();
+            }
+        }
+        throw new AssertionError(service + " mounts nothing at " + target);
+    }
+
+    /** Seconds of a compose duration such as {@code 45s}, {@code 1m30s}. */
+    static long seconds(String duration) {
+        Matcher m = Pattern.compile("(?:(\\d+)m)?(?:(\\d+)s)?").matcher(duration);
+        assertTrue(m.matches() && !duration.isEmpty(), "a duration: " + duration);
+        return (m.group(1) == null ? 0 : Long.parseLong(m.group(1)) * 60) + (m.group(2) == null ? 0 : Long.parseLong(m.group(2)));
+    }
+
+    @Test
+    void scoringReplicasKeepTheirOwnStateAndAdvertiseTheirOwnHost() throws IOException {
+        ScoringConfig c = ScoringApp.parseArgs(new String[0], environment("scoring")).orElseThrow();
+        // Kafka Streams locks its state directory: replicas sharing one named volume would refuse to start.
+        assertEquals(Optional.empty(), mountSource("scoring", c.stateDir().toString()),
+                "the state directory is an anonymous volume, one per container");
+        // Bound to every interface, each replica advertises its own host name, never the shared wildcard.
+        assertTrue(!environment("scoring").containsKey(ScoringConfig.SPEC.environmentVariable(ScoringConfig.HTTP_ADVERTISED_HOST)),
+                "no fixed advertised host: every replica would claim it");
+        String advertised = c.advertisedHost();
+        assertTrue(!advertised.equals(c.httpHost()) && !advertised.startsWith("0.") && !advertised.contains("::"), advertised);
+    }
+
+    @Test
+    void composeUpStartsWithABundleAndKeepsRunning() throws Exception {
+        ScoringConfig c = ScoringApp.parseArgs(new String[0], environment("scoring")).orElseThrow();
+        // No bundle ships with the repository: model-init trains one into the volume model.path lives on.
+        assertEquals(image("scoring"), image("model-init"));
+        List<String> entrypoint = list(service("model-init").path("entrypoint"));
+        String main = entrypoint.get(entrypoint.size() - 1);
+        assertEquals("io.moerec.moe.streams.StarterBundle", main);
+        assertTrue(Class.forName(main).getMethod("main", String[].class) != null);
+        assertTrue(entrypoint.contains("/opt/moerec/moerec-scoring-app.jar"), "runs from the scoring app's jar: " + entrypoint);
+        assertEquals(List.of(c.modelPath().toString()), list(service("model-init").path("command")));
+        String modelsMount = c.modelWatchDir().toString();
+        assertEquals(mountSource("scoring", modelsMount), mountSource("model-init", modelsMount), "one models volume");
+        assertTrue(mountSource("scoring", modelsMount).isPresent() && compose.path("volumes").has(mountSource("scoring", modelsMount).get()));
+        assertEquals("service_completed_successfully", service("scoring").path("depends_on").path("model-init").path("condition").asText());
+        // Long-running services come back after a crash or a host restart; one-shots run once.
+        for (String s : List.of("kafka", "jobmanager", "taskmanager", "scoring")) {
+            assertTrue(Set.of("always", "unless-stopped", "on-failure").contains(service(s).path("restart").asText()), s + " restarts");
+        }
+        for (String s : List.of("kafka-topics", "features-job", "model-init")) {
+            assertEquals("no", service(s).path("restart").asText(), s + " is a one-shot");
+        }
+        // Healthy means ready: the probe asks /readyz on the app's own port.
+        String probe = String.join(" ", list(service("scoring").path("healthcheck").path("test")));
+        assertTrue(probe.contains("/dev/tcp/127.0.0.1/" + c.httpPort()) && probe.contains("GET /readyz"), probe);
+        // docker stop waits longer than the app's own close (Kafka Streams: up to 30 s) before SIGKILL.
+        assertTrue(seconds(service("scoring").path("stop_grace_period").asText()) > 40, "scoring's stop_grace_period");
+        // The broker's log on a named volume: topics and offsets outlive the container.
+        String logDir = environment("kafka").get("KAFKA_LOG_DIRS");
+        assertNotNull(logDir, "KAFKA_LOG_DIRS");
+        Optional<String> kafkaVolume = mountSource("kafka", logDir);
+        assertTrue(kafkaVolume.isPresent() && compose.path("volumes").has(kafkaVolume.get()), "kafka's log on a named volume");
     }
 
     @Test

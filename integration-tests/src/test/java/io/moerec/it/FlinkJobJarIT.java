@@ -22,6 +22,8 @@ class FlinkJobJarIT {
 
     static final List<String> MUST_HAVE = List.of(
             "io/moerec/jobs/features/FeaturesJob.class",
+            "io/moerec/jobs/features/FeaturesJob$Version.class",
+            "io/moerec/ingest/config/moerec-version.properties",
             "io/moerec/features/flink/FeaturesJobConfig.class",
             "io/moerec/ingest/config/LayeredConfig.class",
             "io/moerec/features/flink/FeaturesPipeline.class",
@@ -47,6 +49,7 @@ class FlinkJobJarIT {
         try (JarFile j = new JarFile(jar.toFile())) {
             Manifest mf = j.getManifest();
             assertEquals("io.moerec.jobs.features.FeaturesJob", mf.getMainAttributes().getValue("Main-Class"));
+            assertEquals(System.getProperty("moerec.project.version"), mf.getMainAttributes().getValue("Implementation-Version"));
             for (String entry : MUST_HAVE) {
                 assertTrue(j.getEntry(entry) != null, "missing " + entry);
             }

@@ -27,6 +27,8 @@ class ScoringAppJarIT {
 
     static final List<String> MUST_HAVE = List.of(
             "io/moerec/moe/streams/ScoringApp.class",
+            "io/moerec/moe/streams/StarterBundle.class",
+            "io/moerec/ingest/config/moerec-version.properties",
             "io/moerec/moe/streams/ScoringConfig.class",
             "io/moerec/ingest/config/LayeredConfig.class",
             "io/moerec/moe/bundle/ModelBundle.class",
@@ -55,6 +57,7 @@ class ScoringAppJarIT {
         try (JarFile j = new JarFile(jar.toFile())) {
             Manifest mf = j.getManifest();
             assertEquals("io.moerec.moe.streams.ScoringApp", mf.getMainAttributes().getValue("Main-Class"));
+            assertEquals(System.getProperty("moerec.project.version"), mf.getMainAttributes().getValue("Implementation-Version"));
             for (String entry : MUST_HAVE) {
                 assertTrue(j.getEntry(entry) != null, "missing " + entry);
             }
@@ -75,24 +78,44 @@ class ScoringAppJarIT {
         }
     }
 
-    @Test
-    void javaDashJarHelpExitsZero(@TempDir Path dir) throws Exception {
+    /** Exit status and output (both streams) of {@code java -jar <scoring jar> args}. */
+    record Run(int exit, String text) {
+    }
+
+    static Run javaDashJar(Path dir, String... args) throws Exception {
         Path jar = FeaturesJobOnSessionClusterIT.requiredPath("moerec.scoring.app.jar");
-        Path out = dir.resolve("out.txt");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "--help")
-                .redirectErrorStream(true).redirectOutput(out.toFile());
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         // A stray MOEREC_SCORING_* variable of the build's shell must not decide the outcome.
         pb.environment().keySet().removeIf(k -> k.startsWith("MOEREC_SCORING_"));
         Process p = pb.start();
         try {
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java -jar --help within 60 s");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java -jar " + String.join(" ", args) + " within 60 s");
         } finally {
             p.destroyForcibly();
         }
-        String text = read(out);
-        assertEquals(0, p.exitValue(), text);
-        assertTrue(text.contains("Usage: scoring-app") && text.contains("MOEREC_SCORING_"), text);
+        return new Run(p.exitValue(), read(out));
+    }
+
+    @Test
+    void javaDashJarHelpExitsZero(@TempDir Path dir) throws Exception {
+        Run r = javaDashJar(dir, "--help");
+        assertEquals(0, r.exit(), r.text());
+        assertTrue(r.text().contains("Usage: scoring-app") && r.text().contains("MOEREC_SCORING_"), r.text());
+    }
+
+    @Test
+    void versionAndABadKeyAnswerInOneLine(@TempDir Path dir) throws Exception {
+        Run version = javaDashJar(dir, "--version");
+        assertEquals(0, version.exit(), version.text());
+        assertEquals("moerec scoring-app " + System.getProperty("moerec.project.version"), version.text().trim());
+        Run bad = javaDashJar(dir, "-s", "bootstrap.servers=127.0.0.1:1", "-s", "model.path=/nowhere", "-s", "top.n=3");
+        assertEquals(2, bad.exit(), bad.text());
+        assertEquals(1, bad.text().lines().count(), bad.text());
+        assertTrue(bad.text().startsWith("scoring-app: ") && bad.text().contains("top.n"), bad.text());
     }
 
     static String read(Path file) throws IOException {

@@ -23,9 +23,11 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 
 /**
@@ -94,10 +96,12 @@ public final class FeaturesJobConfig {
     /** The broker's default {@code transaction.max.timeout.ms}: a longer producer timeout is refused. */
     public static final long MAX_TRANSACTION_TIMEOUT_MS = 15 * 60 * 1000L;
 
-    /** A checkpoint directory: a URI, since Flink takes any file system's. */
+    /** A checkpoint directory: a URI, since Flink takes any file system's; null when blank (the cluster's). */
     private static final ValueParser<String> CHECKPOINT_URI = ValueParser.allowing("a URI, e.g. `file:///var/lib/moerec/checkpoints`",
             (key, value) -> {
-                ConfigValues.requireNonBlank(key, value);
+                if (value.isBlank()) {
+                    return null;
+                }
                 ConfigValues.require(value.contains(":/"), key, "must be a URI such as file:///var/lib/moerec/checkpoints", value);
                 return value;
             });
@@ -114,12 +118,15 @@ public final class FeaturesJobConfig {
             .key(TOPIC_DELETIONS, Topics.USER_DELETIONS.name(), required(), "requests to forget a user (key = user id; input, read from the earliest offset)")
             .key(GROUP_ID, "moerec-features", required(),
                     "consumer group of the events source (the catalog source uses `<group.id>-catalog`); unique per deployment")
-            .key(PARALLELISM, "1", intIn(1, 1024), "parallelism of the job's operators")
+            .key(ConfigKey.of(PARALLELISM, "", ValueParser.allowing("1 to 1024", (key, value) -> value.isBlank() ? null
+                            : intIn(1, 1024).parse(key, value)),
+                    "parallelism of the job's operators, set as Flink's `parallelism.default`; empty: the cluster's"
+                    + " (`flink run -p`, its `parallelism.default`; locally, the cores)").showingDefault("(the cluster's)"))
             .key(CHECKPOINT_INTERVAL_MS, "10000", millisAtLeast(100),
                     "exactly-once checkpoint interval, ms; output becomes visible to read_committed consumers at each checkpoint")
-            .key(ConfigKey.of(CHECKPOINT_DIR, Path.of(System.getProperty("java.io.tmpdir"), "moerec", "checkpoints").toUri().toString(),
-                    CHECKPOINT_URI, "where checkpoints are kept (retained on cancellation)")
-                    .showingDefault("file://<java.io.tmpdir>/moerec/checkpoints/"))
+            .key(ConfigKey.of(CHECKPOINT_DIR, "", CHECKPOINT_URI,
+                    "where checkpoints are kept (retained on cancellation), set as Flink's `execution.checkpointing.dir`;"
+                    + " empty: the cluster's `execution.checkpointing.dir`").showingDefault("(the cluster's)"))
             .key(TRANSACTIONAL_ID_PREFIX, "moerec-features", required(),
                     "prefix of the sinks' transactional ids; unique per deployment, kept across a restore")
             .key(TRANSACTION_TIMEOUT_MS, Long.toString(MAX_TRANSACTION_TIMEOUT_MS),
@@ -159,9 +166,9 @@ public final class FeaturesJobConfig {
             throw new IllegalArgumentException(TRANSACTION_TIMEOUT_MS + " (" + transactionTimeoutMs()
                     + ") must be at least twice " + CHECKPOINT_INTERVAL_MS + " (" + checkpointIntervalMs() + ")");
         }
-        if (restore().equals(RESTORE_LATEST) && !checkpointDir().startsWith("file:")) {
+        if (restore().equals(RESTORE_LATEST) && !checkpointDir().orElse("").startsWith("file:")) {
             throw new IllegalArgumentException(RESTORE + "=" + RESTORE_LATEST + " needs a file: " + CHECKPOINT_DIR + ", got "
-                    + checkpointDir() + " (give the checkpoint's path instead)");
+                    + checkpointDir().orElse("none") + " (give the checkpoint's path instead)");
         }
         this.kafkaProperties = Map.copyOf(KafkaClientProperties.validate(KAFKA_PREFIX, values.family(KAFKA_PREFIX),
                 OWNED_KAFKA_PROPERTIES));
@@ -223,16 +230,19 @@ public final class FeaturesJobConfig {
         return values.get(GROUP_ID, String.class);
     }
 
-    public int parallelism() {
-        return values.get(PARALLELISM, Integer.class);
+    /** The job's parallelism when {@value #PARALLELISM} is given; empty: the cluster decides. */
+    public OptionalInt parallelism() {
+        Integer p = values.get(PARALLELISM, Integer.class);
+        return p == null ? OptionalInt.empty() : OptionalInt.of(p);
     }
 
     public long checkpointIntervalMs() {
         return values.get(CHECKPOINT_INTERVAL_MS, Long.class);
     }
 
-    public String checkpointDir() {
-        return values.get(CHECKPOINT_DIR, String.class);
+    /** The checkpoint directory when {@value #CHECKPOINT_DIR} is given; empty: the cluster's. */
+    public Optional<String> checkpointDir() {
+        return Optional.ofNullable(values.get(CHECKPOINT_DIR, String.class));
     }
 
     public String transactionalIdPrefix() {
@@ -302,12 +312,18 @@ public final class FeaturesJobConfig {
 
     /**
      * The Flink configuration: RocksDB (read path as {@value #ROCKSDB_PARTITIONED_INDEX_FILTERS} and
-     * {@value #ROCKSDB_BLOOM_FILTER} say), incremental exactly-once checkpoints, no generic types.
+     * {@value #ROCKSDB_BLOOM_FILTER} say), incremental exactly-once checkpoints, no generic types. What a
+     * cluster configures for itself is set only when its key is given: {@value #PARALLELISM} as
+     * {@code parallelism.default} (else {@code flink run -p} or the cluster's default applies) and
+     * {@value #CHECKPOINT_DIR} as {@code execution.checkpointing.dir} with file-system storage (else the
+     * cluster's directory).
      */
     public Configuration flinkConfiguration() {
         Configuration c = FlinkSettings.rocksDbReadPath(
-                FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(checkpointIntervalMs()), checkpointDir()),
+                FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(checkpointIntervalMs())),
                 rocksDbPartitionedIndexFilters(), rocksDbBloomFilter());
+        checkpointDir().ifPresent(dir -> FlinkSettings.checkpointsIn(c, dir));
+        parallelism().ifPresent(p -> c.set(CoreOptions.DEFAULT_PARALLELISM, p));
         restorePath().ifPresent(path -> c.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
         return c;
     }
@@ -323,7 +339,7 @@ public final class FeaturesJobConfig {
             return Optional.empty();
         }
         if (restore().equals(RESTORE_LATEST)) {
-            return latestCheckpoint(Path.of(URI.create(checkpointDir())));
+            return latestCheckpoint(Path.of(URI.create(checkpointDir().orElseThrow())));
         }
         return Optional.of(restore());
     }

@@ -30,18 +30,31 @@ public final class FlinkSettings {
      * @param checkpointDir      a URI such as {@code file:///var/lib/moerec/checkpoints}
      */
     public static Configuration rocksDbExactlyOnce(Duration checkpointInterval, String checkpointDir) {
-        Objects.requireNonNull(checkpointDir, "checkpointDir");
+        return checkpointsIn(rocksDbExactlyOnce(checkpointInterval), checkpointDir);
+    }
+
+    /**
+     * As {@link #rocksDbExactlyOnce(Duration, String)} but without a checkpoint directory or storage:
+     * on a cluster, its own {@code execution.checkpointing.dir} applies.
+     */
+    public static Configuration rocksDbExactlyOnce(Duration checkpointInterval) {
         Configuration c = new Configuration();
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         c.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
         c.set(PipelineOptions.GENERIC_TYPES, false);
         return rocksDbReadPath(c, true, true);
+    }
+
+    /** Keeps checkpoints on the file system under {@code checkpointDir} (a URI), on {@code c}, and returns it. */
+    public static Configuration checkpointsIn(Configuration c, String checkpointDir) {
+        Objects.requireNonNull(checkpointDir, "checkpointDir");
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+        return c;
     }
 
     /**

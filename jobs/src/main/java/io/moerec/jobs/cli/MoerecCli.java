@@ -1,5 +1,6 @@
 package io.moerec.jobs.cli;
 
+import io.moerec.ingest.config.MoerecVersion;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,12 +45,11 @@ public final class MoerecCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The version from the jar's manifest when packaged, else "development". */
+    /** The build's version ({@link MoerecVersion}). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = MoerecCli.class.getPackage().getImplementationVersion();
-            return new String[] {"moerec " + (v == null ? "development" : v)};
+            return new String[] {"moerec " + MoerecVersion.current()};
         }
     }
 }

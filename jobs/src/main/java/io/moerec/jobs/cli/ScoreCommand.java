@@ -19,7 +19,7 @@ final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // Validation errors name the key and reach the user through MoerecCli's exception handler.
         ScoringConfig config = options.config();
-        ScoringApp.runUntilInterrupted(config);
-        return 0;
+        // Non-zero when Kafka Streams failed for good, so that a supervisor restarts the command.
+        return ScoringApp.runUntilInterrupted(config);
     }
 }

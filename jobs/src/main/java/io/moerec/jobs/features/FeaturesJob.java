@@ -4,6 +4,7 @@ import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.features.flink.FeaturesPipeline;
 import io.moerec.features.flink.KafkaConnectors;
 import io.moerec.ingest.config.KafkaAccessCheck;
+import io.moerec.ingest.config.MoerecVersion;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,13 +29,21 @@ import picocli.CommandLine.Option;
  * FeaturesJob --config features.properties -s bootstrap.servers=localhost:9092 -s parallelism=2
  * </pre>
  */
-@Command(name = "features-job", mixinStandardHelpOptions = true,
+@Command(name = "features-job", mixinStandardHelpOptions = true, versionProvider = FeaturesJob.Version.class,
         description = "The Flink job that keeps users' preference features (viewing-events + movies -> user-features). "
                 + "Keys: see features/CONFIGURATION.md; each also as MOEREC_FEATURES_<KEY> (upper case, . and - as _); "
                 + "precedence file < environment < -s.")
 public final class FeaturesJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
+
+    /** {@code --version}: the build's version ({@link MoerecVersion}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"moerec features-job " + MoerecVersion.current()};
+        }
+    }
 
     @Option(names = "--config", description = "a properties file of configuration keys")
     Path configFile;
@@ -54,12 +63,21 @@ public final class FeaturesJob {
         if (restore.isPresent()) {
             LOG.info("resuming from {}", restore.get());
         } else if (!config.restore().equals(FeaturesJobConfig.RESTORE_NONE)) {
-            LOG.info("no retained checkpoint under {}: starting without state", config.checkpointDir());
+            LOG.info("no retained checkpoint under {}: starting without state", config.checkpointDir().orElse(""));
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
-        env.setParallelism(config.parallelism());
+        StreamExecutionEnvironment env = environment(config);
         pipeline(config).build(env);
         env.execute("moerec-features");
+    }
+
+    /**
+     * The execution environment: submitted with {@code flink run}, the cluster's, configured by
+     * {@link FeaturesJobConfig#flinkConfiguration()} (which leaves parallelism and the checkpoint
+     * directory to the cluster unless their keys are given); started directly, a local MiniCluster.
+     * Nothing is set on the environment afterwards, so {@code flink run -p} keeps its meaning.
+     */
+    public static StreamExecutionEnvironment environment(FeaturesJobConfig config) {
+        return StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
     }
 
     /**

@@ -114,6 +114,8 @@ public final class LivePipeline implements AutoCloseable {
         Map<String, String> s = new LinkedHashMap<>();
         s.put(FeaturesJobConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers());
         s.put(FeaturesJobConfig.CHECKPOINT_DIR, settings.workDir().resolve("checkpoints").toUri().toString());
+        // One slot's worth of work on the demo's MiniCluster (Flink's local default would be every core).
+        s.put(FeaturesJobConfig.PARALLELISM, "1");
         // Lists wait for the features' transaction: a short checkpoint interval keeps latency low.
         s.put(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "1000");
         s.put(FeaturesJobConfig.TRANSACTION_TIMEOUT_MS, "60000");

@@ -8,6 +8,7 @@ import io.moerec.ingest.replay.Replayer;
 import io.moerec.ingest.source.DataSet;
 import io.moerec.ingest.source.EventTimeSlice;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.broker.BrokerLog;
 import io.moerec.jobs.broker.EmbeddedKafkaBroker;
 import io.moerec.moe.streams.ScoringConfig;
 import java.io.IOException;
@@ -41,13 +42,15 @@ public final class PipelineSession implements AutoCloseable {
     static final Duration QUIET = Duration.ofSeconds(2);
 
     private EmbeddedKafkaBroker broker;
+    private final BrokerLog brokerLog;
     private final Producer<byte[], byte[]> producer;
     private LivePipeline pipeline;
     private PipelineMonitor monitor;
     private Thread killer;
 
-    private PipelineSession(EmbeddedKafkaBroker broker, Producer<byte[], byte[]> producer) {
+    private PipelineSession(EmbeddedKafkaBroker broker, BrokerLog brokerLog, Producer<byte[], byte[]> producer) {
         this.broker = broker;
+        this.brokerLog = brokerLog;
         this.producer = producer;
     }
 
@@ -59,22 +62,39 @@ public final class PipelineSession implements AutoCloseable {
      */
     static final String ROLL_MS = Long.toString(Duration.ofDays(365L * 1000).toMillis());
 
-    /** Starts a broker ({@code port} 0 = any free one) with its log under {@code workDir/kafka}, creates the topics and a replay producer. */
+    /**
+     * Starts a broker ({@code port} 0 = any free one) with its data under {@code workDir/kafka} and its
+     * log in {@value #BROKER_LOG} under {@code workDir} ({@link BrokerLog}: not on the console), creates
+     * the topics and a replay producer.
+     */
     public static PipelineSession startBroker(int port, Path workDir) {
         return startBroker(port, workDir, Map.of());
     }
 
     /** {@link #startBroker(int, Path)} with these settings of the replay producer over {@link ReplayProducers}' own. */
     public static PipelineSession startBroker(int port, Path workDir, Map<String, ?> producerOverrides) {
-        EmbeddedKafkaBroker broker = newBroker(port, workDir.resolve("kafka"));
+        BrokerLog log = BrokerLog.toFile(workDir.resolve(BROKER_LOG));
+        LOG.info("the embedded Kafka broker logs to {}", log.file());
+        EmbeddedKafkaBroker broker;
+        try {
+            broker = newBroker(port, workDir.resolve("kafka"));
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
         try {
             broker.createMoerecTopics();
-            return new PipelineSession(broker, ReplayProducers.create(ReplayProducers.config(broker.bootstrapServers(), producerOverrides)));
+            return new PipelineSession(broker, log,
+                    ReplayProducers.create(ReplayProducers.config(broker.bootstrapServers(), producerOverrides)));
         } catch (RuntimeException e) {
             broker.close();
+            log.close();
             throw e;
         }
     }
+
+    /** The broker's log file, relative to the work directory (next to the child JVMs' logs). */
+    public static final String BROKER_LOG = "logs/kafka-broker.log";
 
     private static EmbeddedKafkaBroker newBroker(int port, Path dataDir) {
         return EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).config("log.roll.ms", ROLL_MS).start();
@@ -169,7 +189,7 @@ public final class PipelineSession implements AutoCloseable {
     @Override
     public void close() {
         RuntimeException first = null;
-        for (AutoCloseable c : new AutoCloseable[] {monitor, pipeline, producer, broker}) {
+        for (AutoCloseable c : new AutoCloseable[] {monitor, pipeline, producer, broker, brokerLog}) {
             if (c == null) {
                 continue;
             }

@@ -122,6 +122,14 @@ class MoerecCliTest {
     }
 
     @Test
+    void versionIsTheBuildsVersionEvenFromClassDirectories() {
+        Run r = run("--version");
+        assertEquals(0, r.exit(), r.err());
+        // Tests run from target/classes, as the launcher does: the version comes from the filtered resource.
+        assertTrue(r.out().trim().matches("moerec \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), r.out());
+    }
+
+    @Test
     void scoreStopsOnABadSettingNamingItsKey() {
         Run r = run("score", "-s", "bootstrap.servers=127.0.0.1:1", "-s", "model.path=/nowhere", "-s", "top-n=0");
         assertNotEquals(0, r.exit());

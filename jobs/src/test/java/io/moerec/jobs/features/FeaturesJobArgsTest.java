@@ -25,7 +25,7 @@ class FeaturesJobArgsTest {
         FeaturesJobConfig c = FeaturesJob.parseArgs(new String[] {"--config", file.toString(), "-s", "group.id=from-args"}, env)
                 .orElseThrow();
         assertEquals("file:9092", c.bootstrapServers());
-        assertEquals(4, c.parallelism());
+        assertEquals(java.util.OptionalInt.of(4), c.parallelism());
         assertEquals("from-args", c.groupId());
         assertEquals(1000, c.pipeline().features().halfLifeMs());
         assertEquals(250, c.pipeline().emitMinIntervalMs());
@@ -65,5 +65,14 @@ class FeaturesJobArgsTest {
     @Test
     void helpParsesToNothing() throws Exception {
         assertTrue(FeaturesJob.parseArgs(new String[] {"--help"}, Map.of()).isEmpty());
+    }
+
+    @Test
+    void versionPrintsTheBuildsVersion() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cmd = new picocli.CommandLine(new FeaturesJob());
+        cmd.setOut(new java.io.PrintWriter(out, true));
+        assertEquals(0, cmd.execute("--version"));
+        assertEquals("moerec features-job " + io.moerec.ingest.config.MoerecVersion.current(), out.toString().trim());
     }
 }

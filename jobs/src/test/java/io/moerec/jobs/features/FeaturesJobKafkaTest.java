@@ -113,7 +113,6 @@ class FeaturesJobKafkaTest {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(config.parallelism());
         FeaturesJob.pipeline(config).build(env);
         return env.executeAsync("features-kafka-test");
     }

@@ -114,7 +114,6 @@ class FeaturesJobSaslTest {
 
         FeaturesJob.checkKafka(config); // what main does before it submits
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
-        env.setParallelism(config.parallelism());
         FeaturesJob.pipeline(config).build(env);
         JobClient job = env.executeAsync("features-sasl-test");
         List<UserPreferenceFeatures> features = new ArrayList<>();

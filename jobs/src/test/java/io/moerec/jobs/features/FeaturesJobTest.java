@@ -13,10 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.HashSet;
-import java.util.Optional;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
@@ -62,7 +64,7 @@ class FeaturesJobTest {
         FeaturesJobConfig c = FeaturesJobConfig.fromMap(Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "b:9092",
                 FeaturesJobConfig.PARALLELISM, "2", FeatureConfig.HALF_LIFE_MS, "1000",
                 FeaturesPipelineConfig.EMIT_MIN_INTERVAL_MS, "500", FeaturesJobConfig.TOPIC_FEATURES, "uf"));
-        assertEquals(2, c.parallelism());
+        assertEquals(java.util.OptionalInt.of(2), c.parallelism());
         assertEquals("viewing-events", c.eventsTopic());
         assertEquals("uf", c.featuresTopic());
         assertEquals(1000, c.pipeline().features().halfLifeMs());
@@ -73,6 +75,34 @@ class FeaturesJobTest {
         assertFalse(c.flinkConfiguration().get(PipelineOptions.GENERIC_TYPES));
         assertTrue(c.flinkConfiguration().get(RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS));
         assertTrue(c.flinkConfiguration().get(RocksDBConfigurableOptions.USE_BLOOM_FILTER));
+    }
+
+    @Test
+    void theClustersParallelismAndCheckpointDirectoryStandUnlessGiven(@TempDir Path dir) {
+        // Not given: nothing in the job's configuration overrides flink run -p, parallelism.default or
+        // the cluster's execution.checkpointing.dir (nor its storage).
+        FeaturesJobConfig plain = FeaturesJobConfig.fromMap(MINIMAL);
+        assertEquals(java.util.OptionalInt.empty(), plain.parallelism());
+        assertEquals(Optional.empty(), plain.checkpointDir());
+        org.apache.flink.configuration.Configuration conf = plain.flinkConfiguration();
+        for (org.apache.flink.configuration.ConfigOption<?> clusters : List.of(CoreOptions.DEFAULT_PARALLELISM,
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY, CheckpointingOptions.CHECKPOINT_STORAGE)) {
+            assertFalse(conf.contains(clusters), clusters.key() + " is the cluster's");
+        }
+        // The job's environment sets no parallelism of its own either: Flink's default decides (locally, the cores).
+        assertEquals(Runtime.getRuntime().availableProcessors(), FeaturesJob.environment(plain).getParallelism());
+        // Given: mapped to Flink's own keys, and the environment runs with them.
+        FeaturesJobConfig given = FeaturesJobConfig.fromMap(Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "b:9092",
+                FeaturesJobConfig.PARALLELISM, "3", FeaturesJobConfig.CHECKPOINT_DIR, dir.toUri().toString()));
+        conf = given.flinkConfiguration();
+        assertEquals(3, conf.get(CoreOptions.DEFAULT_PARALLELISM));
+        assertEquals(dir.toUri().toString(), conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+        assertEquals("filesystem", conf.get(CheckpointingOptions.CHECKPOINT_STORAGE));
+        assertEquals(3, FeaturesJob.environment(given).getParallelism());
+        // restore=latest looks under the job's own directory, so it needs one.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeaturesJobConfig.fromMap(
+                Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "b:9092", FeaturesJobConfig.RESTORE, FeaturesJobConfig.RESTORE_LATEST)));
+        assertTrue(e.getMessage().contains(FeaturesJobConfig.CHECKPOINT_DIR), e.getMessage());
     }
 
     @Test

@@ -167,8 +167,12 @@ class ScoringAppKafkaTest {
     }
 
     private static HttpResponse<String> get(int port, String path) {
+        return get("127.0.0.1", port, path);
+    }
+
+    private static HttpResponse<String> get(String host, int port, String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path)).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError("GET " + path + " failed", e);
@@ -245,6 +249,9 @@ class ScoringAppKafkaTest {
                 assertEquals(400, bad.statusCode());
                 assertFalse(bad.body().contains("Exception"));
                 assertEquals(200, get(app.httpPort(), "/health").statusCode());
+                assertEquals(200, get(app.httpPort(), "/livez").statusCode());
+                assertEquals(200, get(app.httpPort(), "/readyz").statusCode());
+                assertTrue(app.health().ready() && app.health().live());
                 String metrics = get(app.httpPort(), "/metrics").body();
                 assertTrue(metrics.contains("moerec_events_scored_total 1\n"), metrics);
                 assertTrue(metrics.contains("moerec_scoring_latency_seconds_count 1\n"), metrics);
@@ -359,6 +366,49 @@ class ScoringAppKafkaTest {
                 await("the look-up of " + user + " at instance " + ask[1],
                         () -> get(port, "/users/" + user + "/recommendations").statusCode() == 200);
                 assertTrue(get(port, "/users/" + user + "/recommendations").body().contains("\"userId\":\"" + user + "\""));
+            }
+        }
+    }
+
+    /**
+     * Replicas tell apart by host, not port (as containers do): one on 127.0.0.1, one on 127.0.0.2, the
+     * same port. Each advertises its own address, so either answers every user, forwarding to the owner.
+     */
+    @Test
+    void replicasOnDifferentHostsAndOnePortAnswerEveryUser() throws Exception {
+        String appId = KAFKA.uniqueName("scoring-hosts");
+        Map<String, String> a = settings(appId, "host-a");
+        a.put(ScoringConfig.HTTP_HOST, "127.0.0.1");
+        Map<String, String> b = settings(appId, "host-b");
+        b.put(ScoringConfig.HTTP_HOST, "127.0.0.2");
+        try (KafkaProducer<byte[], byte[]> p = producer(); KafkaConsumer<byte[], byte[]> out = reader(recommendations.name());
+             ScoringApp one = new ScoringApp(ScoringConfig.fromMap(a)).start()) {
+            b.put(ScoringConfig.HTTP_PORT, Integer.toString(one.httpPort()));
+            try (ScoringApp two = new ScoringApp(ScoringConfig.fromMap(b)).start()) {
+                assertEquals(one.httpPort(), two.httpPort());
+                produceCatalog(p);
+                await("both instances running with tasks", () -> hasTasks(one) && hasTasks(two));
+                Genre[] genres = Genre.values();
+                List<String> users = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    users.add("h" + i);
+                    send(p, features, "h" + i, ScoringFixtures.features("h" + i, genres[i % genres.length], new long[0], "he" + i, T + i));
+                }
+                readLists(out, lists -> lists.stream().map(RecommendationList::userId).distinct().count() == users.size());
+                java.util.Set<String> owners = new java.util.HashSet<>();
+                for (String user : users) {
+                    owners.add(one.streams().queryMetadataForKey(ScoringTopology.LISTS_STORE, user, Serdes.String().serializer())
+                            .activeHost().host());
+                }
+                assertEquals(java.util.Set.of("127.0.0.1", "127.0.0.2"), owners, "each replica advertises its own host and owns users");
+                for (String host : new String[] {"127.0.0.1", "127.0.0.2"}) {
+                    for (String user : users) {
+                        await("the look-up of " + user + " at " + host,
+                                () -> get(host, one.httpPort(), "/users/" + user + "/recommendations").statusCode() == 200);
+                        assertTrue(get(host, one.httpPort(), "/users/" + user + "/recommendations").body()
+                                .contains("\"userId\":\"" + user + "\""));
+                    }
+                }
             }
         }
     }

@@ -2,9 +2,11 @@ package io.moerec.moe.streams;
 
 import io.moerec.ingest.config.KafkaAccessCheck;
 import io.moerec.ingest.config.KafkaClientProperties;
+import io.moerec.ingest.config.MoerecVersion;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.bundle.ModelBundle;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,6 +18,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
@@ -41,6 +44,7 @@ public final class ScoringApp implements AutoCloseable {
     private final ScoringConfig config;
     private final ModelHolder models;
     private final ScoringMetrics metrics = new ScoringMetrics();
+    private final ScoringHealth health;
     private ScoringHttpServer http;
     private KafkaStreams streams;
     private ModelTopicWatcher watcher;
@@ -55,6 +59,7 @@ public final class ScoringApp implements AutoCloseable {
     public ScoringApp(ScoringConfig config, MoeModel initial) {
         this.config = config;
         this.models = new ModelHolder(initial);
+        this.health = new ScoringHealth(() -> models.current() != null);
         LOG.info("model {} loaded from {}", initial.version(), config.modelPath());
     }
 
@@ -74,6 +79,7 @@ public final class ScoringApp implements AutoCloseable {
         Topology topology = ScoringTopology.buildTopology(config, models, metrics);
         LOG.debug("scoring topology:\n{}", topology.describe());
         Properties streamsProperties = config.streamsProperties(http.port());
+        HostInfo self = HostInfo.buildFromEndpoint(streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
         if (ScoringConfig.boundsRocksDbMemory(streamsProperties)) {
             rocksDbMemory = config.newSharedRocksDbMemory();
             streamsProperties.put(SharedRocksDbMemory.CONFIG, rocksDbMemory);
@@ -91,7 +97,9 @@ public final class ScoringApp implements AutoCloseable {
             metrics.threadsReplaced.increment();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        http.attach(new RecommendationLookup(streams, new HostInfo(config.httpHost(), http.port())), () -> streams.state().name());
+        streams.setStateListener(health);
+        http.attach(new RecommendationLookup(streams, self), () -> streams.state().name());
+        http.attach(health);
         streams.start();
         if (config.watchModelsTopic()) {
             watcher = new ModelTopicWatcher(config.kafkaClientProperties(), config.modelsTopic(), new ModelUpdater(models, metrics));
@@ -101,7 +109,8 @@ public final class ScoringApp implements AutoCloseable {
             dirWatcher = new ModelDirectoryWatcher(config.modelWatchDir(), new ModelUpdater(models, metrics));
             dirWatcher.start(config.modelWatchIntervalMs());
         }
-        LOG.info("scoring app {} started; HTTP on {}:{}", config.applicationId(), config.httpHost(), http.port());
+        LOG.info("scoring app {} started; HTTP on {}:{}, advertised to the other instances as {}", config.applicationId(),
+                config.httpHost(), http.port(), self);
         return this;
     }
 
@@ -124,6 +133,11 @@ public final class ScoringApp implements AutoCloseable {
 
     public ScoringMetrics metrics() {
         return metrics;
+    }
+
+    /** Liveness, readiness and the failure of Kafka Streams for good. */
+    public ScoringHealth health() {
+        return health;
     }
 
     public int httpPort() {
@@ -189,13 +203,24 @@ public final class ScoringApp implements AutoCloseable {
     }
 
     /** {@link #main}'s command: the {@link Options} and {@code --help}/{@code --version}. */
-    @Command(name = "scoring-app", mixinStandardHelpOptions = true,
+    @Command(name = "scoring-app", mixinStandardHelpOptions = true, versionProvider = Version.class,
             description = "The Kafka Streams scoring app (MoE, HTTP look-up). Keys: see moe-scoring/CONFIGURATION.md; each also as "
                     + "MOEREC_SCORING_<KEY> (upper case, . and - as _); precedence file < environment < -s.")
     static final class Cli {
         @Mixin
         Options options = new Options();
     }
+
+    /** {@code --version}: the build's version ({@link MoerecVersion}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"moerec scoring-app " + MoerecVersion.current()};
+        }
+    }
+
+    /** Exit code of a bad argument, variable, key or value (picocli's, as the {@code moerec} CLI's). */
+    static final int USAGE_ERROR = 2;
 
     /**
      * Reads the command line ({@code --config file -s key=value ...}) and the environment exactly as
@@ -209,8 +234,6 @@ public final class ScoringApp implements AutoCloseable {
         try {
             parsed = cmd.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
-            cmd.getErr().println(e.getMessage());
-            cmd.usage(cmd.getErr());
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         if (CommandLine.printHelpIfRequested(parsed)) {
@@ -219,15 +242,47 @@ public final class ScoringApp implements AutoCloseable {
         return Optional.of(cli.options.config(environment));
     }
 
-    public static void main(String[] args) throws Exception {
-        Optional<ScoringConfig> config = parseArgs(args, System.getenv());
-        if (config.isPresent()) {
-            runUntilInterrupted(config.get());
+    /** What {@link #main} does after reading its command line: run with {@code config}, or exit with {@code exitCode}. */
+    record Launch(Optional<ScoringConfig> config, int exitCode) {
+    }
+
+    /**
+     * {@link #parseArgs} for {@link #main}: help and version go to standard output (exit 0); a bad
+     * argument, variable, key or value, or an unreadable {@code --config} file, is one line on
+     * {@code err} naming it (exit {@value #USAGE_ERROR}), never a stack trace.
+     */
+    static Launch launch(String[] args, Map<String, String> environment, PrintWriter err) {
+        try {
+            Optional<ScoringConfig> config = parseArgs(args, environment);
+            config.ifPresent(ScoringConfig::advertisedHost); // a wildcard http.host on a host without a name fails here
+            return new Launch(config, 0);
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("scoring-app: " + (e instanceof IOException ? "cannot read the configuration: " : "") + e.getMessage()
+                    + " (--help lists the options)");
+            err.flush();
+            return new Launch(Optional.empty(), USAGE_ERROR);
         }
     }
 
-    /** Runs the app until the JVM is asked to stop. */
-    public static void runUntilInterrupted(ScoringConfig config) throws IOException, InterruptedException {
+    public static void main(String[] args) throws Exception {
+        Launch launch = launch(args, System.getenv(), new PrintWriter(System.err, true));
+        if (launch.config().isEmpty()) {
+            System.exit(launch.exitCode());
+        }
+        int status = runUntilInterrupted(launch.config().get());
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Exit status after Kafka Streams failed for good: an orchestrator restarts the process. */
+    public static final int FAILED = 1;
+
+    /**
+     * Runs the app until the JVM is asked to stop (returns 0) or Kafka Streams fails for good (closes
+     * the app and returns {@value #FAILED}, so that the caller exits non-zero and is restarted).
+     */
+    public static int runUntilInterrupted(ScoringConfig config) throws IOException, InterruptedException {
         if (!SLF4JBridgeHandler.isInstalled()) {
             SLF4JBridgeHandler.removeHandlersForRootLogger();
             SLF4JBridgeHandler.install();
@@ -245,9 +300,21 @@ public final class ScoringApp implements AutoCloseable {
         }, "moerec-scoring-shutdown"));
         try (ScoringApp app = new ScoringApp(config)) {
             app.start();
-            stopped.await();
+            return awaitStopOrFailure(app.health(), stopped);
         } finally {
             closed.countDown();
         }
+    }
+
+    /** Waits until {@code stopped} counts down (0) or {@code health} reports a failure ({@value #FAILED}, logged). */
+    static int awaitStopOrFailure(ScoringHealth health, CountDownLatch stopped) throws InterruptedException {
+        health.failure().thenRun(stopped::countDown);
+        stopped.await();
+        if (health.failure().isDone()) {
+            LOG.error("Kafka Streams failed for good ({}); closing and exiting with status {} so that the process is restarted",
+                    health.failure().getNow(null), FAILED);
+            return FAILED;
+        }
+        return 0;
     }
 }

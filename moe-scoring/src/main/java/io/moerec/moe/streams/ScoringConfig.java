@@ -12,6 +12,7 @@ import static io.moerec.ingest.config.ValueParser.optionalPath;
 import static io.moerec.ingest.config.ValueParser.port;
 import static io.moerec.ingest.config.ValueParser.required;
 import static io.moerec.ingest.config.ValueParser.requiredPath;
+import static io.moerec.ingest.config.ValueParser.text;
 import static io.moerec.ingest.config.ValueParser.zeroOrLongIn;
 
 import io.moerec.ingest.config.ConfigKey;
@@ -24,6 +25,8 @@ import io.moerec.ingest.topic.DeadLetters;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.moe.routing.RouterKind;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +77,7 @@ public final class ScoringConfig {
     public static final String STATE_DIR = "state.dir";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
     public static final String STREAMS_PREFIX = "streams.";
     public static final String KAFKA_CHECK_TIMEOUT_MS = "startup.kafka-check-timeout-ms";
     public static final String MAX_RECORD_BYTES = "input.max-record-bytes";
@@ -133,8 +137,12 @@ public final class ScoringConfig {
                     "share of `rocksdb.memory-bytes` the memtables may take before one is flushed")
             .key(ROCKSDB_STRICT_CAPACITY_LIMIT, "false", bool(),
                     "`true`: the cache refuses an insert beyond its capacity (the read fails) instead of going over for a moment")
-            .key(HTTP_HOST, "127.0.0.1", host(), "HTTP look-up endpoint's host, also advertised as `application.server`")
+            .key(HTTP_HOST, "127.0.0.1", host(), "HTTP look-up endpoint's bind address (`0.0.0.0` or `::`: every interface)")
             .key(HTTP_PORT, "8080", port(), "HTTP look-up endpoint's port (0 = any free port)")
+            .key(ConfigKey.of(HTTP_ADVERTISED_HOST, "", text(),
+                    "host other instances reach this one's look-up at, advertised with the bound port as `application.server`;"
+                    + " empty: `http.host`, or this machine's host name when `http.host` is a wildcard (start-up fails if it has none)")
+                    .showingDefault("(`http.host`, or the host name)"))
             .key(KAFKA_CHECK_TIMEOUT_MS, "30000", longIn(0, 600_000, "0 = no check"),
                     "before starting, one admin request with the app's Kafka settings must answer within this many ms")
             .family(STREAMS_PREFIX, "passed to Kafka Streams as `<name>` and wins over the keys above; a Kafka Streams or client"
@@ -150,6 +158,11 @@ public final class ScoringConfig {
         this.values = values;
         this.streamsOverrides = values.family(STREAMS_PREFIX);
         streamsOverrides.forEach(ScoringConfig::validateStreamsSetting);
+        String advertised = values.get(HTTP_ADVERTISED_HOST, String.class).trim();
+        if (isWildcard(advertised)) {
+            throw new IllegalArgumentException(HTTP_ADVERTISED_HOST + " must name this instance for the others, not a wildcard"
+                    + " address: " + advertised);
+        }
     }
 
     /** The routers' names, for the reference table. */
@@ -274,6 +287,42 @@ public final class ScoringConfig {
         return values.get(HTTP_PORT, Integer.class);
     }
 
+    /**
+     * The host other instances forward look-ups to: {@value #HTTP_ADVERTISED_HOST}, else
+     * {@value #HTTP_HOST} unless it is a wildcard address (every replica would advertise
+     * {@code 0.0.0.0}), in which case this machine's host name (a container's name on its network).
+     *
+     * @throws IllegalArgumentException naming {@value #HTTP_ADVERTISED_HOST} when a wildcard is bound and the host has no name
+     */
+    public String advertisedHost() {
+        String advertised = values.get(HTTP_ADVERTISED_HOST, String.class).trim();
+        if (!advertised.isEmpty()) {
+            return advertised;
+        }
+        return isWildcard(httpHost()) ? localHostName() : httpHost();
+    }
+
+    /** Whether binding {@code host} means every interface (so it names no one instance). */
+    static boolean isWildcard(String host) {
+        String h = host.trim().replaceAll("^\\[|\\]$", "");
+        // Only an address literal can be a wildcard; a name is never looked up here.
+        boolean literal = h.contains(":") || (!h.isEmpty() && h.chars().allMatch(c -> Character.isDigit(c) || c == '.'));
+        try {
+            return literal && InetAddress.getByName(h).isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(HTTP_ADVERTISED_HOST + " is required: " + HTTP_HOST
+                    + " is a wildcard address and this machine's host name does not resolve (" + e.getMessage() + ")", e);
+        }
+    }
+
     public long kafkaCheckTimeoutMs() {
         return values.get(KAFKA_CHECK_TIMEOUT_MS, Long.class);
     }
@@ -329,7 +378,7 @@ public final class ScoringConfig {
 
     /**
      * The Kafka Streams properties: application id, brokers, guarantee, threads, standbys, state
-     * directory, the advertised {@code application.server} for interactive queries, the dead-letter
+     * directory, {@code application.server} ({@link #advertisedHost()} and the bound port) for interactive queries, the dead-letter
      * handler, the producer's {@code max.request.size} raised to {@link DeadLetters#MAX_DEAD_LETTER_BYTES} (a bad
      * record as large as its topic allows must still fit in its dead letter, headers added), the
      * {@link BoundedMemoryRocksDbConfigSetter} as {@code rocksdb.config.setter} unless
@@ -345,7 +394,7 @@ public final class ScoringConfig {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
-        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, httpHost() + ":" + boundHttpPort);
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost() + ":" + boundHttpPort);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(DeadLetterHandler.DLQ_TOPIC_CONFIG, dlqTopic());
         p.put(DeadLetterHandler.GLOBAL_TOPICS_CONFIG, moviesTopic());

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The scoring app's HTTP endpoint on the JDK server: {@code GET /users/{id}/recommendations} (200 with
  * the list as JSON, 404 unknown user, 400 bad id, 503 while restoring or rebalancing; a user owned by
- * another instance is fetched from it), {@code GET /health} (200 when running, else 503) and
- * {@code GET /metrics} (Prometheus text). Errors answer with a one-line JSON message, never a stack
+ * another instance is fetched from it), {@code GET /health} (200 when running, else 503), the probes
+ * {@code GET /livez} and {@code GET /readyz} (200 or 503, as {@link ScoringHealth} says; before the
+ * app is attached: live, not ready) and {@code GET /metrics} (Prometheus text). Errors answer with a one-line JSON message, never a stack
  * trace. The look-up logic is {@link RecommendationLookup}'s.
  */
 public final class ScoringHttpServer implements AutoCloseable {
@@ -73,6 +74,7 @@ public final class ScoringHttpServer implements AutoCloseable {
     private final HttpClient client;
     private volatile UserListLookup lookup;
     private volatile Supplier<String> health = () -> "STARTING";
+    private volatile ScoringHealth probes;
     private final ScoringMetrics metrics;
     private final Supplier<String> modelVersion;
 
@@ -112,6 +114,11 @@ public final class ScoringHttpServer implements AutoCloseable {
         this.health = state;
     }
 
+    /** Connects {@code /livez} and {@code /readyz} to the app's {@link ScoringHealth}. */
+    void attach(ScoringHealth probes) {
+        this.probes = probes;
+    }
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             if (!"GET".equals(ex.getRequestMethod())) {
@@ -126,6 +133,13 @@ public final class ScoringHttpServer implements AutoCloseable {
                 String state = health.get();
                 send(ex, "RUNNING".equals(state) ? 200 : 503,
                         json("{\"state\":\"" + state + "\",\"modelVersion\":\"" + modelVersion.get() + "\"}"));
+            } else if (path.equals("/livez") || path.equals("/readyz")) {
+                ScoringHealth p = probes;
+                boolean live = p == null || p.live();
+                boolean ok = path.equals("/livez") ? live : p != null && p.ready();
+                String state = p == null ? "STARTING" : p.state().name();
+                send(ex, ok ? 200 : 503, json("{\"live\":" + live + ",\"ready\":" + (p != null && p.ready())
+                        + ",\"state\":\"" + state + "\"}"));
             } else if (path.equals("/metrics")) {
                 send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.render(modelVersion).getBytes(StandardCharsets.UTF_8));
             } else if (path.startsWith(PREFIX) && path.endsWith(SUFFIX) && path.length() > PREFIX.length() + SUFFIX.length()) {

@@ -1,6 +1,7 @@
 package io.moerec.moe.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,33 @@ class ScoringAppArgsTest {
         IllegalArgumentException arg = assertThrows(IllegalArgumentException.class,
                 () -> ScoringApp.parseArgs(new String[] {"--confg", "x"}, Map.of()));
         assertTrue(arg.getMessage().contains("--confg"), arg.getMessage());
+    }
+
+    @Test
+    void aBadKeyIsOneLineNamingItAndExitCodeTwo() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        ScoringApp.Launch l = ScoringApp.launch(new String[] {"-s", "bootstrap.servers=b:9092", "-s", "model.path=/m", "-s", "top.n=3"},
+                Map.of(), new java.io.PrintWriter(err));
+        assertTrue(l.config().isEmpty());
+        assertEquals(2, l.exitCode());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("scoring-app: ") && err.toString().contains("top.n"), err.toString());
+        assertFalse(err.toString().contains("Exception"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, ScoringApp.launch(new String[] {"--confg", "x"}, Map.of(), new java.io.PrintWriter(err)).exitCode());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains("--confg"), err.toString());
+    }
+
+    @Test
+    void versionPrintsTheBuildsVersion() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cmd = new picocli.CommandLine(new ScoringApp.Cli());
+        cmd.setOut(new java.io.PrintWriter(out, true));
+        assertEquals(0, cmd.execute("--version"));
+        assertEquals("moerec scoring-app " + io.moerec.ingest.config.MoerecVersion.current(), out.toString().trim());
+        assertTrue(io.moerec.ingest.config.MoerecVersion.current().matches("\\d+\\.\\d+\\.\\d+.*"),
+                "the build's version, not a placeholder: " + io.moerec.ingest.config.MoerecVersion.current());
     }
 
     @Test

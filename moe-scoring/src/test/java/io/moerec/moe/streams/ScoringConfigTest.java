@@ -41,6 +41,32 @@ class ScoringConfigTest {
     }
 
     @Test
+    void theAdvertisedHostIsTheBindHostTheGivenHostOrTheHostNameForAWildcard() throws Exception {
+        Map<String, String> s = minimal();
+        s.put(ScoringConfig.HTTP_HOST, "127.0.0.2");
+        assertEquals("127.0.0.2:9000", ScoringConfig.fromMap(s).streamsProperties(9000).get(StreamsConfig.APPLICATION_SERVER_CONFIG));
+        // A replica bound to every interface must not advertise 0.0.0.0: the others could not reach it there.
+        String hostName = java.net.InetAddress.getLocalHost().getHostName();
+        for (String wildcard : new String[] {"0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0"}) {
+            s.put(ScoringConfig.HTTP_HOST, wildcard);
+            assertEquals(hostName, ScoringConfig.fromMap(s).advertisedHost(), wildcard);
+            assertEquals(hostName + ":9000", ScoringConfig.fromMap(s).streamsProperties(9000).get(StreamsConfig.APPLICATION_SERVER_CONFIG));
+        }
+        s.put(ScoringConfig.HTTP_ADVERTISED_HOST, "scoring-2.scoring");
+        assertEquals("scoring-2.scoring:9000", ScoringConfig.fromMap(s).streamsProperties(9000).get(StreamsConfig.APPLICATION_SERVER_CONFIG));
+        for (String notWildcard : new String[] {"localhost", "127.0.0.1", "::1", "10.0.0.7", "scoring"}) {
+            assertFalse(ScoringConfig.isWildcard(notWildcard), notWildcard);
+        }
+        s.put(ScoringConfig.HTTP_ADVERTISED_HOST, "0.0.0.0");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScoringConfig.fromMap(s));
+        assertTrue(e.getMessage().contains(ScoringConfig.HTTP_ADVERTISED_HOST), e.getMessage());
+        s.put(ScoringConfig.HTTP_ADVERTISED_HOST, "scoring-2.scoring");
+        // An operator's own streams.application.server still wins.
+        s.put("streams.application.server", "lb:80");
+        assertEquals("lb:80", ScoringConfig.fromMap(s).streamsProperties(9000).get(StreamsConfig.APPLICATION_SERVER_CONFIG));
+    }
+
+    @Test
     void aFileWithOverridesAndStreamsPassThrough(@TempDir Path tmp) throws Exception {
         Path f = tmp.resolve("scoring.properties");
         Files.writeString(f, "bootstrap.servers=broker:9092\nmodel.path=/m\nnum.stream.threads=4\nrouter=balanced\n");

@@ -64,4 +64,23 @@ class ScoringHttpServerTest {
         assertTrue(r.body().contains("moerec_expert_load_total{expert=\"Sci-Fi\"} 0"));
         assertTrue(r.body().contains("moerec_model_info{version=\"moe-test\"} 1"));
     }
+
+    @Test
+    void probesFollowTheAppsHealth() throws Exception {
+        // Before the app is attached: the process is up (live) but serves nothing (not ready).
+        assertEquals(200, request("GET", "/livez").statusCode());
+        assertEquals(503, request("GET", "/readyz").statusCode());
+        ScoringHealth health = new ScoringHealth(() -> true);
+        server.attach(health);
+        health.onChange(org.apache.kafka.streams.KafkaStreams.State.REBALANCING, org.apache.kafka.streams.KafkaStreams.State.CREATED);
+        assertEquals(200, request("GET", "/livez").statusCode());
+        assertEquals(503, request("GET", "/readyz").statusCode());
+        health.onChange(org.apache.kafka.streams.KafkaStreams.State.RUNNING, org.apache.kafka.streams.KafkaStreams.State.REBALANCING);
+        HttpResponse<String> ready = request("GET", "/readyz");
+        assertEquals(200, ready.statusCode());
+        assertEquals("{\"live\":true,\"ready\":true,\"state\":\"RUNNING\"}", ready.body());
+        health.onChange(org.apache.kafka.streams.KafkaStreams.State.PENDING_ERROR, org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+        assertEquals(503, request("GET", "/livez").statusCode());
+        assertEquals(503, request("GET", "/readyz").statusCode());
+    }
 }
