@@ -57,13 +57,13 @@ public final class EaseModel {
         return rows.length < active ? fitDual(rows, items, lambda) : fitPrimal(rows, items, lambda);
     }
 
-    /** The items × items form regardless of the shape (tests compare both forms). */
-    static EaseModel fitPrimal(Collection<int[]> userItems, int items, double lambda) {
+    /** The items × items form regardless of the shape (tests compare both forms; timing runs use it). */
+    public static EaseModel fitPrimal(Collection<int[]> userItems, int items, double lambda) {
         return fitPrimal(distinctRows(userItems, items), items, lambda);
     }
 
     /** The users × users (Woodbury) form regardless of the shape. */
-    static EaseModel fitDual(Collection<int[]> userItems, int items, double lambda) {
+    public static EaseModel fitDual(Collection<int[]> userItems, int items, double lambda) {
         return fitDual(distinctRows(userItems, items), items, lambda);
     }
 
@@ -257,30 +257,50 @@ public final class EaseModel {
      * scores of a (weighted) profile. {@code out} has length {@link #items()}.
      */
     public void score(int[] profile, double[] weights, double[] out) {
+        score(profile, new double[][] {weights}, new double[][] {out});
+    }
+
+    /**
+     * {@link #score(int[], double[], double[])} for several weightings of one profile at once (say,
+     * several recency half-lives): {@code weights[h]} and {@code out[h]} per weighting. The dual form
+     * reads its users × items matrix once for all of them.
+     */
+    public void score(int[] profile, double[][] weights, double[][] out) {
+        int hs = weights.length;
+        if (out.length != hs) {
+            throw new IllegalArgumentException(hs + " weightings but " + out.length + " outputs");
+        }
         if (dual()) {
             // Σⱼ wⱼ·xⱼᵀ·Y[·,i] = zᵀY[·,i] with z = Σⱼ wⱼ·xⱼ in user space; the diagonal term is taken out again.
-            double[] z = new double[users];
-            for (int x = 0; x < profile.length; x++) {
-                for (int a : usersOf[profile[x]]) {
-                    z[a] += weights[x];
-                }
-            }
-            double[] s = new double[items];
-            for (int a = 0; a < users; a++) {
-                if (z[a] != 0) {
-                    double za = z[a];
-                    int base = a * items;
-                    for (int i = 0; i < items; i++) {
-                        s[i] += za * y[base + i];
+            double[][] z = new double[hs][users];
+            for (int h = 0; h < hs; h++) {
+                for (int x = 0; x < profile.length; x++) {
+                    for (int a : usersOf[profile[x]]) {
+                        z[h][a] += weights[h][x];
                     }
                 }
             }
-            for (int x = 0; x < profile.length; x++) {
-                int j = profile[x];
-                s[j] -= weights[x] * (1 - denom[j]);
+            double[][] s = new double[hs][items];
+            for (int a = 0; a < users; a++) {
+                int base = a * items;
+                for (int h = 0; h < hs; h++) {
+                    double za = z[h][a];
+                    if (za != 0) {
+                        double[] sh = s[h];
+                        for (int i = 0; i < items; i++) {
+                            sh[i] += za * y[base + i];
+                        }
+                    }
+                }
             }
-            for (int i = 0; i < items; i++) {
-                out[i] += s[i] / denom[i];
+            for (int h = 0; h < hs; h++) {
+                for (int x = 0; x < profile.length; x++) {
+                    int j = profile[x];
+                    s[h][j] -= weights[h][x] * (1 - denom[j]);
+                }
+                for (int i = 0; i < items; i++) {
+                    out[h][i] += s[h][i] / denom[i];
+                }
             }
         } else {
             int n = active.length;
@@ -289,10 +309,13 @@ public final class EaseModel {
                 if (sj < 0) {
                     continue;
                 }
-                double w = weights[x];
                 int base = sj * n;
-                for (int a = 0; a < n; a++) {
-                    out[active[a]] += w * b[base + a];
+                for (int h = 0; h < hs; h++) {
+                    double w = weights[h][x];
+                    double[] oh = out[h];
+                    for (int a = 0; a < n; a++) {
+                        oh[active[a]] += w * b[base + a];
+                    }
                 }
             }
         }
