@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The result of one evaluation run: the split, the metrics of every method with standard errors,
- * paired differences against the global model and the best peer, the peers' chosen settings, the routing statistics of every MoE router, expert specialisation and timings. Renders as Markdown
- * and JSON.
+ * paired NDCG differences against the global model and against the best peer, the peers' chosen
+ * settings, the routing statistics of every MoE router, expert specialisation and timings. Renders as
+ * Markdown, HTML and JSON.
  *
  * @param split            split kind
  * @param trainEvents      events in the training part
