@@ -70,9 +70,10 @@ public final class Peers {
             }
         }
 
+        /** λ around EASE's usual optimum, half-lives from a few watches to a few dozen, up to 1000 neighbours. */
         public static Grid defaults() {
-            return new Grid(List.of(50.0, 100.0, 200.0, 400.0, 800.0, 1600.0), List.of(1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 20.0),
-                    List.of(25, 50, 100, 200, 400, 1000));
+            return new Grid(List.of(100.0, 200.0, 400.0, 800.0, 1600.0), List.of(2.0, 3.0, 5.0, 7.0, 10.0, 20.0),
+                    List.of(50, 100, 200, 400, 1000));
         }
     }
 
