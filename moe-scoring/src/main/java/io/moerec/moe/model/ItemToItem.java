@@ -3,7 +3,10 @@ package io.moerec.moe.model;
 import io.moerec.moe.math.TopN;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntPredicate;
 
 /**
@@ -35,6 +38,14 @@ public final class ItemToItem {
         }
         this.neighbours = Arrays.stream(neighbours).map(int[]::clone).toArray(int[][]::new);
         this.weights = Arrays.stream(weights).map(float[]::clone).toArray(float[][]::new);
+    }
+
+    /**
+     * EASE fitted on each user's watched items (dense indices in [0, items)) with regularisation
+     * {@code lambda}, kept to each item's {@code m} largest positive weights.
+     */
+    public static ItemToItem ease(Collection<int[]> userItems, int items, double lambda, int m) {
+        return EaseModel.fit(userItems, items, lambda).sparsify(m);
     }
 
     /** The cosine neighbour lists of {@link ItemNeighbours} as an item-to-item model. */
@@ -145,7 +156,7 @@ public final class ItemToItem {
         }
         // Newest occurrence of each item only: walk newest to oldest and skip items seen already.
         boolean[] use = new boolean[n];
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         for (int p = n - 1; p >= 0; p--) {
             use[p] = recent[p] >= 0 && seen.add(recent[p]);
         }

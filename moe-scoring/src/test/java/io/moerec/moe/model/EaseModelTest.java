@@ -160,7 +160,7 @@ class EaseModelTest {
             users.add(rnd.ints(4, 0, 6).map(i -> cluster * 6 + i).toArray());
         }
         EaseModel exact = EaseModel.fit(users, 18, 5.0);
-        ItemToItem sparse = exact.sparsify(5);
+        ItemToItem sparse = ItemToItem.ease(users, 18, 5.0, 5);
         for (int[] profile : List.of(new int[] {0, 1}, new int[] {7}, new int[] {12, 14, 15})) {
             double[] w = ItemToItem.recencyWeights(profile.length, 2.0);
             double[] e = new double[18];
