@@ -43,9 +43,11 @@ import picocli.CommandLine.Spec;
  * {@code --report-dir} and prints the Markdown table. Options are checked before any data is read.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluates the Mixture-of-Experts routers against most-popular, item-kNN and one global model "
-                + "(HR, NDCG, Recall, MRR at 10, coverage, routing load), each metric with its standard error over users; "
-                + "writes Markdown, JSON and HTML reports.")
+        description = "Evaluates the Mixture-of-Experts routers against most-popular, item-kNN, one global model and the "
+                + "item-to-item peers (EASE, recency-weighted EASE and item-kNN, their settings chosen on a validation cut of the "
+                + "training part) (HR, NDCG, Recall, MRR at 10, coverage, routing load), each metric with its standard error over "
+                + "users, and every method's paired NDCG difference against the global model and the best peer; writes Markdown, "
+                + "JSON and HTML reports.")
 final class EvaluateCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
@@ -87,6 +89,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--dump-method", paramLabel = "NAME", description = "Method dumped by --dump-recs (default: moe-<first router>).")
     Optional<String> dumpMethod = Optional.empty();
+
+    @Option(names = "--no-peers", description = "Leave out the item-to-item peers and their validation grid.")
+    boolean noPeers;
 
     @Option(names = "--seed", paramLabel = "N", description = "Training seed; overrides the train.seed setting.")
     Optional<Long> seed = Optional.empty();
@@ -159,6 +164,9 @@ final class EvaluateCommand implements Callable<Integer> {
         TrainingConfig config = TrainCommand.config(spec, settings, seed);
         String dumped = dumpMethod.orElse("moe-" + kinds.iterator().next().configName());
         Evaluation.Options opt = Evaluation.Options.defaults().withRouters(kinds).withDump(dumpRecs, dumped);
+        if (noPeers) {
+            opt = opt.withPeers(null);
+        }
 
         List<Movie> catalog = new ArrayList<>();
         EvalSplit evalSplit;

@@ -71,9 +71,11 @@ class TrainAndEvaluateCommandTest {
                 "--report-dir", reports.toString(), "--dump-recs", dump.toString()));
         assertEquals(0, r.exit(), r.out() + r.err());
         String md = Files.readString(reports.resolve("report.md"));
-        for (String method : List.of("most-popular", "item-knn", "global-model", "moe-softmax", "moe-dense")) {
+        for (String method : List.of("most-popular", "item-knn", "global-model", "moe-softmax", "moe-dense", "| ease |",
+                "| ease-recency |", "| item-knn-recency |")) {
             assertTrue(md.contains(method), method + " in\n" + md);
         }
+        assertTrue(md.contains("chosen on the validation cut"), md);
         assertFalse(md.contains("moe-eigen"), md);
         assertTrue(md.contains("NDCG@10"), md);
         assertTrue(Files.readString(reports.resolve("report.json")).contains("\"moe-dense\""));
@@ -114,7 +116,21 @@ class TrainAndEvaluateCommandTest {
                 "--test", ml.resolve("u1.test").toString(), "--catalog", ml.resolve("u.item").toString(),
                 "--routers", "softmax", "-s", "train.minPositivesPerExpert=5", "--report-dir", reports.toString()));
         assertEquals(0, r.exit(), r.out() + r.err());
-        assertTrue(Files.readString(reports.resolve("report.md")).contains("moe-softmax"));
+        String md = Files.readString(reports.resolve("report.md"));
+        assertTrue(md.contains("moe-softmax"), md);
+        // The peers are chosen on a per-user time cut of the given training file.
+        assertTrue(md.contains("| ease-recency |"), md);
+    }
+
+    @Test
+    void noPeersLeavesThePeersOut() throws Exception {
+        Path reports = tmp.resolve("nopeers");
+        MoerecCliTest.Run r = MoerecCliTest.run(with(QUICK, "evaluate", data.toString(), "--routers", "softmax", "--no-peers",
+                "--report-dir", reports.toString()));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        String md = Files.readString(reports.resolve("report.md"));
+        assertTrue(md.contains("| item-knn |") && md.contains("| moe-softmax |"), md);
+        assertFalse(md.contains("ease") || md.contains("item-knn-recency") || md.contains("validation cut"), md);
     }
 
     @Test
@@ -125,7 +141,7 @@ class TrainAndEvaluateCommandTest {
             assertTrue(train.out().contains(o), o + " in\n" + train.out());
         }
         MoerecCliTest.Run eval = MoerecCliTest.run("evaluate", "--help");
-        for (String o : List.of("--split", "--train", "--test", "--catalog", "--routers", "--report-dir", "--dump-recs")) {
+        for (String o : List.of("--split", "--train", "--test", "--catalog", "--routers", "--report-dir", "--dump-recs", "--no-peers")) {
             assertTrue(eval.out().contains(o), o + " in\n" + eval.out());
         }
         assertTrue(MoerecCliTest.run("--help").out().contains("evaluate"));

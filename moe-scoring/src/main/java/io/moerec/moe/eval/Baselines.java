@@ -3,7 +3,9 @@ package io.moerec.moe.eval;
 import io.moerec.moe.MoeScorer;
 import io.moerec.moe.math.TopN;
 import io.moerec.moe.model.CompiledExpert;
+import io.moerec.moe.model.EaseModel;
 import io.moerec.moe.model.ItemNeighbours;
+import io.moerec.moe.model.ItemToItem;
 import io.moerec.moe.model.MovieTable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
 
-/** The reference methods of the evaluation: the MoE itself, most-popular, item-kNN and a single global model. */
+/**
+ * The reference methods of the evaluation: the MoE itself, most-popular, item-kNN, a single global model,
+ * and the item-to-item peers (EASE and sparse item-to-item models over recency-weighted histories).
+ */
 public final class Baselines {
 
     private Baselines() {
@@ -152,6 +157,49 @@ public final class Baselines {
                     }
                 }
                 return drain(top, table);
+            }
+        };
+    }
+
+    /**
+     * EASE over the user's training watches ({@code history}: dense indices, oldest first), each
+     * weighted 0.5^(age/h) ({@code halfLife} infinite: every watch 1), scored exactly over the table.
+     */
+    public static RankingMethod ease(String name, EaseModel model, Map<String, int[]> history, double halfLife, MovieTable table) {
+        return new RankingMethod() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public long[] recommend(String userId, double[] user, LongPredicate excluded, int k) {
+                int[] p = history.getOrDefault(userId, new int[0]);
+                double[] score = new double[table.size()];
+                model.score(p, ItemToItem.recencyWeights(p.length, halfLife), score);
+                return Peers.top(score, m -> excluded.test(table.movieId(m)), table, k);
+            }
+        };
+    }
+
+    /**
+     * A sparse item-to-item model (cosine neighbours, or EASE kept to its top M weights per item) over
+     * the user's training watches weighted as in {@link #ease}.
+     */
+    public static RankingMethod itemToItem(String name, ItemToItem model, Map<String, int[]> history, double halfLife,
+                                           MovieTable table) {
+        return new RankingMethod() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public long[] recommend(String userId, double[] user, LongPredicate excluded, int k) {
+                int[] p = history.getOrDefault(userId, new int[0]);
+                double[] score = new double[table.size()];
+                model.score(p, ItemToItem.recencyWeights(p.length, halfLife), score);
+                return Peers.top(score, m -> excluded.test(table.movieId(m)), table, k);
             }
         };
     }

@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the offline evaluation: trains the MoE and the global baseline on the split's training part,
- * then ranks for every test user with every router and baseline, excluding the user's training
- * watches, and reports the metrics with standard errors, the routers' load statistics and expert
- * specialisation. The balanced router starts from its trained bias and keeps updating it from the
+ * chooses the item-to-item peers' hyper-parameters on a validation cut of it ({@link Peers}), then
+ * ranks for every test user with every router and baseline, excluding the user's training watches,
+ * and reports the metrics with standard errors, paired differences against the global model and
+ * against the best peer, the routers' load statistics and expert specialisation. The balanced router starts from its trained bias and keeps updating it from the
  * load of each batch of test users, as serving would.
  */
 public final class Evaluation {
@@ -50,8 +51,10 @@ public final class Evaluation {
      * @param dumpRecs   if not null, every test user's top-K of {@code dumpMethod} as user TAB item TAB rank
      * @param dumpMethod the method whose lists are dumped
      * @param routers    the MoE routers evaluated (all four by default), in their declared order
+     * @param peers      the validation grid of the item-to-item peers ({@link Peers}); null leaves them out
      */
-    public record Options(int k, int balancedBatch, int probeUsers, Path dumpRecs, String dumpMethod, Set<RouterKind> routers) {
+    public record Options(int k, int balancedBatch, int probeUsers, Path dumpRecs, String dumpMethod, Set<RouterKind> routers,
+                          Peers.Grid peers) {
         public Options {
             if (routers.isEmpty()) {
                 throw new IllegalArgumentException("routers: at least one router is needed");
@@ -60,15 +63,20 @@ public final class Evaluation {
         }
 
         public static Options defaults() {
-            return new Options(10, 256, 200, null, "moe-softmax", EnumSet.allOf(RouterKind.class));
+            return new Options(10, 256, 200, null, "moe-softmax", EnumSet.allOf(RouterKind.class), Peers.Grid.defaults());
         }
 
         public Options withDump(Path file, String method) {
-            return new Options(k, balancedBatch, probeUsers, file, method, routers);
+            return new Options(k, balancedBatch, probeUsers, file, method, routers, peers);
         }
 
         public Options withRouters(Set<RouterKind> kinds) {
-            return new Options(k, balancedBatch, probeUsers, dumpRecs, dumpMethod, kinds);
+            return new Options(k, balancedBatch, probeUsers, dumpRecs, dumpMethod, kinds, peers);
+        }
+
+        /** The peers' validation grid, or null to leave the peers out (grids over the MoE alone). */
+        public Options withPeers(Peers.Grid grid) {
+            return new Options(k, balancedBatch, probeUsers, dumpRecs, dumpMethod, routers, grid);
         }
     }
 
@@ -126,6 +134,10 @@ public final class Evaluation {
         List<RankingMethod> methods = new ArrayList<>();
         methods.add(Baselines.mostPopular(data.table()));
         methods.add(Baselines.itemKnn(watched, data.table()));
+        Peers.Tuned peers = opt.peers() == null ? null : Peers.tune(split, data.table(), opt.peers(), opt.k());
+        if (peers != null) {
+            methods.addAll(peers.methods());
+        }
         methods.add(Baselines.globalModel(globalCompiled, SamplingCorrection.logCorrection(MoeModel.allMovies(data.table().size()),
                 data.table(), config.popularityExponent(), config.negativesPerPositive()), model.neighbours(),
                 data.latestRecentWatches(), data.table()));
@@ -159,7 +171,9 @@ public final class Evaluation {
         }
         double spec = specialisation(model, data, opt.probeUsers(), config.seed());
         EvaluationReport report = new EvaluationReport(split.kind(), split.train().size(), users.size(), skipped, split.droppedItems(),
-                data.table().size(), opt.k(), results, paired(perUserNdcg, GLOBAL), routing, spec, trainSeconds, baselineSeconds);
+                data.table().size(), opt.k(), results, paired(perUserNdcg, GLOBAL), routing, spec, trainSeconds, baselineSeconds,
+                peers == null ? List.of() : peers.choices(), peers == null ? null : peers.best(),
+                peers == null ? List.of() : paired(perUserNdcg, peers.best()));
         LOG.info("evaluation done:\n{}", report.toMarkdown());
         return report;
     }

@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The result of one evaluation run: the split, the metrics of every method with standard errors,
- * the routing statistics of every MoE router, expert specialisation and timings. Renders as Markdown
- * and JSON.
+ * paired NDCG differences against the global model and against the best peer, the peers' chosen
+ * settings, the routing statistics of every MoE router, expert specialisation and timings. Renders as
+ * Markdown, HTML and JSON.
  *
  * @param split            split kind
  * @param trainEvents      events in the training part
@@ -28,11 +29,16 @@ import java.util.Map;
  *                         (lower = more specialised)
  * @param trainSeconds     MoE training time
  * @param baselineSeconds  global-model training time
+ * @param peers            the item-to-item peers' chosen hyper-parameters (chosen on a validation cut of the
+ *                         training part; empty if the peers were left out)
+ * @param bestPeer         the peer with the best validation NDCG, or null
+ * @param pairedNdcgVsBestPeer per method, its NDCG@k minus the best peer's, paired over the same users, with the SE
  */
 public record EvaluationReport(String split, int trainEvents, int testUsers, int skippedTestUsers, int droppedTestItems,
                                int catalogSize, int k, List<MethodResult> methods, List<PairedDelta> pairedNdcg,
                                Map<String, RoutingStats> routing,
-                               double specialisation, double trainSeconds, double baselineSeconds) {
+                               double specialisation, double trainSeconds, double baselineSeconds,
+                               List<Peers.Choice> peers, String bestPeer, List<PairedDelta> pairedNdcgVsBestPeer) {
 
     /** One method's metrics. */
     public record MethodResult(String method, MeanWithError hr, MeanWithError ndcg, MeanWithError recall,
@@ -69,15 +75,16 @@ public record EvaluationReport(String split, int trainEvents, int testUsers, int
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f |%n", m.method(), fmt(m.hr()), fmt(m.ndcg()),
                     fmt(m.recall()), fmt(m.mrr()), m.coverage()));
         }
-        if (!pairedNdcg.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%n### NDCG@%d against %s, paired over the same users%n%n", k,
-                    pairedNdcg.get(0).against()));
-            sb.append("| method | Δ NDCG | SE(paired Δ) | Δ / SE |\n|---|---|---|---|\n");
-            for (PairedDelta p : pairedNdcg) {
-                sb.append(String.format(Locale.ROOT, "| %s vs %s | %+.4f | %.4f | %+.1f |%n", p.method(), p.against(),
-                        p.delta().mean(), p.delta().standardError(), p.delta().mean() / p.delta().standardError()));
+        if (!peers.isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%n### Peers, hyper-parameters chosen on the validation cut%n%n"));
+            sb.append(String.format(Locale.ROOT, "| peer | chosen | validation NDCG@%d | fit on training (s) |%n|---|---|---|---|%n", k));
+            for (Peers.Choice c : peers) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.2f |%n", c.method(), c.setting(), c.validationNdcg(),
+                        c.fitSeconds()));
             }
         }
+        pairedTable(sb, pairedNdcg);
+        pairedTable(sb, pairedNdcgVsBestPeer);
         sb.append(String.format(Locale.ROOT, "%n### Routing over test users%n%n| router | CV | MaxVio | entropy (nats, max %.2f) | top shares |%n",
                 Math.log(Genre.COUNT)));
         sb.append("|---|---|---|---|---|\n");
@@ -86,6 +93,18 @@ public record EvaluationReport(String split, int trainEvents, int testUsers, int
         sb.append(String.format(Locale.ROOT, "%nExpert specialisation (mean pairwise correlation of expert scores on the probe set): %.3f%n",
                 specialisation));
         return sb.toString();
+    }
+
+    private void pairedTable(StringBuilder sb, List<PairedDelta> paired) {
+        if (paired.isEmpty()) {
+            return;
+        }
+        sb.append(String.format(Locale.ROOT, "%n### NDCG@%d against %s, paired over the same users%n%n", k, paired.get(0).against()));
+        sb.append("| method | Δ NDCG | SE(paired Δ) | Δ / SE |\n|---|---|---|---|\n");
+        for (PairedDelta p : paired) {
+            sb.append(String.format(Locale.ROOT, "| %s vs %s | %+.4f | %.4f | %+.1f |%n", p.method(), p.against(),
+                    p.delta().mean(), p.delta().standardError(), p.delta().mean() / p.delta().standardError()));
+        }
     }
 
     private static String topShares(RoutingStats s) {
@@ -123,12 +142,23 @@ public record EvaluationReport(String split, int trainEvents, int testUsers, int
                     esc(m.method()), fmt(m.hr()), fmt(m.ndcg()), fmt(m.recall()), fmt(m.mrr()), m.coverage()));
         }
         h.append("</table>");
-        if (!pairedNdcg.isEmpty()) {
-            h.append("<h2>NDCG@").append(k).append(" against ").append(esc(pairedNdcg.get(0).against()))
+        for (List<PairedDelta> paired : List.of(pairedNdcg, pairedNdcgVsBestPeer)) {
+            if (paired.isEmpty()) {
+                continue;
+            }
+            h.append("<h2>NDCG@").append(k).append(" against ").append(esc(paired.get(0).against()))
                     .append(", paired over users</h2><table><tr><th>method</th><th>Δ</th><th>SE(paired)</th><th>Δ / SE</th></tr>");
-            for (PairedDelta p : pairedNdcg) {
+            for (PairedDelta p : paired) {
                 h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%+.4f</td><td>%.4f</td><td>%+.1f</td></tr>", esc(p.method()),
                         p.delta().mean(), p.delta().standardError(), p.delta().mean() / p.delta().standardError()));
+            }
+            h.append("</table>");
+        }
+        if (!peers.isEmpty()) {
+            h.append("<h2>Peers, chosen on the validation cut</h2><table><tr><th>peer</th><th>chosen</th><th>validation NDCG</th></tr>");
+            for (Peers.Choice c : peers) {
+                h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.4f</td></tr>", esc(c.method()), esc(c.setting()),
+                        c.validationNdcg()));
             }
             h.append("</table>");
         }

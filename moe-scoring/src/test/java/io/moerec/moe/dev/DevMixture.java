@@ -27,7 +27,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * directory, training cells separated by {@code |} (each a comma list of {@code key=value} of
  * {@link TrainingConfig#toMap()}, may be empty), mixture cells separated by {@code ,}
  * ({@code λ:normalise[:topK[:lift]]}). Appends one line per (training cell, mixture cell) to
- * {@code grid.tsv}: method NDCG@10 ± SE and the paired Δ against the global model ± SE.
+ * {@code grid.tsv}: method NDCG@10 ± SE and the paired Δ against the global model ± SE. The item-to-item
+ * peers are left out (they do not depend on the mixture; {@code DevItemToItem} measures them).
  */
 public final class DevMixture {
 
@@ -70,7 +71,7 @@ public final class DevMixture {
                     c = c.withGateLift(Double.parseDouble(m[3]));
                 }
                 EvaluationReport r = Evaluation.evaluateTrained(data, validation, model.withMixture(c), model.sharedExpert(), seconds,
-                        Double.NaN, Evaluation.Options.defaults());
+                        Double.NaN, Evaluation.Options.defaults().withPeers(null));
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s\t%s\ttrain %.0f s", cell.isEmpty() ? "defaults" : cell,
                         mix, seconds));
                 for (EvaluationReport.MethodResult mr : r.methods()) {

@@ -38,6 +38,14 @@ class EvaluationTest {
         assertTrue(r.toMarkdown().contains("| moe-dense vs global-model |"), r.toMarkdown());
         assertEquals(moe.ndcg().mean() - r.method("global-model").ndcg().mean(), r.pairedNdcg("moe-softmax").delta().mean(), 1e-12);
         assertTrue(r.toJson().contains("\"specialisation\""));
+        // The item-to-item peers, chosen on the validation cut; every other method paired against the best of them.
+        for (String peer : List.of(Peers.EASE, Peers.EASE_RECENCY, Peers.KNN_RECENCY)) {
+            assertTrue(r.method(peer).ndcg().mean() > pop.ndcg().mean(), peer + " " + r.method(peer).ndcg());
+        }
+        assertEquals(3, r.peers().size());
+        assertEquals(r.methods().size() - 1, r.pairedNdcgVsBestPeer().size());
+        assertTrue(r.pairedNdcgVsBestPeer().stream().allMatch(p -> p.against().equals(r.bestPeer())));
+        assertTrue(r.toMarkdown().contains("| moe-softmax vs " + r.bestPeer() + " |"), r.toMarkdown());
         String html = r.toHtml();
         assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<svg") && !html.contains("http"), "self-contained HTML");
     }
