@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything that determines a trained MoE, validated when built (a bad value fails with its key in
@@ -96,13 +97,11 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(s, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift, sharedWeight, normaliseMixture, residualExperts, softExperts);
+        return with(c -> c.seed = s);
     }
 
     public TrainingConfig withExpert(ExpertHyperParameters e) {
-        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, e, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift, sharedWeight, normaliseMixture, residualExperts, softExperts);
+        return with(c -> c.expert = e);
     }
 
     public TrainingConfig withExpertKind(ExpertKind k) {
@@ -110,34 +109,33 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
     }
 
     public TrainingConfig withGate(int epochs, double learningRate) {
-        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, epochs, learningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift, sharedWeight, normaliseMixture, residualExperts, softExperts);
+        return with(c -> {
+            c.gateEpochs = epochs;
+            c.gateLearningRate = learningRate;
+        });
     }
 
     public TrainingConfig withEigenRank(int r) {
-        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                r, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift, sharedWeight, normaliseMixture, residualExperts, softExperts);
+        return with(c -> c.eigenRank = r);
     }
 
     public TrainingConfig withPopularityExponent(double e) {
-        return new TrainingConfig(seed, topK, negativesPerPositive, e, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift, sharedWeight, normaliseMixture, residualExperts, softExperts);
+        return with(c -> c.popularityExponent = e);
     }
 
     public TrainingConfig withGateLift(double alpha) {
-        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features,
-                alpha, sharedWeight, normaliseMixture, residualExperts, softExperts);
+        return with(c -> c.gateLift = alpha);
     }
 
     public TrainingConfig withTopK(int k) {
-        return new TrainingConfig(seed, k, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features, gateLift, sharedWeight, normaliseMixture, residualExperts, softExperts);
+        return with(c -> c.topK = k);
     }
 
     public TrainingConfig withMinPositivesPerExpert(int n) {
-        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, n, Math.max(n, maxPositivesPerExpert), features, gateLift, sharedWeight, normaliseMixture, residualExperts, softExperts);
+        return with(c -> {
+            c.minPositivesPerExpert = n;
+            c.maxPositivesPerExpert = Math.max(n, maxPositivesPerExpert);
+        });
     }
 
     /**
@@ -176,16 +174,12 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
 
     /** With genre experts trained as residuals on the shared expert (or not). */
     public TrainingConfig withResidualExperts(boolean r) {
-        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features,
-                gateLift, sharedWeight, normaliseMixture, r, softExperts);
+        return with(c -> c.residualExperts = r);
     }
 
     /** With soft, gate-responsibility experts over the whole catalog (c > 0; see the record) or genre experts (0). */
     public TrainingConfig withSoftExperts(double c) {
-        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features,
-                gateLift, sharedWeight, normaliseMixture, residualExperts, c);
+        return with(f -> f.softExperts = c);
     }
 
     /** Whether training produces a shared expert: for the mixture (λ > 0) or as the residual experts' base. */
@@ -209,10 +203,70 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
      * movie or summed.
      */
     public TrainingConfig withShared(double w, boolean normalise) {
-        return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs, gateLearningRate,
-                eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert, maxPositivesPerExpert, features,
-                gateLift, w, normalise, residualExperts, softExperts);
+        return with(c -> {
+            c.sharedWeight = w;
+            c.normaliseMixture = normalise;
+        });
     }
+
+    /** A copy with the fields {@code change} sets, validated as any other. */
+    private TrainingConfig with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return f.build();
+    }
+
+    /** The record's fields, mutable: the one place the {@code with...} methods' copies are built. */
+    private static final class Fields {
+        long seed;
+        int topK;
+        int negativesPerPositive;
+        double popularityExponent;
+        ExpertHyperParameters expert;
+        int gateEpochs;
+        double gateLearningRate;
+        int eigenRank;
+        double balancedRate;
+        int balancedBatch;
+        int balancedUpdates;
+        int minPositivesPerExpert;
+        int maxPositivesPerExpert;
+        FeatureConfig features;
+        double gateLift;
+        double sharedWeight;
+        boolean normaliseMixture;
+        boolean residualExperts;
+        double softExperts;
+
+        Fields(TrainingConfig c) {
+            seed = c.seed;
+            topK = c.topK;
+            negativesPerPositive = c.negativesPerPositive;
+            popularityExponent = c.popularityExponent;
+            expert = c.expert;
+            gateEpochs = c.gateEpochs;
+            gateLearningRate = c.gateLearningRate;
+            eigenRank = c.eigenRank;
+            balancedRate = c.balancedRate;
+            balancedBatch = c.balancedBatch;
+            balancedUpdates = c.balancedUpdates;
+            minPositivesPerExpert = c.minPositivesPerExpert;
+            maxPositivesPerExpert = c.maxPositivesPerExpert;
+            features = c.features;
+            gateLift = c.gateLift;
+            sharedWeight = c.sharedWeight;
+            normaliseMixture = c.normaliseMixture;
+            residualExperts = c.residualExperts;
+            softExperts = c.softExperts;
+        }
+
+        TrainingConfig build() {
+            return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs,
+                    gateLearningRate, eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert,
+                    maxPositivesPerExpert, features, gateLift, sharedWeight, normaliseMixture, residualExperts, softExperts);
+        }
+    }
+
 
     private static ExpertKind expertKind(String name) {
         try {

@@ -22,17 +22,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,20 +72,8 @@ class ScoringAppCompactedFeaturesKafkaTest {
         return t;
     }
 
-    private static <K, V> void send(KafkaProducer<byte[], byte[]> p, Topic<K, V> topic, K key, V value) throws Exception {
-        p.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), key),
-                topic.valueSerde().serializer().serialize(topic.name(), value))).get();
-    }
-
     private static KafkaConsumer<byte[], byte[]> reader(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-        c.assign(parts);
-        c.seekToBeginning(parts);
-        return c;
+        return ScoringFixtures.reader(broker.bootstrapServers(), topic);
     }
 
     /** The records on the topic now, read to its end. */
@@ -154,14 +137,14 @@ class ScoringAppCompactedFeaturesKafkaTest {
 
         try (KafkaProducer<byte[], byte[]> p = producer()) {
             for (Movie m : catalog) {
-                send(p, movies, m.movieId(), m);
+                ScoringFixtures.send(p, movies, m.movieId(), m);
             }
             for (UserPreferenceFeatures f : updates) {
-                send(p, features, f.userId(), f);
+                ScoringFixtures.send(p, features, f.userId(), f);
             }
             // Roll the active segment (the cleaner leaves it alone) and wait for the compaction.
             Thread.sleep(200); // longer than segment.ms, so that the next record starts a new segment
-            send(p, features, "light0", updates.stream().filter(f -> f.userId().equals("light0")).reduce((a, b) -> b).orElseThrow());
+            ScoringFixtures.send(p, features, "light0", updates.stream().filter(f -> f.userId().equals("light0")).reduce((a, b) -> b).orElseThrow());
             long end = System.nanoTime() + DEADLINE.toNanos();
             int left;
             while ((left = count(features.name())) > updates.size() / 2) {
@@ -173,15 +156,10 @@ class ScoringAppCompactedFeaturesKafkaTest {
             assertTrue(left < 20, left + " records left after compaction");
         }
 
-        Map<String, String> s = ScoringFixtures.settings(broker.bootstrapServers(), tmp.resolve("state"));
-        s.put(ScoringConfig.APPLICATION_ID, "scoring-compacted-" + run);
-        s.put(ScoringConfig.TOPIC_FEATURES, features.name());
-        s.put(ScoringConfig.TOPIC_MOVIES, movies.name());
-        s.put(ScoringConfig.TOPIC_RECOMMENDATIONS, recommendations.name());
+        Map<String, String> s = ScoringFixtures.brokerSettings(broker.bootstrapServers(), tmp.resolve("state"),
+                "scoring-compacted-" + run, features.name(), movies.name(), recommendations.name());
         s.put(ScoringConfig.TOPIC_MODELS, models.name());
         s.put(ScoringConfig.TOPIC_DLQ, dlq.name());
-        s.put("streams.replication.factor", "1");
-        s.put("streams.commit.interval.ms", "100");
         List<RecommendationList> lists = new ArrayList<>();
         try (ScoringApp app = new ScoringApp(ScoringConfig.fromMap(s)).start();
              KafkaConsumer<byte[], byte[]> out = reader(recommendations.name())) {
@@ -208,9 +186,6 @@ class ScoringAppCompactedFeaturesKafkaTest {
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", broker.bootstrapServers());
-        p.put("acks", "all");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return ScoringFixtures.producer(broker.bootstrapServers());
     }
 }

@@ -19,17 +19,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,36 +55,31 @@ class ScoringAppCrashTest {
         Topic<String, UserPreferenceFeatures> features = KAFKA.createUniqueTopic(Topics.USER_FEATURES);
         Topic<Long, Movie> movies = KAFKA.createUniqueTopic(Topics.MOVIES);
         Topic<String, RecommendationList> recs = KAFKA.createUniqueTopic(Topics.RECOMMENDATIONS);
-        Map<String, String> s = ScoringFixtures.settings(KAFKA.bootstrapServers(), tmp.resolve("state"));
-        s.put(ScoringConfig.APPLICATION_ID, KAFKA.uniqueName("crash"));
-        s.put(ScoringConfig.TOPIC_FEATURES, features.name());
-        s.put(ScoringConfig.TOPIC_MOVIES, movies.name());
-        s.put(ScoringConfig.TOPIC_RECOMMENDATIONS, recs.name());
+        Map<String, String> s = ScoringFixtures.brokerSettings(KAFKA.bootstrapServers(), tmp.resolve("state"),
+                KAFKA.uniqueName("crash"), features.name(), movies.name(), recs.name());
         s.put(ScoringConfig.MODEL_WATCH_TOPIC, "false");
-        s.put("streams.replication.factor", "1");
-        s.put("streams.commit.interval.ms", "100");
         // A killed member leaves the group only when its session times out: the broker's minimum, not 45 s.
         s.put("streams.session.timeout.ms", "6000");
         s.put("streams.heartbeat.interval.ms", "1000");
 
         try (KafkaProducer<byte[], byte[]> p = producer(); KafkaConsumer<byte[], byte[]> out = reader(recs.name())) {
             for (Movie m : ScoringFixtures.catalog()) {
-                send(p, movies, m.movieId(), m);
+                ScoringFixtures.send(p, movies, m.movieId(), m);
             }
             Process child = startChild(s);
             List<RecommendationList> seen = new ArrayList<>();
             long[] top3;
             try {
-                send(p, features, "k1", ScoringFixtures.features("k1", Genre.DRAMA, new long[0], "k-e0", T));
+                ScoringFixtures.send(p, features, "k1", ScoringFixtures.features("k1", Genre.DRAMA, new long[0], "k-e0", T));
                 read(out, recs, seen, l -> hasTrigger(l, "k-e0"));
                 top3 = seen.get(0).items().stream().limit(3).mapToLong(RecommendedItem::movieId).toArray();
                 // A burst over 30 users, each list different from that user's last (new users), then SIGKILL.
                 Genre[] genres = Genre.values();
                 for (int i = 0; i < 30; i++) {
                     String user = "k" + (i + 2);
-                    send(p, features, user, ScoringFixtures.features(user, genres[i % genres.length], new long[0], "k-b" + i, T + i));
+                    ScoringFixtures.send(p, features, user, ScoringFixtures.features(user, genres[i % genres.length], new long[0], "k-b" + i, T + i));
                 }
-                send(p, features, "k1", ScoringFixtures.features("k1", Genre.DRAMA, top3, "k-e1", T + 100));
+                ScoringFixtures.send(p, features, "k1", ScoringFixtures.features("k1", Genre.DRAMA, top3, "k-e1", T + 100));
             } finally {
                 child.destroyForcibly(); // SIGKILL: no close, no commit, possibly an open transaction
                 child.waitFor();
@@ -101,7 +90,7 @@ class ScoringAppCrashTest {
                         .filter(t -> t.startsWith("k-b")).distinct().count() == 30);
                 long[] other = {ScoringFixtures.catalog().get(1).movieId()};
                 long[] watched = java.util.stream.LongStream.concat(java.util.Arrays.stream(top3), java.util.Arrays.stream(other)).toArray();
-                send(p, features, "k1", ScoringFixtures.features("k1", Genre.DRAMA, other, watched, "k-e2", T + 200));
+                ScoringFixtures.send(p, features, "k1", ScoringFixtures.features("k1", Genre.DRAMA, other, watched, "k-e2", T + 200));
                 read(out, recs, seen, l -> hasTrigger(l, "k-e2"));
                 // Let anything late arrive before checking for duplicates.
                 long quiet = System.nanoTime() + Duration.ofSeconds(1).toNanos();
@@ -136,26 +125,11 @@ class ScoringAppCrashTest {
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", KAFKA.bootstrapServers());
-        p.put("acks", "all");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    private static <K, V> void send(KafkaProducer<byte[], byte[]> p, Topic<K, V> topic, K key, V value) throws Exception {
-        p.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), key),
-                topic.valueSerde().serializer().serialize(topic.name(), value))).get();
+        return ScoringFixtures.producer(KAFKA.bootstrapServers());
     }
 
     private KafkaConsumer<byte[], byte[]> reader(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-        c.assign(parts);
-        c.seekToBeginning(parts);
-        return c;
+        return ScoringFixtures.reader(KAFKA.bootstrapServers(), topic);
     }
 
     private static void poll(KafkaConsumer<byte[], byte[]> c, Topic<String, RecommendationList> recs, List<RecommendationList> seen) {

@@ -31,17 +31,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -87,30 +82,20 @@ class ScoringAppKafkaTest {
         recommendations = recommendations != null ? recommendations : KAFKA.createUniqueTopic(Topics.RECOMMENDATIONS);
         models = models != null ? models : KAFKA.createUniqueTopic(Topics.MODELS);
         dlq = dlq != null ? dlq : KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_DLQ);
-        Map<String, String> s = ScoringFixtures.settings(KAFKA.bootstrapServers(), tmp.resolve(stateDir));
-        s.put(ScoringConfig.APPLICATION_ID, appId);
-        s.put(ScoringConfig.TOPIC_FEATURES, features.name());
-        s.put(ScoringConfig.TOPIC_MOVIES, movies.name());
-        s.put(ScoringConfig.TOPIC_RECOMMENDATIONS, recommendations.name());
+        Map<String, String> s = ScoringFixtures.brokerSettings(KAFKA.bootstrapServers(), tmp.resolve(stateDir), appId,
+                features.name(), movies.name(), recommendations.name());
         s.put(ScoringConfig.TOPIC_MODELS, models.name());
         s.put(ScoringConfig.TOPIC_DLQ, dlq.name());
-        // A single broker: internal topics with one replica, quick commits for quick tests.
-        s.put("streams.replication.factor", "1");
-        s.put("streams.commit.interval.ms", "100");
         return s;
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", KAFKA.bootstrapServers());
-        p.put("acks", "all");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return ScoringFixtures.producer(KAFKA.bootstrapServers());
     }
 
     private static <K, V> void send(KafkaProducer<byte[], byte[]> p, Topic<K, V> topic, K key, V value) {
         try {
-            p.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), key),
-                    topic.valueSerde().serializer().serialize(topic.name(), value))).get();
+            ScoringFixtures.send(p, topic, key, value);
         } catch (Exception e) {
             throw new AssertionError("send to " + topic.name() + " failed", e);
         }
@@ -122,16 +107,8 @@ class ScoringAppKafkaTest {
         }
     }
 
-    /** A committed-read consumer over every partition of a topic from the beginning. */
     private KafkaConsumer<byte[], byte[]> reader(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-        c.assign(parts);
-        c.seekToBeginning(parts);
-        return c;
+        return ScoringFixtures.reader(KAFKA.bootstrapServers(), topic);
     }
 
     /** Reads lists until {@code done} holds for what was read, or fails at the deadline. */

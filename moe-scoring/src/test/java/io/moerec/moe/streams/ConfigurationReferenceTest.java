@@ -1,10 +1,6 @@
 package io.moerec.moe.streams;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.moerec.ingest.config.ConfigurationReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,14 +11,6 @@ class ConfigurationReferenceTest {
 
     @Test
     void theCommittedReferenceIsGeneratedFromTheKeySpec() throws Exception {
-        Path file = Path.of("CONFIGURATION.md");
-        String generated = ScoringConfig.referencePage();
-        if (Boolean.getBoolean("moerec.config.regenerate")) {
-            Files.writeString(file, generated, StandardCharsets.UTF_8);
-        }
-        assertEquals(generated, Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "",
-                "moe-scoring/CONFIGURATION.md differs from ScoringConfig.SPEC; regenerate it with "
-                        + "mvn -o -pl ingest,features,moe-scoring test -Dtest=ConfigurationReferenceTest "
-                        + "-Dsurefire.failIfNoSpecifiedTests=false -Dmoerec.config.regenerate=true");
+        ConfigurationReference.assertCommitted(ScoringConfig.referencePage(), "moe-scoring", "ScoringConfig.SPEC");
     }
 }

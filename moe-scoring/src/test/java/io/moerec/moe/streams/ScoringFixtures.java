@@ -8,6 +8,7 @@ import io.moerec.ingest.domain.ViewingEvent;
 import io.moerec.ingest.generate.GeneratorConfig;
 import io.moerec.ingest.generate.SyntheticDataGenerator;
 import io.moerec.ingest.files.Directories;
+import io.moerec.ingest.topic.Topic;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.bundle.ModelBundle;
 import io.moerec.moe.train.MoeTrainer;
@@ -19,11 +20,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Two tiny models trained on one small generated world (different seeds, so different versions),
- * saved as bundles once per test JVM, and helpers that build feature updates.
+ * saved as bundles once per test JVM, helpers that build feature updates, and the app's settings and
+ * byte-level Kafka clients for its tests on a real broker.
  */
 final class ScoringFixtures {
 
@@ -133,5 +144,47 @@ final class ScoringFixtures {
         return new java.util.LinkedHashMap<>(Map.of(ScoringConfig.BOOTSTRAP_SERVERS, bootstrap,
                 ScoringConfig.MODEL_PATH, bundleA().toString(), ScoringConfig.STATE_DIR, stateDir.toString(),
                 ScoringConfig.HTTP_PORT, "0"));
+    }
+
+    /**
+     * {@link #settings} for an app on a single test broker: its application id and topics, internal
+     * topics with one replica, and quick commits for quick tests.
+     */
+    static Map<String, String> brokerSettings(String bootstrap, Path stateDir, String applicationId, String featuresTopic,
+                                              String moviesTopic, String recommendationsTopic) {
+        Map<String, String> s = settings(bootstrap, stateDir);
+        s.put(ScoringConfig.APPLICATION_ID, applicationId);
+        s.put(ScoringConfig.TOPIC_FEATURES, featuresTopic);
+        s.put(ScoringConfig.TOPIC_MOVIES, moviesTopic);
+        s.put(ScoringConfig.TOPIC_RECOMMENDATIONS, recommendationsTopic);
+        s.put("streams.replication.factor", "1");
+        s.put("streams.commit.interval.ms", "100");
+        return s;
+    }
+
+    /** A producer of raw records, acknowledged by every in-sync replica. */
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends one record, serialized with the topic's serdes, and waits for its acknowledgement. */
+    static <K, V> void send(KafkaProducer<byte[], byte[]> p, Topic<K, V> topic, K key, V value) throws Exception {
+        p.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), key),
+                topic.valueSerde().serializer().serialize(topic.name(), value))).get();
+    }
+
+    /** A committed-read consumer over every partition of a topic from the beginning. */
+    static KafkaConsumer<byte[], byte[]> reader(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        return c;
     }
 }
