@@ -45,7 +45,7 @@ import java.util.function.Consumer;
  *                               chosen experts by p(g|u) as before; 0 (the default) is the plain gate
  * @param sharedWeight           λ of the shared, always-on expert (DeepSeekMoE-style): a model of the same family
  *                               trained on every genre's interactions, scoring every catalog movie, added to the
- *                               routed part as λ·P_shared(m | u); 0 trains no shared expert (the issue's plain formula)
+ *                               routed part as λ·P_shared(m | u); 0 trains no shared expert (the plain mixture of genre experts)
  * @param normaliseMixture       the routed part of a movie is divided by the summed weight of its chosen genres
  *                               (a weighted mean of its experts' outputs) instead of summed over them, so that a
  *                               multi-genre movie is not favoured for belonging to several chosen genres
@@ -54,7 +54,7 @@ import java.util.function.Consumer;
  *                               model and learns genre-conditional corrections (LINEAR only; trains the shared expert
  *                               even when {@code sharedWeight} is 0)
  * @param softExperts            0 (default): each expert learns from its genre's interactions and scores its genre's
- *                               movies (the issue's formula). c > 0: a classic mixture of experts over users instead;
+ *                               movies (the genre-expert formula). c > 0: a classic mixture of experts over users instead;
  *                               every interaction goes to expert e with probability min(1, c·p(e | u)) under the
  *                               trained gate (its responsibility), negatives come from the whole catalog, and each
  *                               chosen expert scores every catalog movie
