@@ -102,9 +102,8 @@ public final class PipelineObservations {
         accounting.featuresUpdated(f.triggerEventId());
     }
 
-    /** An event the features job set aside as late: it never became part of the user's features. */
+    /** An event the features job set aside as late: counted apart (its movie still joins the user's watched set). */
     public void lateEvent(ViewingEvent e) {
-        prequential.lateEvent(e);
         accounting.lateEvent();
     }
 

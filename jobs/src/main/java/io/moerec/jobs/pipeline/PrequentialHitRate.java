@@ -1,10 +1,8 @@
 package io.moerec.jobs.pipeline;
 
-import io.moerec.ingest.domain.EventType;
 import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.ViewingEvent;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,9 +37,6 @@ final class PrequentialHitRate {
         UserTrace user = users.computeIfAbsent(e.userId(), u -> new UserTrace());
         int index = user.events++;
         user.movies.add(e.movieId());
-        if (e.type() == EventType.SKIP) {
-            user.skips.set(index);
-        }
         indexByEvent.put(e.eventId(), index);
         boolean firstInteraction = !user.touched.contains(e.movieId());
         if (live && firstInteraction) {
@@ -54,15 +49,6 @@ final class PrequentialHitRate {
         if (firstInteraction) {
             user.touched.add(e.movieId());
             count(e.movieId());
-        }
-    }
-
-    /** A late event never became part of the user's features, so it is no watch. */
-    synchronized void lateEvent(ViewingEvent e) {
-        Integer index = indexByEvent.get(e.eventId());
-        UserTrace user = users.get(e.userId());
-        if (index != null && user != null) {
-            user.late.set(index);
         }
     }
 
@@ -112,7 +98,11 @@ final class PrequentialHitRate {
         return new PipelineObservations.Prequential(prequentialEvents, hits, popularHits, withList);
     }
 
-    /** Lists holding a movie watched (any event but a SKIP or a late one) at or before the list's trigger. */
+    /**
+     * Lists holding a movie of any event (skips and late ones included) the user published at or before
+     * the list's trigger: the features job reads a user's events in publication order and puts every
+     * one's movie into the watched set that the trigger's record carries.
+     */
     synchronized List<String> listsWithWatchedMovies() {
         List<String> bad = new ArrayList<>();
         for (Map.Entry<String, UserTrace> u : users.entrySet()) {
@@ -124,9 +114,7 @@ final class PrequentialHitRate {
                 }
                 Set<Long> watched = new HashSet<>();
                 for (int i = 0; i <= index; i++) {
-                    if (!user.skips.get(i) && !user.late.get(i)) {
-                        watched.add(user.movies.get(i));
-                    }
+                    watched.add(user.movies.get(i));
                 }
                 for (long item : l.items) {
                     if (watched.contains(item)) {
@@ -177,8 +165,6 @@ final class PrequentialHitRate {
         int events;
         final Set<Long> touched = new HashSet<>();
         final List<Long> movies = new ArrayList<>();
-        final BitSet skips = new BitSet();
-        final BitSet late = new BitSet();
         /** {index, movieId} of each measured event. */
         final List<long[]> pending = new ArrayList<>();
         final List<TriggeredList> lists = new ArrayList<>();

@@ -139,18 +139,19 @@ class PipelineObservationsTest {
     }
 
     @Test
-    void aListHoldingAMovieWatchedBeforeItsTriggerIsReportedButSkipsAndLateEventsAreNotWatches() {
+    void aListHoldingAMovieOfAnyEarlierEventIsReportedSkipsAndLateEventsIncluded() {
         PipelineObservations o = new PipelineObservations(CUT);
         o.eventPublished(event("e1", "u", 1, EventType.PLAY, CUT), 0);
         o.eventPublished(event("e2", "u", 2, EventType.SKIP, CUT + 1), 0);
         o.eventPublished(event("e3", "u", 3, EventType.PLAY, CUT - 9_000_000), 0);
         o.lateEvent(event("e3", "u", 3, EventType.PLAY, CUT - 9_000_000));
         o.eventPublished(event("e4", "u", 4, EventType.PLAY, CUT + 3), 0);
-        o.listPublished(list("u", "e3", 2, 3, 4), 0); // 4 is watched only after e3: fine
+        o.listPublished(list("u", "e3", 4, 5), 0); // 4 is watched only after e3: fine
         assertTrue(o.listsWithWatchedMovies().isEmpty(), o.listsWithWatchedMovies().toString());
-        o.listPublished(list("u", "e4", 9, 1), 0);
-        assertEquals(List.of("user u, list after e4: movie 1"), o.listsWithWatchedMovies());
-        assertEquals(Map.of("u", List.of(9L, 1L)), o.finalLists());
+        o.listPublished(list("u", "e4", 9, 1, 2, 3), 0);
+        assertEquals(List.of("user u, list after e4: movie 1", "user u, list after e4: movie 2", "user u, list after e4: movie 3"),
+                o.listsWithWatchedMovies());
+        assertEquals(Map.of("u", List.of(9L, 1L, 2L, 3L)), o.finalLists());
     }
 
     @Test
