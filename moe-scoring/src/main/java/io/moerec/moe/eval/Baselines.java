@@ -166,20 +166,7 @@ public final class Baselines {
      * weighted 0.5^(age/h) ({@code halfLife} infinite: every watch 1), scored exactly over the table.
      */
     public static RankingMethod ease(String name, EaseModel model, Map<String, int[]> history, double halfLife, MovieTable table) {
-        return new RankingMethod() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public long[] recommend(String userId, double[] user, LongPredicate excluded, int k) {
-                int[] p = history.getOrDefault(userId, new int[0]);
-                double[] score = new double[table.size()];
-                model.score(p, ItemToItem.recencyWeights(p.length, halfLife), score);
-                return Peers.top(score, m -> excluded.test(table.movieId(m)), table, k);
-            }
-        };
+        return weightedHistory(name, model::score, history, halfLife, table);
     }
 
     /**
@@ -188,6 +175,16 @@ public final class Baselines {
      */
     public static RankingMethod itemToItem(String name, ItemToItem model, Map<String, int[]> history, double halfLife,
                                            MovieTable table) {
+        return weightedHistory(name, model::score, history, halfLife, table);
+    }
+
+    /** Scores every item from a user's watches and their weights into {@code out}. */
+    private interface HistoryScorer {
+        void score(int[] profile, double[] weights, double[] out);
+    }
+
+    private static RankingMethod weightedHistory(String name, HistoryScorer scorer, Map<String, int[]> history, double halfLife,
+                                                 MovieTable table) {
         return new RankingMethod() {
             @Override
             public String name() {
@@ -198,7 +195,7 @@ public final class Baselines {
             public long[] recommend(String userId, double[] user, LongPredicate excluded, int k) {
                 int[] p = history.getOrDefault(userId, new int[0]);
                 double[] score = new double[table.size()];
-                model.score(p, ItemToItem.recencyWeights(p.length, halfLife), score);
+                scorer.score(p, ItemToItem.recencyWeights(p.length, halfLife), score);
                 return Peers.top(score, m -> excluded.test(table.movieId(m)), table, k);
             }
         };
