@@ -74,7 +74,7 @@ public final class TrainerConfig {
             .key(TOPIC_MOVIES, Topics.MOVIES.name(), required(), "the compacted movie catalog (input, read from the beginning)")
             .key(TOPIC_MODELS, Topics.MODELS.name(), required(), "topic the blessed models are announced on")
             .key(WINDOW_EVENTS, "100000", intIn(100, 50_000_000), "the training window: the last this many valid events")
-            .key(RETRAIN_EVERY_EVENTS, "10000", longIn(0, Long.MAX_VALUE, "0 = off"),
+            .key(RETRAIN_EVERY_EVENTS, "10000", longIn(0, 1_000_000_000, "0 = off"),
                     "train a candidate after this many new events")
             .key(RETRAIN_EVERY_MINUTES, "0", longIn(0, 525_600, "0 = off"),
                     "train a candidate after this many minutes if any event arrived (with the event trigger: whichever comes first)")

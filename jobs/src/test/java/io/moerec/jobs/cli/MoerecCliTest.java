@@ -39,6 +39,9 @@ class MoerecCliTest {
     @CsvSource(delimiter = '|', value = {
             "--help|demo,generate,broker,replay,catalog,score",
             "score --help|--config,--set",
+            "trainer --help|--config,--set",
+            "model --help|list,announce,rollback",
+            "model rollback --help|VERSION,--store,--bootstrap,--topic",
             "demo --help|--movielens,--events,--users,--seed,--speed,--live-seconds,--cut,--router,--model-cache,--ui,--port,--work-dir",
             "generate --help|DIR,--seed,--users,--movies,--events,--clusters,--start,--span-days",
             "broker --help|--port,--data-dir,create-topics",
