@@ -183,8 +183,13 @@ public final class ContinuousTrainer implements AutoCloseable {
     }
 
     private List<TopicPartition> partitions(String topic) {
-        return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+        List<TopicPartition> out = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        if (out.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist (see " + TrainerConfig.TOPIC_EVENTS + ", "
+                    + TrainerConfig.TOPIC_MOVIES + ")");
+        }
+        return out;
     }
 
     /** Reads the catalog topic up to its current end, so that the first training sees every movie. */

@@ -282,6 +282,22 @@ class TrainerKafkaTest {
         assertNotNull(st.serving().orElseThrow().report());
     }
 
+    @Test
+    void aServingModelWhoseAnnouncementDidNotGoOutIsAnnouncedOnStart() throws Exception {
+        Topics3 t = topics();
+        Path store = tmp.resolve("store-c");
+        ModelStore s = ModelStore.open(store);
+        ModelStore.Entry e = s.add(MoeTrainer.train("seed", MOVIES, EVENTS.subList(0, WINDOW),
+                io.moerec.moe.TrainingConfig.fromMap(Map.of("expert.epochs", "1", "train.gateEpochs", "1"))),
+                CycleReport.imported(1L, "seed"));
+        s.update(st -> st.withServing(e.name(), false));
+        try (Running r = new Running(new ContinuousTrainer(TrainerConfig.fromMap(settings(t, store))))) {
+            r.await(() -> s.state().announced(), "the announcement");
+            assertEquals(List.of(e.version()), announcements(t.models()).stream().map(ModelAnnouncement::modelVersion).toList());
+            assertEquals(0, r.trainer.metrics().cycles.get());
+        }
+    }
+
     private static boolean hasTemporary(Path store) throws java.io.IOException {
         try (Stream<Path> s = Files.list(store)) {
             return s.anyMatch(p -> p.getFileName().toString().startsWith(".tmp-") && Files.isDirectory(p));

@@ -97,6 +97,12 @@ class ModelStoreAndHoldoutTest {
         assertEquals(List.of(), store.retain(2));
         assertEquals(List.of(c.name()), store.retain(1));
         assertEquals(List.of(a.name()), store.entries().stream().map(ModelStore.Entry::name).toList(), "serving survives");
+        // A report with scores of no interactions (NaN means) reads back as it was written.
+        HoldoutScore empty = HoldoutScore.of(good, RouterKind.SOFTMAX, movies, split.all(), Long.MAX_VALUE, 10);
+        assertEquals(0, empty.interactions());
+        CycleReport nan = new CycleReport(0, null, 2L, CycleReport.TRAINER, 10, 8, 5, 5, 0.1, empty, "moe-x", empty, false, "too few");
+        ModelStore.Entry d = store.add(good, nan);
+        assertEquals(nan.numbered(d.sequence(), d.version()).toString(), store.entry(d.name()).orElseThrow().report().toString());
         StoreState st = store.state();
         assertEquals(Map.of(0, 7L), st.consumed());
         assertEquals("t", st.topic());
