@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,6 +58,19 @@ final class DemoCommand implements Callable<Integer> {
         this.cut = EngineOptions.share(spec, "--cut", value);
     }
 
+    private OptionalLong retrainEvery = OptionalLong.empty();
+
+    @Option(names = "--retrain-every", paramLabel = "N",
+            description = "Also run the continuous trainer: a candidate every N live events, announced to the scoring app only if it "
+                    + "is no worse than the serving model on held-out events (default: off).")
+    void setRetrainEvery(long value) {
+        if (value < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--retrain-every': must be at least 1, got " + value);
+        }
+        this.retrainEvery = OptionalLong.of(value);
+    }
+
     @Option(names = "--ui", description = "Also serve the live view as a web page on 127.0.0.1.")
     boolean ui;
 
@@ -85,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
             DataSet data = engine.dataSet(out, work, "demo");
             Demo.Options options = new Demo.Options(port.port, work, engine.modelCache, cut, liveSeconds, speed, engine.router,
                     TrainingConfig.defaults(), Map.of(), Map.of(), Duration.ofSeconds(2), System.console() != null,
-                    ui ? Optional.of(uiPort) : Optional.empty());
+                    ui ? Optional.of(uiPort) : Optional.empty(), retrainEvery);
             Demo.Result r = new Demo(options, out).run(data);
             if (finalLists != null) {
                 Demo.writeFinalLists(r, finalLists);

@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,13 +63,15 @@ public final class Demo {
      * @param viewInterval  how often the live view is printed
      * @param terminal      redraw the live view in place (a terminal) or print it as plain blocks
      * @param uiPort        serve the live view as a web page on this port (0 = any free port), or empty for none
+     * @param retrainEvery  run the continuous trainer beside the pipeline, a candidate every this many live events; empty for none
      */
     public record Options(int brokerPort, Path workDir, Path modelCache, double cutQuantile, double liveSeconds,
                           Optional<Double> speed, String router, TrainingConfig training,
                           Map<String, String> featuresExtra, Map<String, String> scoringExtra,
-                          Duration viewInterval, boolean terminal, Optional<Integer> uiPort) {
+                          Duration viewInterval, boolean terminal, Optional<Integer> uiPort, OptionalLong retrainEvery) {
         public Options {
             Objects.requireNonNull(workDir, "workDir");
+            Objects.requireNonNull(retrainEvery, "retrainEvery");
             Objects.requireNonNull(modelCache, "modelCache");
             if (!(cutQuantile > 0 && cutQuantile < 1)) {
                 throw new IllegalArgumentException("cut quantile must be in (0, 1), got " + cutQuantile);
@@ -197,16 +200,36 @@ public final class Demo {
             throws InterruptedException, IOException {
         long cut = split.cut();
         long historyCount = split.history().size();
-        long liveCount = split.liveCount();
-        List<Movie> catalog = split.catalog();
-        LivePipeline pipeline = session.pipeline();
-        PipelineMonitor monitor = session.monitor();
-        PipelineObservations obs = monitor.observations();
         step(String.format(Locale.ROOT, "warm-up: replaying the %,d history events at full speed", historyCount));
         ReplaySummary warm = session.warmUp(data, cut);
         say("warm-up: sent " + warm.sent() + ", rejected " + warm.rejectedTotal());
         session.awaitDrained(warm.sent(), "warm-up", DRAIN_TIMEOUT);
+        DemoTrainer trainer = null;
+        if (options.retrainEvery().isPresent()) {
+            Path store = options.workDir().resolve("model-store");
+            step(String.format(Locale.ROOT, "starting the continuous trainer: a candidate every %,d live events, announced only if it"
+                    + " holds up on held-out events against the serving model (store %s)", options.retrainEvery().getAsLong(), store));
+            trainer = DemoTrainer.start(session.bootstrapServers(), store, model.bundle(), historyCount,
+                    options.retrainEvery().getAsLong(), options.training());
+        }
+        try {
+            return live(data, split, session, model, t0, warm, trainer);
+        } finally {
+            if (trainer != null) {
+                trainer.close();
+            }
+        }
+    }
 
+    private Result live(DataSet data, HistoryCut split, PipelineSession session, ModelCache.Entry model, long t0, ReplaySummary warm,
+                        DemoTrainer trainer) throws InterruptedException, IOException {
+        long cut = split.cut();
+        long liveCount = split.liveCount();
+        long historyCount = split.history().size();
+        List<Movie> catalog = split.catalog();
+        LivePipeline pipeline = session.pipeline();
+        PipelineMonitor monitor = session.monitor();
+        PipelineObservations obs = monitor.observations();
         DataSet liveData = EventTimeSlice.from(data, cut);
         double speed = options.speed().orElseGet(() -> liveSpeed(split));
         step(String.format(Locale.ROOT, "live: replaying the %,d events after the cut at %s", liveCount,
@@ -214,7 +237,8 @@ public final class Demo {
         Map<Long, String> titles = new HashMap<>();
         catalog.forEach(m -> titles.put(m.movieId(), m.title()));
         AtomicReference<ReplayProgress> progress = new AtomicReference<>();
-        LiveView view = new LiveView(out, options.terminal(), titles, liveCount);
+        LiveView view = new LiveView(out, options.terminal(), titles, liveCount, trainer == null ? s -> ""
+                : s -> "         model      newest list by " + obs.lastModelVersion() + "; " + trainer.line() + "\n");
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "moerec-demo-live-view");
             t.setDaemon(true);
@@ -260,6 +284,10 @@ public final class Demo {
                 obs.listsWithWatchedMovies(), active[0], active[1],
                 obs.finalLists(), pipeline.routingLoad(), (System.nanoTime() - t0) / 1e9);
         printSummary(r);
+        if (trainer != null) {
+            say(trainer.line());
+            out.flush();
+        }
         return r;
     }
 

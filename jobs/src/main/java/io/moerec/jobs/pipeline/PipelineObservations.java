@@ -44,6 +44,7 @@ public final class PipelineObservations {
     private final LatencyRecorder latency;
     private final PrequentialHitRate prequential = new PrequentialHitRate();
     private final FinalLists finalLists = new FinalLists();
+    private volatile String lastModelVersion;
 
     /**
      * Hears each measured event-to-list latency as it is folded, on the feeding thread and under the
@@ -118,10 +119,16 @@ public final class PipelineObservations {
 
     /** A list, visible to a {@code read_committed} consumer at wall-clock {@code seenAt}. */
     public void listPublished(RecommendationList list, long seenAt) {
+        lastModelVersion = list.modelVersion();
         prequential.listPublished(list);
         finalLists.listPublished(list);
         latency.listPublished(list.triggerEventId(), seenAt);
         accounting.listPublished(list.userId(), list.triggerEventId(), seenAt);
+    }
+
+    /** The model version of the list seen last, or null before the first list. */
+    public String lastModelVersion() {
+        return lastModelVersion;
     }
 
     /** The latest list of {@code userId}, if it has one. */

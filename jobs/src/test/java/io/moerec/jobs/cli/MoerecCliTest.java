@@ -37,9 +37,12 @@ class MoerecCliTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--help|demo,generate,broker,replay,catalog,score",
+            "--help|demo,generate,broker,replay,catalog,score,trainer,model",
             "score --help|--config,--set",
-            "demo --help|--movielens,--events,--users,--seed,--speed,--live-seconds,--cut,--router,--model-cache,--ui,--port,--work-dir",
+            "trainer --help|--config,--set",
+            "model --help|list,announce,rollback",
+            "model rollback --help|VERSION,--store,--bootstrap,--topic",
+            "demo --help|--movielens,--events,--users,--seed,--speed,--live-seconds,--cut,--router,--model-cache,--ui,--port,--work-dir,--retrain-every",
             "generate --help|DIR,--seed,--users,--movies,--events,--clusters,--start,--span-days",
             "broker --help|--port,--data-dir,create-topics",
             "replay --help|--bootstrap,--topic,--speed,--dlq-topic,--format,--max-record-bytes,FILE|DIR",
@@ -113,6 +116,7 @@ class MoerecCliTest {
             "demo --speed -2|--speed",
             "demo --live-seconds 0|--live-seconds",
             "demo --cut 1.5|--cut",
+            "demo --retrain-every 0|--retrain-every",
             "demo --router nope|nope",
             "replay data --bootstrap b --nope|--nope"})
     void aBadFlagStopsWithItsName(String args, String flag) {
