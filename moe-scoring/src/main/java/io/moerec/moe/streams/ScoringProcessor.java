@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
  * null value). The update's watched set (every movie the user has had an event with, complete in each
  * update, so no earlier update is needed) and movies missing from the catalog are never candidates.
  * With coalescing
- * on, updates wait in a store and a wall-clock punctuator scores each waiting user once per interval
- * with the latest features. The balanced router's bias and load live in a store per model version,
+ * on, a user's updates merge in event time: an update waits in a store until the user's next one
+ * comes at least the interval later in event time ({@code asOf}), which scores it first, or until a
+ * wall-clock punctuator, once per interval, scores what is waiting. Live, event time runs with the
+ * wall clock and the punctuator does the work; in a replay every event-time gap of the interval or
+ * more still yields a list. The balanced router's bias and load live in a store per model version,
  * so they survive restarts. One instance per task; the scoring itself is {@link MoeScorer}'s.
  */
 final class ScoringProcessor implements Processor<String, UserPreferenceFeatures, String, RecommendationList> {
@@ -108,6 +111,13 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
             return;
         }
         if (pendingStore != null) {
+            UserPreferenceFeatures waiting = pendingStore.get(user);
+            if (waiting != null && record.value().asOf() - waiting.asOf() >= config.coalesceIntervalMs()) {
+                // An event-time gap of the interval or more: the waiting update gets its own list first. Live,
+                // the punctuator has scored it by then; in a replay, where event time runs far ahead of the
+                // wall clock, this keeps one list per gap instead of one per user and wall-clock interval.
+                score(user, waiting, waiting.asOf());
+            }
             pendingStore.put(user, record.value()); // the latest update's watched set holds every earlier one's
             return;
         }

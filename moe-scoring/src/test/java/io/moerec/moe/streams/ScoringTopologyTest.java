@@ -278,6 +278,32 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void coalescingMergesInEventTimeSoAReplayedBurstStillYieldsAListPerEventTimeGap() {
+        // A replay: months of event time arrive within one wall-clock interval. Updates less than the
+        // interval apart in event time merge; at a gap of the interval or more the waiting one is scored
+        // before the new one waits, so the list the next watch is measured against is made from the events before it.
+        start(Map.of(ScoringConfig.COALESCE_INTERVAL_MS, "1000"), ScoringFixtures.catalog());
+        long day = 86_400_000L;
+        long[] at = {NOW, NOW + 400, NOW + 1399, NOW + 2399, NOW + day, NOW + day + 500, NOW + 90 * day};
+        Genre[] genres = Genre.values(); // a different taste each time, so that no list is suppressed as unchanged
+        for (int i = 0; i < at.length; i++) {
+            features.pipeInput("r1", ScoringFixtures.features("r1", genres[i], new long[0], "e" + i, at[i]), NOW);
+        }
+        // Without any wall-clock time passing: e2 (e1 and e0 merged into it; e3 is exactly the interval
+        // later), e3 (a day before e4) and e5 (e4 merged into it, 90 days before e6).
+        List<RecommendationList> lists = out.readValuesToList();
+        assertEquals(List.of("e2", "e3", "e5"), lists.stream().map(RecommendationList::triggerEventId).toList());
+        assertEquals(at[5], lists.get(2).triggerEventTime());
+        KeyValueStore<String, UserPreferenceFeatures> pending = driver.getKeyValueStore(ScoringTopology.PENDING_STORE);
+        assertEquals("e6", pending.get("r1").triggerEventId());
+        // The wall-clock punctuator flushes the tail.
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        assertEquals("e6", out.readValue().triggerEventId());
+        assertEquals(null, pending.get("r1"));
+        assertEquals(4, metrics.eventsScored());
+    }
+
+    @Test
     void aMovieThatPassedThroughTheRecentListBetweenTwoCoalescedScoringsIsStillNeverRecommended() {
         start(Map.of(ScoringConfig.COALESCE_INTERVAL_MS, "1000"), ScoringFixtures.catalog());
         features.pipeInput("c3", ScoringFixtures.features("c3", Genre.HORROR, new long[0], "e0", NOW), NOW);
