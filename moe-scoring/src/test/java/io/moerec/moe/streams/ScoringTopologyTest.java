@@ -45,6 +45,7 @@ class ScoringTopologyTest {
     private ScoringConfig config;
     private ModelHolder holder;
     private ScoringMetrics metrics;
+    private NonPersonalList nonPersonal;
     private TestInputTopic<String, UserPreferenceFeatures> features;
     private TestInputTopic<Long, Movie> movies;
     private TestOutputTopic<String, RecommendationList> out;
@@ -60,12 +61,14 @@ class ScoringTopologyTest {
         config = ScoringConfig.fromMap(s);
         holder = new ModelHolder(ScoringFixtures.modelA());
         metrics = new ScoringMetrics();
+        nonPersonal = new NonPersonalList();
         Properties props = config.streamsProperties(0);
         if (ScoringConfig.boundsRocksDbMemory(props)) { // as ScoringApp does: the stores run with the app's default setter
             rocksDbMemory = config.newSharedRocksDbMemory();
             props.put(SharedRocksDbMemory.CONFIG, rocksDbMemory);
         }
-        driver = new TopologyTestDriver(ScoringTopology.buildTopology(config, holder, metrics, new CatalogView(), () -> NOW), props);
+        driver = new TopologyTestDriver(ScoringTopology.buildTopology(config, holder, metrics, new CatalogView(), () -> NOW,
+                nonPersonal), props);
         features = driver.createInputTopic(config.featuresTopic(), Topics.USER_FEATURES.keySerde().serializer(),
                 Topics.USER_FEATURES.valueSerde().serializer());
         movies = driver.createInputTopic(config.moviesTopic(), Topics.MOVIES.keySerde().serializer(), Topics.MOVIES.valueSerde().serializer());
@@ -119,6 +122,28 @@ class ScoringTopologyTest {
         for (long id : next3) {
             assertFalse(ids(third).contains(id), "watched movie " + id + " recommended");
         }
+    }
+
+    @Test
+    void theNonPersonalListIsWhatAUserWithNoEventsGetsAndFollowsTheCatalogWithoutAnyUpdate() {
+        start();
+        // Made when the task starts (here before the driver's catalog arrived) and rebuilt once a second
+        // of wall-clock time when the catalog or the model moved, whether or not updates come.
+        driver.advanceWallClockTime(ScoringProcessor.NON_PERSONAL_REFRESH);
+        RecommendationList anyone = nonPersonal.forUser("new-user").orElseThrow();
+        assertEquals("new-user", anyone.userId());
+        assertEquals(10, anyone.items().size());
+        assertEquals(holder.current().version(), anyone.modelVersion());
+        // Exactly the list the scoring path makes for features without events.
+        UserPreferenceFeatures blank = new UserPreferenceFeatures("blank", NOW, ScoringProcessor.NO_EVENTS.featureVersion(),
+                new double[Genre.COUNT], 0.0, NOW, new long[0], new long[0], new long[io.moerec.ingest.domain.EventType.COUNT],
+                "e1", NOW);
+        features.pipeInput("blank", blank, NOW);
+        assertEquals(anyone.items(), out.readValue().items());
+        long top = anyone.items().get(0).movieId();
+        movies.pipeInput(top, null);
+        driver.advanceWallClockTime(ScoringProcessor.NON_PERSONAL_REFRESH);
+        assertFalse(ids(nonPersonal.forUser("new-user").orElseThrow()).contains(top), "a movie gone from the catalog");
     }
 
     @Test
