@@ -8,6 +8,7 @@ import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.moe.ColdStartScorer;
+import io.moerec.moe.Exclusion;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.MoeScorer;
 import io.moerec.moe.model.ItemNeighbours;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -178,19 +180,19 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
      * whose routed experts count towards the metrics and the balanced router's load.
      */
     private RecommendationList rank(String user, UserPreferenceFeatures f, boolean count) {
-        long[] watched = f.watched(); // ascending
         double[] u = UserVector.of(f);
         MovieTable table = model.table();
         long[] missing = notInCatalog;
+        LongPredicate seen = Exclusion.of(f);
         List<RecommendedItem> items = scorer.recommend(u, ItemNeighbours.indices(f.recentWatches(), table),
-                id -> Arrays.binarySearch(watched, id) >= 0 || (missing.length > 0 && Arrays.binarySearch(missing, id) >= 0),
+                id -> seen.test(id) || (missing.length > 0 && Arrays.binarySearch(missing, id) >= 0),
                 config.topN());
         int k = scorer.router().maxExperts();
         int[] chosen = new int[k];
         double[] weights = new double[k];
         int c = scorer.router().route(u, chosen, weights);
         if (!newMovies.isEmpty()) {
-            items = merge(items, cold.recommend(u, chosen, weights, c, newMovies, id -> Arrays.binarySearch(watched, id) >= 0,
+            items = merge(items, cold.recommend(u, chosen, weights, c, newMovies, seen,
                     config.topN()), config.topN());
         }
         if (count) {
