@@ -329,6 +329,18 @@ public final class PreferenceFeatureLogic implements Serializable {
     }
 
     /**
+     * Each user's features after a {@link #replay} of {@code events} (any mix of users, in arrival
+     * order): what the Flink job's latest update of each user holds for the same events in the same
+     * order with a complete catalog, by user id. Its trigger is the user's last applied event; late
+     * events after it join the watched set of the state, not of this update, as in the job.
+     */
+    public Map<String, UserPreferenceFeatures> latest(Iterable<ViewingEvent> events, LongFunction<Movie> catalog) {
+        Map<String, UserPreferenceFeatures> out = new HashMap<>();
+        replay(events, catalog, f -> out.put(f.userId(), f));
+        return out;
+    }
+
+    /**
      * Replays a log (any mix of users, in arrival order) the way the Flink job applies it with a
      * complete catalog: late events are skipped (their movies join the watched set), every applied
      * event yields one feature update.

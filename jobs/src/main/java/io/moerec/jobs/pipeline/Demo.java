@@ -137,7 +137,10 @@ public final class Demo {
         ObjectNode pq = n.putObject("prequential");
         pq.put("events", p.events());
         pq.put("eventsWithList", p.eventsWithList());
+        pq.put("hitsWithList", p.hitsWithList());
         pq.put("modelHitRate", p.modelHitRate());
+        pq.put("personalHitRate", p.personalHitRate());
+        pq.put("nonPersonalMeasured", p.nonPersonalMeasured());
         pq.put("mostPopularHitRate", p.popularHitRate());
         ObjectNode lat = n.putObject("latencyMs");
         lat.put("p50", r.latencyMs()[0]);
@@ -230,6 +233,9 @@ public final class Demo {
         LivePipeline pipeline = session.pipeline();
         PipelineMonitor monitor = session.monitor();
         PipelineObservations obs = monitor.observations();
+        // What the look-up answers a user without a list of their own: a first watch with no list of the
+        // user's before it is measured against it (taken once, with the model the live part starts with).
+        obs.nonPersonalList(pipeline.nonPersonalList(Duration.ofSeconds(30)));
         DataSet liveData = EventTimeSlice.from(data, cut);
         double speed = options.speed().orElseGet(() -> liveSpeed(split));
         step(String.format(Locale.ROOT, "live: replaying the %,d events after the cut at %s", liveCount,
@@ -294,8 +300,11 @@ public final class Demo {
     private void printSummary(Result r) {
         step("summary");
         PipelineObservations.Prequential p = r.prequential();
-        say(String.format(Locale.ROOT, "prequential HR@%d over %,d first watches after the cut: moerec %.3f, most-popular %.3f (%,d had a list before them)",
-                PipelineObservations.HIT_LIST_SIZE, p.events(), p.modelHitRate(), p.popularHitRate(), p.eventsWithList()));
+        say(String.format(Locale.ROOT, "prequential HR@%d over %,d first watches after the cut: moerec %.3f overall (%,d hits; "
+                        + "the %,d without a personal list before them against the non-personal list), %.3f with a personal list "
+                        + "(%,d hits of %,d); most-popular %.3f",
+                PipelineObservations.HIT_LIST_SIZE, p.events(), p.modelHitRate(), p.modelHits(), p.events() - p.eventsWithList(),
+                p.personalHitRate(), p.hitsWithList(), p.eventsWithList(), p.popularHitRate()));
         say(String.format(Locale.ROOT, "event->list latency over the live part: p50 %,d ms, p99 %,d ms, max %,d ms",
                 r.latencyMs()[0], r.latencyMs()[1], r.latencyMs()[2]));
         PipelineObservations.Accounting a = r.accounting();

@@ -194,6 +194,41 @@ public final class LivePipeline implements AutoCloseable {
                 + scoringApp.logTail(3000));
     }
 
+    /** A user id no data set uses: the scoring app knows nothing of it. */
+    static final String NON_PERSONAL_PROBE = "moerec.non-personal-probe";
+
+    /**
+     * The scoring app's non-personal list, best first, as its look-up answers it for a user without a
+     * list of their own (a {@code GET} for a user no data set has); retried while the app answers 503.
+     */
+    public long[] nonPersonalList(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            checkAlive();
+            try {
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri("/users/" + NON_PERSONAL_PROBE + "/recommendations"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                last = r.statusCode() + " " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+                if (r.statusCode() == 200) {
+                    com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+                    if (body.path("personal").asBoolean(true)) {
+                        throw new IllegalStateException("the scoring app has a list of its own for " + NON_PERSONAL_PROBE + ": " + last);
+                    }
+                    long[] items = new long[body.path("items").size()];
+                    for (int i = 0; i < items.length; i++) {
+                        items[i] = body.path("items").get(i).path("movieId").asLong();
+                    }
+                    return items;
+                }
+            } catch (IOException notYet) {
+                last = notYet.toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the scoring app gave no non-personal list within " + timeout + ": " + last);
+    }
+
     /** Throws, with the end of its log, if either child has exited. */
     public void checkAlive() {
         for (ChildJvm c : new ChildJvm[] {featuresJob, scoringApp}) {

@@ -22,7 +22,8 @@ import java.util.TreeMap;
  *       (event time at or after {@code liveFrom});</li>
  *   <li><b>prequential HR@10</b> ({@link PrequentialHitRate}): for each live event that starts a user's
  *       first interaction with a movie, whether the movie was in the user's latest list triggered by an
- *       earlier event of that user, next to the same figure for a most-popular list;</li>
+ *       earlier event of that user, or with no such list in the scoring app's non-personal list (what its
+ *       look-up answers then), next to the same figure for a most-popular list;</li>
  *   <li><b>final lists</b> ({@link FinalLists}): each user's latest list and the live view's featured users.</li>
  * </ul>
  *
@@ -115,6 +116,11 @@ public final class PipelineObservations {
      */
     public void deadLetter(String stage, String reason) {
         accounting.deadLetter(stage, reason);
+    }
+
+    /** The scoring app's non-personal list (its look-up's answer for a user without a list), best first. */
+    public void nonPersonalList(long[] items) {
+        prequential.nonPersonalList(items);
     }
 
     /** A list, visible to a {@code read_committed} consumer at wall-clock {@code seenAt}. */
@@ -243,10 +249,22 @@ public final class PipelineObservations {
         }
     }
 
-    /** Prequential hits over {@code events} first interactions; {@code eventsWithList} had a list before them. */
-    public record Prequential(long events, long modelHits, long popularHits, long eventsWithList) {
+    /**
+     * Prequential hits over {@code events} first interactions. {@code eventsWithList} had a list of the
+     * user's own before them, {@code hitsWithList} of the {@code modelHits} came from such a list; the
+     * others were measured against the scoring app's non-personal list when {@code nonPersonalMeasured}
+     * (what its look-up answers a user without a list), else they count as misses.
+     */
+    public record Prequential(long events, long modelHits, long popularHits, long eventsWithList, long hitsWithList,
+                              boolean nonPersonalMeasured) {
+        /** Over every measured event. */
         public double modelHitRate() {
             return events == 0 ? 0 : (double) modelHits / events;
+        }
+
+        /** Over the events with a list of the user's own before them. */
+        public double personalHitRate() {
+            return eventsWithList == 0 ? 0 : (double) hitsWithList / eventsWithList;
         }
 
         public double popularHitRate() {

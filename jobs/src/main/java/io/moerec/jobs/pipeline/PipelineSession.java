@@ -129,9 +129,9 @@ public final class PipelineSession implements AutoCloseable {
     }
 
     /**
-     * The scoring settings the demo and the benchmark share: {@code router}, and coalescing every 200 ms
-     * (the warm-up replays the history at full speed: each user is scored at most every 200 ms), under
-     * {@code extra}.
+     * The scoring settings the demo and the benchmark share: {@code router}, and coalescing at 200 ms
+     * (a user's updates less than 200 ms apart in event time are scored once, with the latest; the
+     * warm-up replays the history at full speed and still gets a list per longer gap), under {@code extra}.
      */
     public static Map<String, String> scoringSettings(String router, Map<String, String> extra) {
         Map<String, String> scoring = new LinkedHashMap<>();

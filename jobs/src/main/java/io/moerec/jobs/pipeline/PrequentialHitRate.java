@@ -13,8 +13,8 @@ import java.util.TreeSet;
 
 /**
  * Each user's events and lists in the user's event order, and what is measured against that order:
- * the prequential HR@{@value PipelineObservations#HIT_LIST_SIZE} of the pipeline's lists and of a
- * most-popular list, and lists that hold a movie the user had already watched. Thread-safe: every
+ * the prequential HR@{@value PipelineObservations#HIT_LIST_SIZE} of the pipeline's lists (the
+ * look-up's non-personal list for a user without one) and of a most-popular list, and lists that hold a movie the user had already watched. Thread-safe: every
  * method synchronizes on this object.
  */
 final class PrequentialHitRate {
@@ -28,6 +28,8 @@ final class PrequentialHitRate {
             Comparator.<long[]>comparingLong(a -> -a[1]).thenComparingLong(a -> a[0]));
     private long popularHits;
     private long prequentialEvents;
+    /** The scoring app's answer for a user without a list of their own; null when not known. */
+    private long[] nonPersonal;
 
     /**
      * An event in its user's order. A live event that starts the user's first interaction with its
@@ -52,6 +54,14 @@ final class PrequentialHitRate {
         }
     }
 
+    /**
+     * The non-personal list the scoring app's look-up answers for a user without a list of their own:
+     * a measured event with no list of the user's before it is measured against it.
+     */
+    synchronized void nonPersonalList(long[] items) {
+        nonPersonal = items.clone();
+    }
+
     synchronized void listPublished(RecommendationList list) {
         UserTrace user = users.computeIfAbsent(list.userId(), u -> new UserTrace());
         long[] items = list.items().stream().limit(PipelineObservations.HIT_LIST_SIZE)
@@ -59,10 +69,14 @@ final class PrequentialHitRate {
         user.lists.add(new TriggeredList(list.triggerEventId(), items));
     }
 
-    /** For each measured event, a hit when its movie is in the user's latest list triggered by an earlier event. */
+    /**
+     * For each measured event, a hit when its movie is in the user's latest list triggered by an earlier
+     * event, or, with no such list, in the non-personal list (a miss when that is not known).
+     */
     synchronized PipelineObservations.Prequential prequential() {
         long hits = 0;
         long withList = 0;
+        long hitsWithList = 0;
         for (UserTrace user : users.values()) {
             if (user.pending.isEmpty()) {
                 continue;
@@ -91,11 +105,15 @@ final class PrequentialHitRate {
                     withList++;
                     if (contains(current, event[1])) {
                         hits++;
+                        hitsWithList++;
                     }
+                } else if (nonPersonal != null && contains(nonPersonal, event[1])) {
+                    hits++;
                 }
             }
         }
-        return new PipelineObservations.Prequential(prequentialEvents, hits, popularHits, withList);
+        return new PipelineObservations.Prequential(prequentialEvents, hits, popularHits, withList, hitsWithList,
+                nonPersonal != null);
     }
 
     /**

@@ -52,6 +52,26 @@ class PipelineObservationsTest {
     }
 
     @Test
+    void aFirstWatchWithoutAListOfTheUsersOwnIsMeasuredAgainstTheNonPersonalList() {
+        PipelineObservations o = new PipelineObservations(CUT);
+        o.eventPublished(event("n1", "new", 9, EventType.PLAY, CUT), 100);     // no list yet: 9 is non-personal, a hit
+        o.eventPublished(event("n2", "new", 4, EventType.PLAY, CUT + 1), 101); // no list yet, 4 is not in it: a miss
+        o.listPublished(list("new", "n2", 4, 5), 200);
+        o.eventPublished(event("n3", "new", 5, EventType.PLAY, CUT + 2), 102); // in the user's own list: a hit
+        o.eventPublished(event("m1", "other", 3, EventType.PLAY, CUT), 103);   // no list, not non-personal: a miss
+        assertEquals(1, o.prequential().modelHits(), "without the non-personal list, only the personal hit counts");
+        o.nonPersonalList(new long[] {9, 8});
+        PipelineObservations.Prequential p = o.prequential();
+        assertTrue(p.nonPersonalMeasured());
+        assertEquals(4, p.events());
+        assertEquals(2, p.modelHits());
+        assertEquals(1, p.eventsWithList());
+        assertEquals(1, p.hitsWithList());
+        assertEquals(0.5, p.modelHitRate());
+        assertEquals(1.0, p.personalHitRate());
+    }
+
+    @Test
     void mostPopularCountsEarlierFirstInteractionsAndSkipsTheUsersOwnMovies() {
         PipelineObservations o = new PipelineObservations(CUT);
         for (int u = 0; u < 3; u++) {

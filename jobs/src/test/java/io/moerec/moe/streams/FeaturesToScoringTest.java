@@ -1,5 +1,6 @@
 package io.moerec.moe.streams;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -190,6 +191,19 @@ class FeaturesToScoringTest {
             t += 60_000;
             send(ViewingEvent.complete("c" + i, "u2", top(last(), 1)[0], t));
         }
+        assertNoListHoldsAWatchedMovie();
+    }
+
+    @Test
+    void aUsersFirstEventAlreadyPublishesAList() throws Exception {
+        // No history at all: the first event's features update is scored like any other, so the user has
+        // a list of their own from the first event on (before it, the look-up answers the non-personal list).
+        send(ViewingEvent.complete("first", "newcomer", comedy(0), T));
+        assertEquals(1, lists.size());
+        RecommendationList l = last();
+        assertEquals("newcomer", l.userId());
+        assertEquals("first", l.triggerEventId());
+        assertEquals(10, l.items().size());
         assertNoListHoldsAWatchedMovie();
     }
 }

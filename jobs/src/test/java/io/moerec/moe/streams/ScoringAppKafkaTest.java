@@ -221,7 +221,12 @@ class ScoringAppKafkaTest {
                 assertEquals(4, Arrays.stream(router.totalLoad()).sum());
                 await("the look-up", () -> get(app.httpPort(), "/users/u1/recommendations").statusCode() == 200);
                 assertTrue(get(app.httpPort(), "/users/u1/recommendations").body().contains("\"e4\""));
-                assertEquals(404, get(app.httpPort(), "/users/nobody/recommendations").statusCode());
+                // A user the app does not know gets the model's non-personal list, marked as such.
+                HttpResponse<String> nobody = get(app.httpPort(), "/users/nobody/recommendations");
+                assertEquals(200, nobody.statusCode());
+                assertTrue(nobody.body().contains("\"personal\":false") && nobody.body().contains("\"userId\":\"nobody\""),
+                        nobody.body());
+                assertTrue(get(app.httpPort(), "/users/u1/recommendations").body().contains("\"personal\":true"));
                 HttpResponse<String> bad = get(app.httpPort(), "/users/%3Cscript%3E/recommendations");
                 assertEquals(400, bad.statusCode());
                 assertFalse(bad.body().contains("Exception"));
@@ -235,7 +240,12 @@ class ScoringAppKafkaTest {
                 assertTrue(metrics.contains("moerec_model_info{version=\""), metrics);
                 // The features job deletes u1 (on request): a tombstone on user-features, and the look-up forgets u1.
                 send(p, features, "u1", null);
-                await("404 after the tombstone", () -> get(app.httpPort(), "/users/u1/recommendations").statusCode() == 404);
+                // A deleted user looks like a new one: the same non-personal list, not a 404 telling that u1 existed.
+                await("the non-personal list after the tombstone",
+                        () -> get(app.httpPort(), "/users/u1/recommendations").body().contains("\"personal\":false"));
+                HttpResponse<String> deleted = get(app.httpPort(), "/users/u1/recommendations");
+                assertEquals(200, deleted.statusCode());
+                assertEquals(itemsOf(get(app.httpPort(), "/users/nobody/recommendations").body()), itemsOf(deleted.body()));
                 assertEquals(null, app.streams().store(StoreQueryParameters.fromNameAndType(ScoringTopology.LISTS_STORE,
                         QueryableStoreTypes.<String, RecommendationList>keyValueStore())).get("u1"));
             }
@@ -393,5 +403,10 @@ class ScoringAppKafkaTest {
     private static boolean hasTasks(ScoringApp app) {
         return app.streams().state() == KafkaStreams.State.RUNNING
                 && app.streams().metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty());
+    }
+
+    /** The items of a look-up's answer, as the recommendations codec reads them. */
+    private static List<RecommendationList.RecommendedItem> itemsOf(String body) throws Exception {
+        return new io.moerec.ingest.json.RecommendationListCodec().decode(body.getBytes(StandardCharsets.UTF_8)).items();
     }
 }

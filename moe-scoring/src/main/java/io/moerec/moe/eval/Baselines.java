@@ -34,7 +34,7 @@ public final class Baselines {
 
             @Override
             public long[] recommend(String userId, double[] user, LongPredicate excluded, int k) {
-                return scorer.recommend(user, recent.getOrDefault(userId, new int[0]), excluded, k).stream()
+                return OfflineScoring.recommend(scorer, user, recent.getOrDefault(userId, new int[0]), excluded, k).stream()
                         .mapToLong(it -> it.movieId()).toArray();
             }
         };

@@ -1,6 +1,7 @@
 package io.moerec.moe.eval;
 
 import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.moe.Exclusion;
 import io.moerec.moe.train.TrainingData;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongPredicate;
 
 /**
  * A train/test split of an event log for implicit-feedback evaluation (every non-skip event,
  * ratings included, is a watch). {@code test} maps each test user to held-out movies; test items
- * never watched in training by anyone, and items the user already watched in training, are dropped,
- * and users left with no test item are not test users.
+ * never watched in training by anyone, and items the user already had any event with in training (a
+ * skip included: {@link Exclusion}, serving would never recommend them), are dropped, and users left
+ * with no test item are not test users.
  *
  * @param kind           {@code user-time}, {@code global-time} or {@code given}
  * @param train          the training events (the MoE replays them for features)
@@ -93,23 +96,22 @@ public record EvalSplit(String kind, List<ViewingEvent> train, Map<String, Set<L
 
     private static EvalSplit finish(String kind, List<ViewingEvent> train, Map<String, List<ViewingEvent>> testEvents) {
         Set<Long> trainItems = new HashSet<>();
-        Map<String, Set<Long>> userTrain = new HashMap<>();
         for (ViewingEvent e : train) {
             if (TrainingData.isWatch(e)) {
                 trainItems.add(e.movieId());
-                userTrain.computeIfAbsent(e.userId(), u -> new HashSet<>()).add(e.movieId());
             }
         }
+        Map<String, long[]> userTrain = Exclusion.watchedSets(train);
         Map<String, Set<Long>> test = new LinkedHashMap<>();
         int dropped = 0;
         for (Map.Entry<String, List<ViewingEvent>> u : testEvents.entrySet()) {
-            Set<Long> mine = userTrain.getOrDefault(u.getKey(), Set.of());
+            LongPredicate mine = Exclusion.watched(userTrain.getOrDefault(u.getKey(), new long[0]));
             Set<Long> items = new java.util.TreeSet<>();
             for (ViewingEvent e : u.getValue()) {
                 if (!TrainingData.isWatch(e)) {
                     continue;
                 }
-                if (!trainItems.contains(e.movieId()) || mine.contains(e.movieId())) {
+                if (!trainItems.contains(e.movieId()) || mine.test(e.movieId())) {
                     dropped++;
                 } else {
                     items.add(e.movieId());

@@ -2,6 +2,7 @@ package io.moerec.moe.eval;
 
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.Movie;
+import io.moerec.moe.Exclusion;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.model.CompiledExpert;
 import io.moerec.moe.model.GenreExpert;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the offline evaluation: trains the MoE and the global baseline on the split's training part,
  * chooses the item-to-item peers' hyper-parameters on a validation cut of it ({@link Peers}), then
- * ranks for every test user with every router and baseline, excluding the user's training watches,
+ * ranks for every test user with every router and baseline, excluding every movie of the user's
+ * training events ({@link Exclusion}, as serving does; the MoE through {@link OfflineScoring}),
  * and reports the metrics with standard errors, paired differences against the global model and
  * against the best peer, the routers' load statistics and expert specialisation. The balanced router starts from its trained bias and keeps updating it from the
  * load of each batch of test users, as serving would.
@@ -116,12 +118,14 @@ public final class Evaluation {
         TrainingConfig config = model.config();
         CompiledExpert globalCompiled = global.compile(data.table());
 
-        Map<String, Set<Long>> watched = new HashMap<>();
+        Map<String, Set<Long>> watched = new HashMap<>(); // the item-kNN baseline's histories: watches, not skips
         for (var e : split.train()) {
             if (TrainingData.isWatch(e)) {
                 watched.computeIfAbsent(e.userId(), u -> new HashSet<>()).add(e.movieId());
             }
         }
+        // What every method must not recommend: serving's rule, every movie of any training event of the user.
+        Map<String, long[]> excluded = Exclusion.watchedSets(split.train());
         List<String> users = new ArrayList<>();
         int skipped = 0;
         for (String u : split.test().keySet()) {
@@ -150,12 +154,12 @@ public final class Evaluation {
                 dump = Files.newBufferedWriter(opt.dumpRecs(), StandardCharsets.UTF_8);
             }
             for (RankingMethod m : methods) {
-                results.add(evaluate(m, users, data, watched, split, opt, dump, perUserNdcg));
+                results.add(evaluate(m, users, data, excluded, split, opt, dump, perUserNdcg));
             }
             for (RouterKind kind : opt.routers()) {
                 long[] load = new long[Genre.COUNT];
                 RankingMethod m = routedMethod(model, kind, opt, load, data.latestRecentWatches());
-                results.add(evaluate(m, users, data, watched, split, opt, dump, perUserNdcg));
+                results.add(evaluate(m, users, data, excluded, split, opt, dump, perUserNdcg));
                 routing.put(kind.configName(), RoutingStats.of(load));
             }
         } catch (IOException e) {
@@ -229,8 +233,8 @@ public final class Evaluation {
                     load[e[i]]++;
                     batchLoad[e[i]]++;
                 }
-                long[] out = model.scorer(router).recommend(user, recent.getOrDefault(userId, new int[0]), excluded, k).stream()
-                        .mapToLong(it -> it.movieId()).toArray();
+                long[] out = OfflineScoring.recommend(model.scorer(router), user, recent.getOrDefault(userId, new int[0]), excluded, k)
+                        .stream().mapToLong(it -> it.movieId()).toArray();
                 if (router instanceof BalancedRouter b && ++inBatch == opt.balancedBatch()) {
                     router = b.withLoad(batchLoad);
                     java.util.Arrays.fill(batchLoad, 0);
@@ -242,7 +246,7 @@ public final class Evaluation {
     }
 
     private static EvaluationReport.MethodResult evaluate(RankingMethod m, List<String> users, TrainingData data,
-                                                          Map<String, Set<Long>> watched, EvalSplit split, Options opt,
+                                                          Map<String, long[]> excluded, EvalSplit split, Options opt,
                                                           BufferedWriter dump, Map<String, double[]> perUserNdcg)
             throws IOException {
         long t0 = System.nanoTime();
@@ -254,8 +258,8 @@ public final class Evaluation {
         Set<Long> recommended = new HashSet<>();
         for (int i = 0; i < n; i++) {
             String u = users.get(i);
-            Set<Long> seen = watched.getOrDefault(u, Set.of());
-            long[] recs = m.recommend(u, data.latestUserVectors().get(u), seen::contains, opt.k());
+            long[] recs = m.recommend(u, data.latestUserVectors().get(u), Exclusion.watched(excluded.getOrDefault(u, new long[0])),
+                    opt.k());
             RankingMetrics r = RankingMetrics.of(recs, split.test().get(u), opt.k());
             hr[i] = r.hr();
             ndcg[i] = r.ndcg();

@@ -1,6 +1,7 @@
 package io.moerec.moe.eval;
 
 import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.moe.Exclusion;
 import io.moerec.moe.math.TopN;
 import io.moerec.moe.model.EaseModel;
 import io.moerec.moe.model.ItemNeighbours;
@@ -140,6 +141,7 @@ public final class Peers {
         EvalSplit validation = validationCut(split);
         Map<String, int[]> hist = histories(validation.train(), table);
         List<String> users = validation.test().keySet().stream().filter(hist::containsKey).toList();
+        Map<String, long[]> excluded = Exclusion.watchedSets(validation.train());
         int n = table.size();
         // Half-lives scored: the grid's, then ∞ (no recency weighting) last.
         double[] hs = new double[grid.halfLives().size() + 1];
@@ -152,14 +154,14 @@ public final class Peers {
         double[][] ease = new double[grid.lambdas().size()][];
         for (int l = 0; l < ease.length; l++) {
             EaseModel m = EaseModel.fit(hist.values(), n, grid.lambdas().get(l));
-            ease[l] = meanNdcg(users, hist, validation.test(), table, hs, k, m::score);
+            ease[l] = meanNdcg(users, hist, excluded, validation.test(), table, hs, k, m::score);
         }
         int maxK = grid.neighbours().stream().mapToInt(Integer::intValue).max().orElseThrow();
         ItemToItem knnAll = ItemToItem.of(ItemNeighbours.build(hist.values(), n, maxK));
         double[][] knn = new double[grid.neighbours().size()][];
         for (int c = 0; c < knn.length; c++) {
             ItemToItem m = knnAll.truncate(grid.neighbours().get(c));
-            knn[c] = meanNdcg(users, hist, validation.test(), table, hs, k, (p, w, out) -> {
+            knn[c] = meanNdcg(users, hist, excluded, validation.test(), table, hs, k, (p, w, out) -> {
                 for (int h = 0; h < w.length; h++) {
                     m.score(p, w[h], out[h]);
                 }
@@ -206,9 +208,9 @@ public final class Peers {
         void score(int[] profile, double[][] weights, double[][] out);
     }
 
-    /** Mean NDCG@k over {@code users} for every half-life in {@code hs}, the user's own history excluded. */
-    static double[] meanNdcg(List<String> users, Map<String, int[]> hist, Map<String, Set<Long>> test, MovieTable table, double[] hs,
-                             int k, MultiScorer scorer) {
+    /** Mean NDCG@k over {@code users} for every half-life in {@code hs}, every movie of the user's events excluded. */
+    static double[] meanNdcg(List<String> users, Map<String, int[]> hist, Map<String, long[]> excluded, Map<String, Set<Long>> test,
+                             MovieTable table, double[] hs, int k, MultiScorer scorer) {
         int n = table.size();
         double[] sum = new double[hs.length];
         for (String u : users) {
@@ -219,9 +221,12 @@ public final class Peers {
             }
             double[][] s = new double[hs.length][n];
             scorer.score(p, w, s);
-            boolean[] seen = new boolean[n];
-            for (int j : p) {
-                seen[j] = true;
+            boolean[] seen = new boolean[n]; // Exclusion's rule: every movie of any of the user's events
+            for (long id : excluded.getOrDefault(u, new long[0])) {
+                int j = table.indexOf(id);
+                if (j >= 0) {
+                    seen[j] = true;
+                }
             }
             for (int h = 0; h < hs.length; h++) {
                 sum[h] += RankingMetrics.of(top(s[h], m -> seen[m], table, k), test.get(u), k).ndcg();

@@ -14,18 +14,28 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Finds a user's last published list through Kafka Streams' interactive-query metadata: which
  * instance owns the user's partition, and, when it is this one, the list from the local
- * {@value ScoringTopology#LISTS_STORE} store. Knows nothing of HTTP (the resource asks the owner);
- * answers "unavailable" while the app is not running, rebalancing or restoring.
+ * {@value ScoringTopology#LISTS_STORE} store; for a user without one (never scored, or deleted), the
+ * {@link NonPersonalList}. Knows nothing of HTTP (the resource asks the owner); answers "unavailable"
+ * while the app is not running, rebalancing or restoring.
  */
 public final class RecommendationLookup implements UserListLookup {
 
     /** What a look-up found. */
-    public sealed interface Result permits Found, NotFound, Unavailable, Elsewhere {
+    public sealed interface Result permits Found, NonPersonal, NotFound, Unavailable, Elsewhere {
     }
 
+    /** The user's own last list. */
     public record Found(RecommendationList list) implements Result {
     }
 
+    /**
+     * The user has no list of their own (new, or deleted: the two look alike): the model's list for a
+     * user with no events, {@link NonPersonalList}.
+     */
+    public record NonPersonal(RecommendationList list) implements Result {
+    }
+
+    /** No list of the user's own, and no non-personal one yet (no scoring task has ranked one). */
     public record NotFound() implements Result {
     }
 
@@ -38,10 +48,12 @@ public final class RecommendationLookup implements UserListLookup {
 
     private final KafkaStreams streams;
     private final HostInfo self;
+    private final NonPersonalList nonPersonal;
 
-    public RecommendationLookup(KafkaStreams streams, HostInfo self) {
+    public RecommendationLookup(KafkaStreams streams, HostInfo self, NonPersonalList nonPersonal) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.self = Objects.requireNonNull(self, "self");
+        this.nonPersonal = Objects.requireNonNull(nonPersonal, "nonPersonal");
     }
 
     public HostInfo self() {
@@ -71,7 +83,10 @@ public final class RecommendationLookup implements UserListLookup {
                     .fromNameAndType(ScoringTopology.LISTS_STORE, QueryableStoreTypes.<String, RecommendationList>keyValueStore())
                     .withPartition(md.partition()));
             RecommendationList list = store.get(userId);
-            return list == null ? new NotFound() : new Found(list);
+            if (list != null) {
+                return new Found(list);
+            }
+            return nonPersonal.forUser(userId).<Result>map(NonPersonal::new).orElseGet(NotFound::new);
         } catch (InvalidStateStoreException e) {
             return new Unavailable("the store is restoring or moving");
         }

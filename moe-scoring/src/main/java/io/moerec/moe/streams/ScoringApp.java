@@ -76,7 +76,9 @@ public final class ScoringApp implements AutoCloseable {
             KafkaAccessCheck.check("scoring app", config.kafkaClientProperties(), Duration.ofMillis(config.kafkaCheckTimeoutMs()));
         }
         http = new ScoringHttpServer(config.httpHost(), config.httpPort(), metrics, () -> models.current().version());
-        Topology topology = ScoringTopology.buildTopology(config, models, metrics);
+        NonPersonalList nonPersonal = new NonPersonalList();
+        Topology topology = ScoringTopology.buildTopology(config, models, metrics, new CatalogView(), System::currentTimeMillis,
+                nonPersonal);
         LOG.debug("scoring topology:\n{}", topology.describe());
         Properties streamsProperties = config.streamsProperties(http.port());
         HostInfo self = HostInfo.buildFromEndpoint(streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
@@ -98,7 +100,7 @@ public final class ScoringApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener(health);
-        http.attach(new RecommendationLookup(streams, self), () -> streams.state().name());
+        http.attach(new RecommendationLookup(streams, self, nonPersonal), () -> streams.state().name());
         http.attach(health);
         streams.start();
         if (config.watchModelsTopic()) {

@@ -121,7 +121,8 @@ public final class ScoringConfig {
             .key(BALANCED_BATCH, "200", intIn(1, 1_000_000),
                     "routed users per task between bias updates of the balanced router")
             .key(COALESCE_INTERVAL_MS, "0", longIn(0, 3_600_000, "0 = off"),
-                    "score each user at most once per this many ms, with the latest features")
+                    "merge a user's updates less than this many ms apart in event time into one scoring of the latest; "
+                            + "what waits is scored every this many ms of wall-clock time")
             .key(MAX_RECORD_BYTES, Integer.toString(UserFeaturesCodec.MAX_BYTES), StrictJson.recordLimitParser(),
                     "a `user-features` record longer than this goes to the DLQ as `OVERSIZE` before parsing, bytes")
             .key(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2, oneOf(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),

@@ -1,12 +1,16 @@
 package io.moerec.moe.streams;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.json.EventRules;
 import io.moerec.ingest.json.InvalidRecordException;
 import io.moerec.ingest.topic.Topics;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scoring app's HTTP endpoint on the JDK server: {@code GET /users/{id}/recommendations} (200 with
- * the list as JSON, 404 unknown user, 400 bad id, 503 while restoring or rebalancing; a user owned by
+ * the list as JSON, marked {@code "personal": false} when it is the {@link NonPersonalList} of a user
+ * without a list of their own, 400 bad id, 503 while restoring or rebalancing; a user owned by
  * another instance is fetched from it), {@code GET /health} (200 when running, else 503), the probes
  * {@code GET /livez} and {@code GET /readyz} (200 or 503, as {@link ScoringHealth} says; before the
  * app is attached: live, not ready) and {@code GET /metrics} (Prometheus text). Errors answer with a one-line JSON message, never a stack
@@ -66,6 +71,7 @@ public final class ScoringHttpServer implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringHttpServer.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String PREFIX = "/users/";
     private static final String SUFFIX = "/recommendations";
 
@@ -170,7 +176,9 @@ public final class ScoringHttpServer implements AutoCloseable {
         }
         RecommendationLookup.Result r = l.find(user);
         if (r instanceof RecommendationLookup.Found f) {
-            send(ex, 200, json(Topics.RECOMMENDATIONS.valueSerde().serializer().serialize(null, f.list())));
+            send(ex, 200, listJson(f.list(), true));
+        } else if (r instanceof RecommendationLookup.NonPersonal n) {
+            send(ex, 200, listJson(n.list(), false));
         } else if (r instanceof RecommendationLookup.NotFound) {
             send(ex, 404, error("no recommendations for user " + user));
         } else if (r instanceof RecommendationLookup.Unavailable u) {
@@ -204,12 +212,23 @@ public final class ScoringHttpServer implements AutoCloseable {
         }
     }
 
-    private static byte[] json(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    /**
+     * The list in the {@code recommendations} wire format plus {@code "personal"}: false for the
+     * non-personal list of a user without one of their own (readers of the format tolerate unknown
+     * top-level fields).
+     */
+    static byte[] listJson(RecommendationList list, boolean personal) {
+        try {
+            ObjectNode body = (ObjectNode) MAPPER.readTree(Topics.RECOMMENDATIONS.valueSerde().serializer().serialize(null, list));
+            body.put("personal", personal);
+            return MAPPER.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a list's own JSON did not parse", e);
+        }
     }
 
-    private static byte[] json(byte[] b) {
-        return b;
+    private static byte[] json(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] error(String message) {

@@ -1,11 +1,14 @@
 package io.moerec.moe.streams;
 
+import io.moerec.features.PreferenceFeatureLogic;
+import io.moerec.ingest.domain.EventType;
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.RecommendationList;
 import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.moe.ColdStartScorer;
+import io.moerec.moe.Exclusion;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.MoeScorer;
 import io.moerec.moe.model.ItemNeighbours;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -36,19 +40,30 @@ import org.slf4j.LoggerFactory;
  * null value). The update's watched set (every movie the user has had an event with, complete in each
  * update, so no earlier update is needed) and movies missing from the catalog are never candidates.
  * With coalescing
- * on, updates wait in a store and a wall-clock punctuator scores each waiting user once per interval
- * with the latest features. The balanced router's bias and load live in a store per model version,
- * so they survive restarts. One instance per task; the scoring itself is {@link MoeScorer}'s.
+ * on, a user's updates merge in event time: an update waits in a store until the user's next one
+ * comes at least the interval later in event time ({@code asOf}), which scores it first, or until a
+ * wall-clock punctuator, once per interval, scores what is waiting. Live, event time runs with the
+ * wall clock and the punctuator does the work; in a replay every event-time gap of the interval or
+ * more still yields a list. The balanced router's bias and load live in a store per model version,
+ * so they survive restarts. Whenever the model or the catalog moves, the task also ranks a user with no
+ * events for the {@link NonPersonalList}. One instance per task; the scoring itself is {@link MoeScorer}'s.
  */
 final class ScoringProcessor implements Processor<String, UserPreferenceFeatures, String, RecommendationList> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScoringProcessor.class);
+
+    /** Features of a user with no events: what the non-personal list is ranked for. */
+    static final UserPreferenceFeatures NO_EVENTS = new UserPreferenceFeatures("", 0, PreferenceFeatureLogic.FEATURE_VERSION,
+            new double[Genre.COUNT], 0.0, 0, new long[0], new long[0], new long[EventType.COUNT], NonPersonalList.NO_TRIGGER, 0);
+    /** How often an idle task checks for a model or catalog change to rebuild the non-personal list. */
+    static final Duration NON_PERSONAL_REFRESH = Duration.ofSeconds(1);
 
     private final ScoringConfig config;
     private final ModelHolder models;
     private final CatalogView catalogView;
     private final ScoringMetrics metrics;
     private final LongSupplier clock;
+    private final NonPersonalList nonPersonal;
 
     private ProcessorContext<String, RecommendationList> context;
     private KeyValueStore<String, RecommendationList> listStore;
@@ -67,8 +82,10 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
     private List<ColdStartScorer.NewMovie> newMovies = List.of();
     private ColdStartScorer cold;
 
-    ScoringProcessor(ScoringConfig config, ModelHolder models, CatalogView catalogView, ScoringMetrics metrics, LongSupplier clock) {
+    ScoringProcessor(ScoringConfig config, ModelHolder models, CatalogView catalogView, ScoringMetrics metrics, LongSupplier clock,
+                     NonPersonalList nonPersonal) {
         this.config = config;
+        this.nonPersonal = nonPersonal;
         this.models = models;
         this.catalogView = catalogView;
         this.metrics = metrics;
@@ -81,6 +98,10 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         listStore = context.getStateStore(ScoringTopology.LISTS_STORE);
         routerStore = context.getStateStore(ScoringTopology.ROUTER_STORE);
         catalogStore = context.getStateStore(ScoringTopology.CATALOG_STORE);
+        // The look-up's list for users without one of their own exists from the start (the stores are
+        // restored by now), and follows a catalog or model change even while no update arrives.
+        refreshAll();
+        context.schedule(NON_PERSONAL_REFRESH, PunctuationType.WALL_CLOCK_TIME, t -> refreshAll());
         if (config.coalesceIntervalMs() > 0) {
             pendingStore = context.getStateStore(ScoringTopology.PENDING_STORE);
             context.schedule(Duration.ofMillis(config.coalesceIntervalMs()), PunctuationType.WALL_CLOCK_TIME, t -> scorePending());
@@ -108,6 +129,13 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
             return;
         }
         if (pendingStore != null) {
+            UserPreferenceFeatures waiting = pendingStore.get(user);
+            if (waiting != null && record.value().asOf() - waiting.asOf() >= config.coalesceIntervalMs()) {
+                // An event-time gap of the interval or more: the waiting update gets its own list first. Live,
+                // the punctuator has scored it by then; in a replay, where event time runs far ahead of the
+                // wall clock, this keeps one list per gap instead of one per user and wall-clock interval.
+                score(user, waiting, waiting.asOf());
+            }
             pendingStore.put(user, record.value()); // the latest update's watched set holds every earlier one's
             return;
         }
@@ -126,27 +154,10 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
     }
 
     private void score(String user, UserPreferenceFeatures f, long timestamp) {
-        refresh();
+        refreshAll();
         long start = System.nanoTime();
-        long[] watched = f.watched(); // ascending
-        double[] u = UserVector.of(f);
-        MovieTable table = model.table();
-        long[] missing = notInCatalog;
-        List<RecommendedItem> items = scorer.recommend(u, ItemNeighbours.indices(f.recentWatches(), table),
-                id -> Arrays.binarySearch(watched, id) >= 0 || (missing.length > 0 && Arrays.binarySearch(missing, id) >= 0),
-                config.topN());
-        int k = scorer.router().maxExperts();
-        int[] chosen = new int[k];
-        double[] weights = new double[k];
-        int c = scorer.router().route(u, chosen, weights);
-        if (!newMovies.isEmpty()) {
-            items = merge(items, cold.recommend(u, chosen, weights, c, newMovies, id -> Arrays.binarySearch(watched, id) >= 0,
-                    config.topN()), config.topN());
-        }
-        countLoad(chosen, c);
+        RecommendationList list = rank(user, f, true);
         metrics.scored(System.nanoTime() - start);
-        RecommendationList list = new RecommendationList(user, clock.getAsLong(), model.version(), scorer.router().name(),
-                items, f.triggerEventId(), f.triggerEventTime());
         RecommendationList last = listStore.get(user);
         if (last != null && sameRanking(last, list)) {
             metrics.listsSuppressed.increment();
@@ -155,6 +166,40 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         listStore.put(user, list);
         context.forward(new Record<>(user, list, timestamp));
         metrics.listsPublished.increment();
+    }
+
+    /** {@link #refresh()}, and a new {@link NonPersonalList} when the model or the catalog moved. */
+    private void refreshAll() {
+        if (refresh()) {
+            nonPersonal.set(rank("", NO_EVENTS, false));
+        }
+    }
+
+    /**
+     * The list of {@code f} with the serving model and catalog, stamped now; {@code count}: a real user,
+     * whose routed experts count towards the metrics and the balanced router's load.
+     */
+    private RecommendationList rank(String user, UserPreferenceFeatures f, boolean count) {
+        double[] u = UserVector.of(f);
+        MovieTable table = model.table();
+        long[] missing = notInCatalog;
+        LongPredicate seen = Exclusion.of(f);
+        List<RecommendedItem> items = scorer.recommend(u, ItemNeighbours.indices(f.recentWatches(), table),
+                id -> seen.test(id) || (missing.length > 0 && Arrays.binarySearch(missing, id) >= 0),
+                config.topN());
+        int k = scorer.router().maxExperts();
+        int[] chosen = new int[k];
+        double[] weights = new double[k];
+        int c = scorer.router().route(u, chosen, weights);
+        if (!newMovies.isEmpty()) {
+            items = merge(items, cold.recommend(u, chosen, weights, c, newMovies, seen,
+                    config.topN()), config.topN());
+        }
+        if (count) {
+            countLoad(chosen, c);
+        }
+        return new RecommendationList(user, clock.getAsLong(), model.version(), scorer.router().name(),
+                items, f.triggerEventId(), f.triggerEventTime());
     }
 
     /** Same model, router and movies in the same order: republishing would tell consumers nothing. */
@@ -203,10 +248,12 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         routerStore.put(model.version(), routerState);
     }
 
-    /** Picks up a swapped model or a changed catalog before scoring. */
-    private void refresh() {
+    /** Picks up a swapped model or a changed catalog before scoring; true when either moved. */
+    private boolean refresh() {
         MoeModel current = models.current();
+        boolean changed = false;
         if (current != model) {
+            changed = true;
             MoeModel previous = model;
             model = current;
             RouterState stored = routerStore.get(current.version());
@@ -249,6 +296,8 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
             notInCatalog = missing;
             newMovies = List.copyOf(fresh);
             catalogGeneration = generation;
+            changed = true;
         }
+        return changed;
     }
 }

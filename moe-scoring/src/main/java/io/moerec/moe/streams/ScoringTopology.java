@@ -44,15 +44,22 @@ public final class ScoringTopology {
 
     /** The topology with the wall clock stamping lists. */
     public static Topology buildTopology(ScoringConfig config, ModelHolder models, ScoringMetrics metrics) {
-        return buildTopology(config, models, metrics, new CatalogView(), System::currentTimeMillis);
+        return buildTopology(config, models, metrics, new CatalogView(), System::currentTimeMillis, new NonPersonalList());
+    }
+
+    /** As below, with a {@link NonPersonalList} of its own. */
+    public static Topology buildTopology(ScoringConfig config, ModelHolder models, ScoringMetrics metrics,
+                                         CatalogView catalogView, LongSupplier clock) {
+        return buildTopology(config, models, metrics, catalogView, clock, new NonPersonalList());
     }
 
     /**
      * The topology as {@code config} names its topics; {@code clock} gives each list's
-     * {@code generatedAt} (tests pass a fixed one).
+     * {@code generatedAt} (tests pass a fixed one); the scoring tasks keep {@code nonPersonal} current
+     * for the look-up.
      */
     public static Topology buildTopology(ScoringConfig config, ModelHolder models, ScoringMetrics metrics,
-                                         CatalogView catalogView, LongSupplier clock) {
+                                         CatalogView catalogView, LongSupplier clock, NonPersonalList nonPersonal) {
         Topic<String, UserPreferenceFeatures> features = Topics.USER_FEATURES.withName(config.featuresTopic())
                 .withValueSerde(new JsonSerde<>(new UserFeaturesCodec(config.maxRecordBytes())));
         Topic<Long, Movie> movies = Topics.MOVIES.withName(config.moviesTopic());
@@ -77,7 +84,7 @@ public final class ScoringTopology {
                 : new String[] {LISTS_STORE, ROUTER_STORE};
 
         builder.stream(features.name(), Consumed.with(features.keySerde(), features.valueSerde()).withName("user-features-source"))
-                .process(() -> new ScoringProcessor(config, models, catalogView, metrics, clock),
+                .process(() -> new ScoringProcessor(config, models, catalogView, metrics, clock, nonPersonal),
                         Named.as("moe-scoring"), stores)
                 .to(recommendations.name(), Produced.with(recommendations.keySerde(), recommendations.valueSerde())
                         .withName("recommendations-sink"));

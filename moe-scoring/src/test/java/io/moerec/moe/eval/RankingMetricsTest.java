@@ -100,4 +100,21 @@ class RankingMetricsTest {
         EvalSplit t = EvalSplit.globalTime(es, 0.8, 5);
         assertEquals(Map.of("u1", Set.of(200L)), t.test());
     }
+
+    @Test
+    void aTestItemTheUserSkippedInTrainingIsDroppedAsServingWouldNeverRecommendIt() {
+        List<ViewingEvent> es = new ArrayList<>();
+        // Ten events, the 0.8 quantile cut at time 8: eight train, two test.
+        for (int i = 0; i < 5; i++) {
+            es.add(ViewingEvent.complete("a" + i, "u1", 100 + i, i));
+        }
+        es.add(ViewingEvent.skip("s", "u1", 300, 5));         // u1 skipped 300 in training
+        es.add(ViewingEvent.complete("b0", "u2", 300, 6));    // 300 is a training watch (of u2)
+        es.add(ViewingEvent.complete("b1", "u2", 301, 7));
+        es.add(ViewingEvent.complete("a6", "u1", 300, 8));    // u1 then watches 300: unreachable for serving ⇒ dropped
+        es.add(ViewingEvent.complete("a7", "u1", 301, 9));    // kept
+        EvalSplit s = EvalSplit.globalTime(es, 0.8, 5);
+        assertEquals(Map.of("u1", Set.of(301L)), s.test());
+        assertEquals(1, s.droppedItems());
+    }
 }

@@ -83,4 +83,30 @@ class ScoringHttpServerTest {
         assertEquals(503, request("GET", "/livez").statusCode());
         assertEquals(503, request("GET", "/readyz").statusCode());
     }
+
+    @Test
+    void aUsersOwnListIsMarkedPersonalAndAUserWithoutOneGetsTheMarkedNonPersonalList() throws Exception {
+        io.moerec.ingest.domain.RecommendationList own = new io.moerec.ingest.domain.RecommendationList("u1", 1L, "moe-test",
+                "softmax", java.util.List.of(new io.moerec.ingest.domain.RecommendationList.RecommendedItem(10, 0.9, java.util.List.of())),
+                "e1", 1L);
+        NonPersonalList nonPersonal = new NonPersonalList();
+        nonPersonal.set(new io.moerec.ingest.domain.RecommendationList("", 2L, "moe-test", "softmax",
+                java.util.List.of(new io.moerec.ingest.domain.RecommendationList.RecommendedItem(20, 0.5, java.util.List.of())),
+                NonPersonalList.NO_TRIGGER, 0L));
+        server.attach(user -> user.equals("u1") ? new RecommendationLookup.Found(own)
+                : new RecommendationLookup.NonPersonal(nonPersonal.forUser(user).orElseThrow()), () -> "RUNNING");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        HttpResponse<String> mine = request("GET", "/users/u1/recommendations");
+        assertEquals(200, mine.statusCode());
+        assertTrue(json.readTree(mine.body()).get("personal").asBoolean(false), mine.body());
+        HttpResponse<String> other = request("GET", "/users/somebody-new/recommendations");
+        assertEquals(200, other.statusCode());
+        com.fasterxml.jackson.databind.JsonNode body = json.readTree(other.body());
+        assertFalse(body.get("personal").asBoolean(true), other.body());
+        // Still the recommendations wire format (its readers tolerate the extra field), for the asked user.
+        io.moerec.ingest.domain.RecommendationList l = new io.moerec.ingest.json.RecommendationListCodec()
+                .decode(other.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("somebody-new", l.userId());
+        assertEquals(20, l.items().get(0).movieId());
+    }
 }

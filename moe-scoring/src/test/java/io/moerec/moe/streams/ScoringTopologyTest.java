@@ -45,6 +45,7 @@ class ScoringTopologyTest {
     private ScoringConfig config;
     private ModelHolder holder;
     private ScoringMetrics metrics;
+    private NonPersonalList nonPersonal;
     private TestInputTopic<String, UserPreferenceFeatures> features;
     private TestInputTopic<Long, Movie> movies;
     private TestOutputTopic<String, RecommendationList> out;
@@ -60,12 +61,14 @@ class ScoringTopologyTest {
         config = ScoringConfig.fromMap(s);
         holder = new ModelHolder(ScoringFixtures.modelA());
         metrics = new ScoringMetrics();
+        nonPersonal = new NonPersonalList();
         Properties props = config.streamsProperties(0);
         if (ScoringConfig.boundsRocksDbMemory(props)) { // as ScoringApp does: the stores run with the app's default setter
             rocksDbMemory = config.newSharedRocksDbMemory();
             props.put(SharedRocksDbMemory.CONFIG, rocksDbMemory);
         }
-        driver = new TopologyTestDriver(ScoringTopology.buildTopology(config, holder, metrics, new CatalogView(), () -> NOW), props);
+        driver = new TopologyTestDriver(ScoringTopology.buildTopology(config, holder, metrics, new CatalogView(), () -> NOW,
+                nonPersonal), props);
         features = driver.createInputTopic(config.featuresTopic(), Topics.USER_FEATURES.keySerde().serializer(),
                 Topics.USER_FEATURES.valueSerde().serializer());
         movies = driver.createInputTopic(config.moviesTopic(), Topics.MOVIES.keySerde().serializer(), Topics.MOVIES.valueSerde().serializer());
@@ -119,6 +122,28 @@ class ScoringTopologyTest {
         for (long id : next3) {
             assertFalse(ids(third).contains(id), "watched movie " + id + " recommended");
         }
+    }
+
+    @Test
+    void theNonPersonalListIsWhatAUserWithNoEventsGetsAndFollowsTheCatalogWithoutAnyUpdate() {
+        start();
+        // Made when the task starts (here before the driver's catalog arrived) and rebuilt once a second
+        // of wall-clock time when the catalog or the model moved, whether or not updates come.
+        driver.advanceWallClockTime(ScoringProcessor.NON_PERSONAL_REFRESH);
+        RecommendationList anyone = nonPersonal.forUser("new-user").orElseThrow();
+        assertEquals("new-user", anyone.userId());
+        assertEquals(10, anyone.items().size());
+        assertEquals(holder.current().version(), anyone.modelVersion());
+        // Exactly the list the scoring path makes for features without events.
+        UserPreferenceFeatures blank = new UserPreferenceFeatures("blank", NOW, ScoringProcessor.NO_EVENTS.featureVersion(),
+                new double[Genre.COUNT], 0.0, NOW, new long[0], new long[0], new long[io.moerec.ingest.domain.EventType.COUNT],
+                "e1", NOW);
+        features.pipeInput("blank", blank, NOW);
+        assertEquals(anyone.items(), out.readValue().items());
+        long top = anyone.items().get(0).movieId();
+        movies.pipeInput(top, null);
+        driver.advanceWallClockTime(ScoringProcessor.NON_PERSONAL_REFRESH);
+        assertFalse(ids(nonPersonal.forUser("new-user").orElseThrow()).contains(top), "a movie gone from the catalog");
     }
 
     @Test
@@ -275,6 +300,32 @@ class ScoringTopologyTest {
         assertEquals(2, lists.size());
         assertEquals("e4", lists.get("c1").triggerEventId());
         assertEquals(2, metrics.eventsScored());
+    }
+
+    @Test
+    void coalescingMergesInEventTimeSoAReplayedBurstStillYieldsAListPerEventTimeGap() {
+        // A replay: months of event time arrive within one wall-clock interval. Updates less than the
+        // interval apart in event time merge; at a gap of the interval or more the waiting one is scored
+        // before the new one waits, so the list the next watch is measured against is made from the events before it.
+        start(Map.of(ScoringConfig.COALESCE_INTERVAL_MS, "1000"), ScoringFixtures.catalog());
+        long day = 86_400_000L;
+        long[] at = {NOW, NOW + 400, NOW + 1399, NOW + 2399, NOW + day, NOW + day + 500, NOW + 90 * day};
+        Genre[] genres = Genre.values(); // a different taste each time, so that no list is suppressed as unchanged
+        for (int i = 0; i < at.length; i++) {
+            features.pipeInput("r1", ScoringFixtures.features("r1", genres[i], new long[0], "e" + i, at[i]), NOW);
+        }
+        // Without any wall-clock time passing: e2 (e1 and e0 merged into it; e3 is exactly the interval
+        // later), e3 (a day before e4) and e5 (e4 merged into it, 90 days before e6).
+        List<RecommendationList> lists = out.readValuesToList();
+        assertEquals(List.of("e2", "e3", "e5"), lists.stream().map(RecommendationList::triggerEventId).toList());
+        assertEquals(at[5], lists.get(2).triggerEventTime());
+        KeyValueStore<String, UserPreferenceFeatures> pending = driver.getKeyValueStore(ScoringTopology.PENDING_STORE);
+        assertEquals("e6", pending.get("r1").triggerEventId());
+        // The wall-clock punctuator flushes the tail.
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
+        assertEquals("e6", out.readValue().triggerEventId());
+        assertEquals(null, pending.get("r1"));
+        assertEquals(4, metrics.eventsScored());
     }
 
     @Test
