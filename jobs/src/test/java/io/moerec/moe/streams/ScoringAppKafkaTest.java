@@ -230,7 +230,7 @@ class ScoringAppKafkaTest {
                 assertEquals(200, get(app.httpPort(), "/readyz").statusCode());
                 assertTrue(app.health().ready() && app.health().live());
                 String metrics = get(app.httpPort(), "/metrics").body();
-                assertTrue(metrics.contains("moerec_events_scored_total 1\n"), metrics);
+                assertTrue(metrics.contains("moerec_events_scored_total 1.0\n"), metrics);
                 assertTrue(metrics.contains("moerec_scoring_latency_seconds_count 1\n"), metrics);
                 assertTrue(metrics.contains("moerec_model_info{version=\""), metrics);
                 // The features job deletes u1 (on request): a tombstone on user-features, and the look-up forgets u1.

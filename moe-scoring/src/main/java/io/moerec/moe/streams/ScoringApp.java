@@ -60,6 +60,7 @@ public final class ScoringApp implements AutoCloseable {
         this.config = config;
         this.models = new ModelHolder(initial);
         this.health = new ScoringHealth(() -> models.current() != null);
+        metrics.bindModel(models::current);
         LOG.info("model {} loaded from {}", initial.version(), config.modelPath());
     }
 
@@ -86,6 +87,7 @@ public final class ScoringApp implements AutoCloseable {
             LOG.info("RocksDB stores share {}", rocksDbMemory);
         }
         streams = new KafkaStreams(topology, streamsProperties);
+        metrics.bindStreams(streams);
         streams.setUncaughtExceptionHandler(e -> {
             if (causedBy(e, AuthenticationException.class) || causedBy(e, AuthorizationException.class)) {
                 // New threads would fail the same way for ever: credentials or ACLs changed under us.
@@ -174,6 +176,7 @@ public final class ScoringApp implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        metrics.close();
     }
 
     /** Command-line options of {@link #main} and of {@code moerec score}. */

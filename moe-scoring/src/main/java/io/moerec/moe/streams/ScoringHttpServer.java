@@ -120,6 +120,27 @@ public final class ScoringHttpServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        long start = System.nanoTime();
+        try {
+            route(ex);
+        } finally {
+            metrics.httpRequest(ex.getRequestMethod(), endpoint(ex.getRequestURI().getRawPath()), ex.getResponseCode(),
+                    System.nanoTime() - start);
+        }
+    }
+
+    /** The path's template for the request metric: never the user id, so the label set stays small. */
+    static String endpoint(String path) {
+        if (path.startsWith(PREFIX) && path.endsWith(SUFFIX)) {
+            return PREFIX + "{userId}" + SUFFIX;
+        }
+        return switch (path) {
+            case "/health", "/livez", "/readyz", "/metrics" -> path;
+            default -> "other";
+        };
+    }
+
+    private void route(HttpExchange ex) throws IOException {
         try (ex) {
             if (!"GET".equals(ex.getRequestMethod())) {
                 ex.getResponseHeaders().add("Allow", "GET");

@@ -155,6 +155,7 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         listStore.put(user, list);
         context.forward(new Record<>(user, list, timestamp));
         metrics.listsPublished.increment();
+        metrics.published(list);
     }
 
     /** Same model, router and movies in the same order: republishing would tell consumers nothing. */
