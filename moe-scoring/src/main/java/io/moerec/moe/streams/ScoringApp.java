@@ -76,7 +76,8 @@ public final class ScoringApp implements AutoCloseable {
         if (config.kafkaCheckTimeoutMs() > 0) {
             KafkaAccessCheck.check("scoring app", config.kafkaClientProperties(), Duration.ofMillis(config.kafkaCheckTimeoutMs()));
         }
-        http = new ScoringHttpServer(config.httpHost(), config.httpPort(), metrics, () -> models.current().version());
+        http = new ScoringHttpServer(config.httpHost(), config.httpPort(), config.httpThreads(), metrics,
+                () -> models.current().version());
         Topology topology = ScoringTopology.buildTopology(config, models, metrics);
         LOG.debug("scoring topology:\n{}", topology.describe());
         Properties streamsProperties = config.streamsProperties(http.port());
