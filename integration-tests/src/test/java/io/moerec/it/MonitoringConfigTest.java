@@ -107,8 +107,9 @@ class MonitoringConfigTest {
         s.put("streams.replication.factor", "1");
         app = new ScoringApp(ScoringConfig.fromMap(s), model).start();
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        // Per-partition lag and the stores' RocksDB metrics appear once the tasks run and fetch.
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        // Per-partition lag and the stores' RocksDB metrics exist once the tasks run and fetch; Micrometer's
+        // Kafka binder picks up metrics created after it was bound on its next refresh (every 60 s).
         while (true) {
             if (app.streams().state() == KafkaStreams.State.RUNNING) {
                 http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/livez")).build(),
@@ -120,9 +121,9 @@ class MonitoringConfigTest {
                 }
             }
             if (System.nanoTime() > deadline) {
-                fail("no lag or RocksDB metrics within 60 s; state " + app.streams().state() + ", last scrape:\n" + scrape);
+                fail("no lag or RocksDB metrics within 180 s; state " + app.streams().state() + ", last scrape:\n" + scrape);
             }
-            Thread.sleep(200); // polling interval of a deadline-bounded wait
+            Thread.sleep(1000); // polling interval of a deadline-bounded wait
         }
         Files.writeString(Path.of("target", "scoring-metrics.txt"), scrape, StandardCharsets.UTF_8);
     }
