@@ -43,6 +43,9 @@ import org.junit.jupiter.api.Test;
  */
 class DockerComposeTest {
 
+    /** Prometheus and Grafana, pinned to a release (never latest). */
+    static final Pattern MONITORING_IMAGE = Pattern.compile("(prom/prometheus:v|grafana/grafana:)\\d+\\.\\d+\\.\\d+");
+
     static Path dockerDir;
     static JsonNode services;
     static JsonNode compose;
@@ -203,6 +206,30 @@ class DockerComposeTest {
         assertEquals("jobmanager:" + restPort, cmd.get(cmd.indexOf("-m") + 1));
     }
 
+    @Test
+    void flinkReportsToPrometheusThroughItsOwnReporter() throws Exception {
+        // The factory named in the cluster's configuration is the build's flink-metrics-prometheus
+        // (same Flink version), and Flink's plugin loader finds it by its service entry.
+        Set<String> factories = new LinkedHashSet<>();
+        java.util.ServiceLoader.load(org.apache.flink.metrics.reporter.MetricReporterFactory.class)
+                .forEach(f -> factories.add(f.getClass().getName()));
+        for (String s : List.of("jobmanager", "taskmanager")) {
+            Map<String, String> p = flinkProperties(s);
+            String factory = p.get("metrics.reporter.prom.factory.class");
+            assertEquals(org.apache.flink.metrics.prometheus.PrometheusReporterFactory.class.getName(), factory, s);
+            assertTrue(factories.contains(factory), s + ": " + factory + " among " + factories);
+            assertEquals(String.valueOf(MonitoringConfigTest.FLINK_REPORTER_PORT), p.get("metrics.reporter.prom.port"), s);
+            // Nothing else under metrics.reporter.prom.: a mistyped option would be ignored silently.
+            assertEquals(Set.of("metrics.reporter.prom.factory.class", "metrics.reporter.prom.port"), p.keySet().stream()
+                    .filter(k -> k.startsWith("metrics.reporter.")).collect(Collectors.toSet()), s);
+        }
+        assertTrue(org.apache.flink.metrics.prometheus.PrometheusReporterFactory.class.getProtectionDomain().getCodeSource()
+                .getLocation().getPath().contains("flink-metrics-prometheus-" + property("moerec.flink.version")),
+                "the reporter of the build's Flink version");
+        // The image brings the reporter plugin of its own Flink distribution.
+        assertTrue(dockerfile("Dockerfile.flink-job").contains("RUN ls /opt/flink/plugins/metrics-prometheus/flink-metrics-prometheus-*.jar"));
+    }
+
     static Map<String, String> flinkProperties(String service) {
         Map<String, String> m = new LinkedHashMap<>();
         for (String line : environment(service).getOrDefault("FLINK_PROPERTIES", "").split("\n")) {
@@ -230,7 +257,8 @@ class DockerComposeTest {
         for (String s : names) {
             service(s).path("depends_on").fieldNames().forEachRemaining(d -> assertTrue(names.contains(d), s + " depends on " + d));
             String image = image(s);
-            assertTrue(built.contains(image) || image.startsWith("apache/kafka:"), s + ": image " + image + " is built here or official");
+            assertTrue(built.contains(image) || image.startsWith("apache/kafka:") || MONITORING_IMAGE.matcher(image).matches(),
+                    s + ": image " + image + " is built here, official Kafka, or a pinned monitoring image");
             for (String v : list(service(s).path("volumes"))) {
                 String source = v.split(":")[0];
                 if (!v.contains(":")) {

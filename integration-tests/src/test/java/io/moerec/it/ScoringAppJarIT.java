@@ -42,6 +42,10 @@ class ScoringAppJarIT {
             "com/fasterxml/jackson/databind/ObjectMapper.class",
             "picocli/CommandLine.class",
             "org/HdrHistogram/Histogram.class",
+            "io/micrometer/prometheusmetrics/PrometheusMeterRegistry.class",
+            "io/micrometer/core/instrument/binder/kafka/KafkaStreamsMetrics.class",
+            "io/prometheus/metrics/expositionformats/PrometheusTextFormatWriter.class",
+            "openapi/scoring-app.yaml",
             "org/apache/logging/slf4j/Log4jLoggerFactory.class",
             "log4j2.properties");
 

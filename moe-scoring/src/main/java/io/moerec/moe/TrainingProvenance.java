@@ -26,6 +26,9 @@ public record TrainingProvenance(String data, long firstEventTime, long lastEven
                                  int genreVocabularyVersion, Map<String, String> hyperParameters,
                                  Map<String, Double> metrics) {
 
+    /** The metric holding when training finished (epoch ms); the scoring app reports the serving model's age from it. */
+    public static final String TRAINED_AT_METRIC = "train.finished.epoch-millis";
+
     public TrainingProvenance {
         Objects.requireNonNull(data, "data");
         hyperParameters = Map.copyOf(hyperParameters);

@@ -128,6 +128,12 @@ class ScoringAppKafkaTest {
         return seen;
     }
 
+    /** The value of an unlabelled sample on a Prometheus text page. */
+    private static double sample(String page, String name) {
+        return page.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " on " + page));
+    }
+
     private static void await(String what, BooleanSupplier condition) {
         long end = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
@@ -235,8 +241,11 @@ class ScoringAppKafkaTest {
                 assertEquals(200, get(app.httpPort(), "/readyz").statusCode());
                 assertTrue(app.health().ready() && app.health().live());
                 String metrics = get(app.httpPort(), "/metrics").body();
-                assertTrue(metrics.contains("moerec_events_scored_total 1\n"), metrics);
+                assertTrue(metrics.contains("moerec_events_scored_total 1.0\n"), metrics);
                 assertTrue(metrics.contains("moerec_scoring_latency_seconds_count 1\n"), metrics);
+                // Every published list's event-to-list latency is in the histogram (its trigger time is known).
+                assertEquals(sample(metrics, "moerec_lists_published_total"), sample(metrics, "moerec_event_to_list_latency_seconds_count"),
+                        metrics);
                 assertTrue(metrics.contains("moerec_model_info{version=\""), metrics);
                 // The features job deletes u1 (on request): a tombstone on user-features, and the look-up forgets u1.
                 send(p, features, "u1", null);

@@ -60,6 +60,7 @@ public final class ScoringApp implements AutoCloseable {
         this.config = config;
         this.models = new ModelHolder(initial);
         this.health = new ScoringHealth(() -> models.current() != null);
+        metrics.bindModel(models::current);
         LOG.info("model {} loaded from {}", initial.version(), config.modelPath());
     }
 
@@ -75,7 +76,8 @@ public final class ScoringApp implements AutoCloseable {
         if (config.kafkaCheckTimeoutMs() > 0) {
             KafkaAccessCheck.check("scoring app", config.kafkaClientProperties(), Duration.ofMillis(config.kafkaCheckTimeoutMs()));
         }
-        http = new ScoringHttpServer(config.httpHost(), config.httpPort(), metrics, () -> models.current().version());
+        http = new ScoringHttpServer(config.httpHost(), config.httpPort(), config.httpThreads(), metrics,
+                () -> models.current().version());
         NonPersonalList nonPersonal = new NonPersonalList();
         Topology topology = ScoringTopology.buildTopology(config, models, metrics, new CatalogView(), System::currentTimeMillis,
                 nonPersonal);
@@ -88,6 +90,7 @@ public final class ScoringApp implements AutoCloseable {
             LOG.info("RocksDB stores share {}", rocksDbMemory);
         }
         streams = new KafkaStreams(topology, streamsProperties);
+        metrics.bindStreams(streams);
         streams.setUncaughtExceptionHandler(e -> {
             if (causedBy(e, AuthenticationException.class) || causedBy(e, AuthorizationException.class)) {
                 // New threads would fail the same way for ever: credentials or ACLs changed under us.
@@ -176,6 +179,7 @@ public final class ScoringApp implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        metrics.close();
     }
 
     /** Command-line options of {@link #main} and of {@code moerec score}. */

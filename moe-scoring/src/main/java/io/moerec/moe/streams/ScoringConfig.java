@@ -78,6 +78,7 @@ public final class ScoringConfig {
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
+    public static final String HTTP_THREADS = "http.threads";
     public static final String STREAMS_PREFIX = "streams.";
     public static final String KAFKA_CHECK_TIMEOUT_MS = "startup.kafka-check-timeout-ms";
     public static final String MAX_RECORD_BYTES = "input.max-record-bytes";
@@ -140,6 +141,8 @@ public final class ScoringConfig {
                     "`true`: the cache refuses an insert beyond its capacity (the read fails) instead of going over for a moment")
             .key(HTTP_HOST, "127.0.0.1", host(), "HTTP look-up endpoint's bind address (`0.0.0.0` or `::`: every interface)")
             .key(HTTP_PORT, "8080", port(), "HTTP look-up endpoint's port (0 = any free port)")
+            .key(HTTP_THREADS, Integer.toString(ScoringHttpServer.HANDLER_THREADS), intIn(1, 256),
+                    "threads answering HTTP requests (look-ups, probes, metrics); at most 256 more requests wait for one")
             .key(ConfigKey.of(HTTP_ADVERTISED_HOST, "", text(),
                     "host other instances reach this one's look-up at, advertised with the bound port as `application.server`;"
                     + " empty: `http.host`, or this machine's host name when `http.host` is a wildcard (start-up fails if it has none)")
@@ -286,6 +289,11 @@ public final class ScoringConfig {
 
     public int httpPort() {
         return values.get(HTTP_PORT, Integer.class);
+    }
+
+    /** Threads of the HTTP endpoint ({@value #HTTP_THREADS}). */
+    public int httpThreads() {
+        return values.get(HTTP_THREADS, Integer.class);
     }
 
     /**

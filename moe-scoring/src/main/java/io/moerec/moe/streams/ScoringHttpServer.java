@@ -40,7 +40,7 @@ public final class ScoringHttpServer implements AutoCloseable {
     /** Query parameter marking a request forwarded by another instance, so it is never forwarded again. */
     static final String FORWARDED = "forwarded=1";
     static final int MAX_PATH_CHARS = 512;
-    /** Threads answering requests. */
+    /** Threads answering requests unless {@code http.threads} says otherwise. */
     static final int HANDLER_THREADS = 4;
     /**
      * Accepted connections waiting for a handler thread. Beyond it the JDK server closes the new
@@ -55,7 +55,7 @@ public final class ScoringHttpServer implements AutoCloseable {
      * It reads them once, when its first server is created, so they must be in place before that.
      * Without {@code maxReqTime} (the JDK default is none) a client that sends half a request line
      * and stops holds a handler thread for ever: {@value #HANDLER_THREADS} such clients would silence
-     * the endpoint. Request headers are capped by the JDK at 384 KiB and 200 lines by default.
+     * the endpoint (by default). Request headers are capped by the JDK at 384 KiB and 200 lines by default.
      */
     static final java.util.Map<String, String> JDK_SERVER_LIMITS = java.util.Map.of(
             "sun.net.httpserver.maxReqTime", "10",          // seconds to send a whole request
@@ -85,10 +85,15 @@ public final class ScoringHttpServer implements AutoCloseable {
     private final Supplier<String> modelVersion;
 
     public ScoringHttpServer(String host, int port, ScoringMetrics metrics, Supplier<String> modelVersion) throws IOException {
+        this(host, port, HANDLER_THREADS, metrics, modelVersion);
+    }
+
+    /** Bound to {@code host:port} with {@code threads} handler threads, serving at once. */
+    public ScoringHttpServer(String host, int port, int threads, ScoringMetrics metrics, Supplier<String> modelVersion) throws IOException {
         this.metrics = metrics;
         this.modelVersion = modelVersion;
         this.server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
-        this.executor = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 0, TimeUnit.MILLISECONDS,
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(MAX_QUEUED_EXCHANGES), r -> {
                     Thread t = new Thread(r, "moerec-http");
                     t.setDaemon(true);
@@ -126,6 +131,27 @@ public final class ScoringHttpServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        long start = System.nanoTime();
+        try {
+            route(ex);
+        } finally {
+            metrics.httpRequest(ex.getRequestMethod(), endpoint(ex.getRequestURI().getRawPath()), ex.getResponseCode(),
+                    System.nanoTime() - start);
+        }
+    }
+
+    /** The path's template for the request metric: never the user id, so the label set stays small. */
+    static String endpoint(String path) {
+        if (path.startsWith(PREFIX) && path.endsWith(SUFFIX)) {
+            return PREFIX + "{userId}" + SUFFIX;
+        }
+        return switch (path) {
+            case "/health", "/livez", "/readyz", "/metrics" -> path;
+            default -> "other";
+        };
+    }
+
+    private void route(HttpExchange ex) throws IOException {
         try (ex) {
             if (!"GET".equals(ex.getRequestMethod())) {
                 ex.getResponseHeaders().add("Allow", "GET");

@@ -1,136 +1,212 @@
 package io.moerec.moe.streams;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.moerec.ingest.domain.Genre;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
+import io.moerec.ingest.domain.RecommendationList;
+import io.moerec.moe.MoeModel;
+import io.moerec.moe.TrainingProvenance;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.HdrHistogram.ConcurrentHistogram;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The scoring app's counters, rendered in the Prometheus text format (version 0.0.4): feature updates
- * scored, lists published and suppressed as identical, a histogram of per-user scoring latency,
- * per-expert routed load, model swaps and rejections, dead letters, and the serving model version as
- * an info-style gauge. Updated lock-free from stream threads; thread-safe.
+ * The scoring app's meters on a Micrometer {@link PrometheusMeterRegistry}, rendered as Prometheus
+ * text by {@link #render}: moerec's counters (feature updates scored, lists published, suppressed as
+ * identical and deleted, model swaps and rejections, dead letters, stream threads replaced, users
+ * routed to each expert), per-user scoring time and event-to-list latency as histograms with fixed
+ * buckets, the serving model's version (an info-style gauge) and age, HTTP requests per endpoint and
+ * status, the JVM's binders, and, once {@link #bindStreams} is called, every Kafka Streams client
+ * metric (process rates, consumer lag, RocksDB). Names are declared once here ({@link #NAMES}).
+ * Updated lock-free from stream threads; thread-safe.
  */
-public final class ScoringMetrics {
+public final class ScoringMetrics implements AutoCloseable {
 
-    /** Histogram bucket upper bounds in seconds. */
+    /** Per-user scoring time: histogram bucket upper bounds in seconds. */
     static final double[] BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0};
+    /** Event-to-list latency: bucket upper bounds in seconds, around the SLOs an operator would set. */
+    static final double[] LATENCY_SLO_BUCKETS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
 
-    final LongAdder eventsScored = new LongAdder();
-    final LongAdder listsPublished = new LongAdder();
-    final LongAdder listsSuppressed = new LongAdder();
-    final LongAdder listsDeleted = new LongAdder();
-    final LongAdder modelSwaps = new LongAdder();
-    final LongAdder modelRejections = new LongAdder();
-    final LongAdder threadsReplaced = new LongAdder();
-    private final LongAdder[] bucketCounts = new LongAdder[BUCKETS.length + 1];
-    private final LongAdder latencyNanos = new LongAdder();
-    private final AtomicLongArray expertLoad = new AtomicLongArray(Genre.COUNT);
-    /** Exact-enough percentiles (3 significant digits) for benchmarks and logs; the buckets feed Prometheus. */
+    /** Prometheus names of moerec's own meters, as {@code /metrics} shows them (histograms by their base name). */
+    public static final List<String> NAMES = List.of(
+            "moerec_events_scored_total", "moerec_lists_published_total", "moerec_lists_suppressed_total",
+            "moerec_lists_deleted_total", "moerec_model_swaps_total", "moerec_model_rejections_total",
+            "moerec_stream_threads_replaced_total", "moerec_dead_letters_total", "moerec_global_records_skipped_total",
+            "moerec_expert_load_total", "moerec_scoring_latency_seconds", "moerec_event_to_list_latency_seconds",
+            "moerec_model_info", "moerec_model_age_seconds", "http_server_requests_seconds");
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private KafkaStreamsMetrics streamsMetrics;
+    private final LongSupplier wallClock;
+
+    final Counter eventsScored;
+    final Counter listsPublished;
+    final Counter listsSuppressed;
+    final Counter listsDeleted;
+    final Counter modelSwaps;
+    final Counter modelRejections;
+    final Counter threadsReplaced;
+    private final Counter[] expertLoad = new Counter[Genre.COUNT];
+    private final Timer scoringTime;
+    private final Timer eventToList;
+    private final MultiGauge modelInfo;
+    /** Exact-enough percentiles (3 significant digits) since start, for benchmarks and logs; the buckets feed Prometheus. */
     private final ConcurrentHistogram latencyHistogram = new ConcurrentHistogram(3);
 
     public ScoringMetrics() {
-        for (int i = 0; i < bucketCounts.length; i++) {
-            bucketCounts[i] = new LongAdder();
+        this(System::currentTimeMillis);
+    }
+
+    /** With {@code wallClock} (epoch ms) for the model's age. */
+    ScoringMetrics(LongSupplier wallClock) {
+        this.wallClock = wallClock;
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        eventsScored = counter("moerec.events.scored", "Feature updates scored.");
+        listsPublished = counter("moerec.lists.published", "Recommendation lists published.");
+        listsSuppressed = counter("moerec.lists.suppressed", "Lists not published because identical to the last one.");
+        listsDeleted = counter("moerec.lists.deleted", "Deletions (null values) published for users whose features were deleted.");
+        modelSwaps = counter("moerec.model.swaps", "Models swapped in while running.");
+        modelRejections = counter("moerec.model.rejections", "Announced models that failed verification.");
+        threadsReplaced = counter("moerec.stream.threads.replaced", "Stream threads that failed and were replaced.");
+        FunctionCounter.builder("moerec.dead.letters", DeadLetterHandler.DEAD_LETTERS, a -> a.sum())
+                .description("Input records sent to the dead-letter topic.").register(registry);
+        FunctionCounter.builder("moerec.global.records.skipped", DeadLetterHandler.SKIPPED_GLOBAL, a -> a.sum())
+                .description("Undecodable catalog (global store) records skipped without a dead letter.").register(registry);
+        for (Genre g : Genre.values()) {
+            expertLoad[g.ordinal()] = Counter.builder("moerec.expert.load").description("Users routed to each genre expert.")
+                    .tag("expert", g.wireName()).register(registry);
         }
+        scoringTime = Timer.builder("moerec.scoring.latency").description("Per-user scoring time (route, score, exclude, top N).")
+                .serviceLevelObjectives(durations(BUCKETS)).register(registry);
+        eventToList = Timer.builder("moerec.event.to.list.latency")
+                .description("From the triggering viewing event's time to the list's publication.")
+                .serviceLevelObjectives(durations(LATENCY_SLO_BUCKETS)).register(registry);
+        modelInfo = MultiGauge.builder("moerec.model.info").description("The model version serving now (always 1).").register(registry);
+    }
+
+    private Counter counter(String name, String help) {
+        return Counter.builder(name).description(help).register(registry);
+    }
+
+    private static Duration[] durations(double[] seconds) {
+        return Arrays.stream(seconds).mapToObj(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new);
+    }
+
+    /** The registry, for binders of the app's other parts. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Binds every metric of {@code streams}' clients (threads, tasks, stores and RocksDB, consumer lag). */
+    void bindStreams(KafkaStreams streams) {
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+    }
+
+    /** The serving model's age: seconds since its trainer finished, NaN for a bundle that does not record it. */
+    void bindModel(Supplier<MoeModel> model) {
+        Gauge.builder("moerec.model.age", model, m -> age(m.get())).baseUnit("seconds")
+                .description("Seconds since the serving model was trained (NaN when its bundle does not say).").register(registry);
+    }
+
+    private double age(MoeModel m) {
+        Double trainedAt = m == null ? null : m.provenance().metrics().get(TrainingProvenance.TRAINED_AT_METRIC);
+        return trainedAt == null ? Double.NaN : Math.max(0, (wallClock.getAsLong() - trainedAt) / 1000.0);
     }
 
     void scored(long nanos) {
         eventsScored.increment();
-        latencyNanos.add(nanos);
+        scoringTime.record(nanos, TimeUnit.NANOSECONDS);
         latencyHistogram.recordValue(Math.max(1, nanos));
-        double s = nanos / 1e9;
-        int b = 0;
-        while (b < BUCKETS.length && s > BUCKETS[b]) {
-            b++;
+    }
+
+    /** A published list: the time from its triggering event to its generation, when the event's time is known. */
+    void published(RecommendationList list) {
+        long ms = list.generatedAt() - list.triggerEventTime();
+        if (list.triggerEventTime() > 0 && ms >= 0) {
+            eventToList.record(ms, TimeUnit.MILLISECONDS);
         }
-        bucketCounts[b].increment();
     }
 
     void routed(int expert) {
-        expertLoad.incrementAndGet(expert);
+        expertLoad[expert].increment();
+    }
+
+    /** One answered HTTP request: {@code endpoint} is the path's template, never a user id. */
+    void httpRequest(String method, String endpoint, int status, long nanos) {
+        Timer.builder("http.server.requests").description("HTTP requests answered, by endpoint and status.")
+                .tags("method", method, "uri", endpoint, "status", Integer.toString(status),
+                        "outcome", status < 400 ? "SUCCESS" : status < 500 ? "CLIENT_ERROR" : "SERVER_ERROR")
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public long eventsScored() {
-        return eventsScored.sum();
+        return (long) eventsScored.count();
     }
 
     public long listsPublished() {
-        return listsPublished.sum();
+        return (long) listsPublished.count();
     }
 
     /** Deletions (null-value records) published for users whose features were deleted. */
     public long listsDeleted() {
-        return listsDeleted.sum();
+        return (long) listsDeleted.count();
     }
 
     public long listsSuppressed() {
-        return listsSuppressed.sum();
+        return (long) listsSuppressed.count();
     }
 
-    /** The scoring latency at a percentile (0–100) in nanoseconds, 0 before anything was scored. */
+    /** The scoring latency at a percentile (0–100) in nanoseconds since start, 0 before anything was scored. */
     public long latencyNanosAt(double percentile) {
         return latencyHistogram.getValueAtPercentile(percentile);
     }
 
     public long modelRejections() {
-        return modelRejections.sum();
+        return (long) modelRejections.count();
     }
 
     /** Stream threads that died on an exception and were replaced: 0 while nothing goes wrong, whatever the input. */
     public long threadsReplaced() {
-        return threadsReplaced.sum();
+        return (long) threadsReplaced.count();
     }
 
-    /** The Prometheus text exposition; {@code modelVersion} is read at render time. */
+    /** The Prometheus text exposition (format 0.0.4); {@code modelVersion} is read now, for the info gauge. */
     public String render(Supplier<String> modelVersion) {
-        StringBuilder b = new StringBuilder(4096);
-        counter(b, "moerec_events_scored_total", "Feature updates scored.", eventsScored.sum());
-        counter(b, "moerec_lists_published_total", "Recommendation lists published.", listsPublished.sum());
-        counter(b, "moerec_lists_suppressed_total", "Lists not published because identical to the last one.", listsSuppressed.sum());
-        counter(b, "moerec_lists_deleted_total", "Deletions (null values) published for users whose features were deleted.", listsDeleted.sum());
-        counter(b, "moerec_model_swaps_total", "Models swapped in while running.", modelSwaps.sum());
-        counter(b, "moerec_model_rejections_total", "Announced models that failed verification.", modelRejections.sum());
-        counter(b, "moerec_stream_threads_replaced_total", "Stream threads that failed and were replaced.", threadsReplaced.sum());
-        counter(b, "moerec_dead_letters_total", "Input records sent to the dead-letter topic.", DeadLetterHandler.DEAD_LETTERS.sum());
-        counter(b, "moerec_global_records_skipped_total", "Undecodable catalog (global store) records skipped without a dead letter.",
-                DeadLetterHandler.SKIPPED_GLOBAL.sum());
-        b.append("# HELP moerec_scoring_latency_seconds Per-user scoring time (route, score, exclude, top N).\n");
-        b.append("# TYPE moerec_scoring_latency_seconds histogram\n");
-        long cumulative = 0;
-        for (int i = 0; i < BUCKETS.length; i++) {
-            cumulative += bucketCounts[i].sum();
-            b.append("moerec_scoring_latency_seconds_bucket{le=\"").append(fmt(BUCKETS[i])).append("\"} ").append(cumulative).append('\n');
+        modelInfo.register(List.of(MultiGauge.Row.of(Tags.of("version", modelVersion.get()), 1)), true);
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
         }
-        cumulative += bucketCounts[BUCKETS.length].sum();
-        b.append("moerec_scoring_latency_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
-        b.append("moerec_scoring_latency_seconds_sum ").append(fmt(latencyNanos.sum() / 1e9)).append('\n');
-        b.append("moerec_scoring_latency_seconds_count ").append(cumulative).append('\n');
-        b.append("# HELP moerec_expert_load_total Users routed to each genre expert.\n");
-        b.append("# TYPE moerec_expert_load_total counter\n");
-        for (Genre g : Genre.values()) {
-            b.append("moerec_expert_load_total{expert=\"").append(g.wireName()).append("\"} ")
-                    .append(expertLoad.get(g.ordinal())).append('\n');
-        }
-        b.append("# HELP moerec_model_info The model version serving now.\n");
-        b.append("# TYPE moerec_model_info gauge\n");
-        b.append("moerec_model_info{version=\"").append(escape(modelVersion.get())).append("\"} 1\n");
-        return b.toString();
-    }
-
-    private static void counter(StringBuilder b, String name, String help, long value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        b.append("# TYPE ").append(name).append(" counter\n");
-        b.append(name).append(' ').append(value).append('\n');
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%s", v);
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        gc.close();
+        registry.close();
     }
 }

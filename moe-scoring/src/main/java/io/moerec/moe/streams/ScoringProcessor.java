@@ -166,6 +166,7 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         listStore.put(user, list);
         context.forward(new Record<>(user, list, timestamp));
         metrics.listsPublished.increment();
+        metrics.published(list);
     }
 
     /** {@link #refresh()}, and a new {@link NonPersonalList} when the model or the catalog moved. */

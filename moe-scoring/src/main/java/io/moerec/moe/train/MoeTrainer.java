@@ -143,6 +143,8 @@ public final class MoeTrainer {
         double seconds = (System.nanoTime() - t0) / 1e9;
         metrics.put("train.experts", (double) trained);
         metrics.put("train.seconds", seconds);
+        // When training finished: the scoring app reports the serving model's age from it.
+        metrics.put(TrainingProvenance.TRAINED_AT_METRIC, (double) System.currentTimeMillis());
         TrainingProvenance prov = new TrainingProvenance(description, data.firstEventTime(), data.lastEventTime(),
                 data.events(), data.interactions().size(), data.latestUserVectors().size(), table.size(),
                 PreferenceFeatureLogic.FEATURE_VERSION, UserVector.VERSION, Genre.VOCABULARY_VERSION, config.toMap(), metrics);

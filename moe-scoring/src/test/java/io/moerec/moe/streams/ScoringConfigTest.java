@@ -41,6 +41,17 @@ class ScoringConfigTest {
     }
 
     @Test
+    void theHttpHandlerThreadsAreAKey() {
+        assertEquals(ScoringHttpServer.HANDLER_THREADS, ScoringConfig.fromMap(minimal()).httpThreads());
+        Map<String, String> s = minimal();
+        s.put(ScoringConfig.HTTP_THREADS, "16");
+        assertEquals(16, ScoringConfig.fromMap(s).httpThreads());
+        s.put(ScoringConfig.HTTP_THREADS, "0");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScoringConfig.fromMap(s));
+        assertTrue(e.getMessage().contains(ScoringConfig.HTTP_THREADS), e.getMessage());
+    }
+
+    @Test
     void theAdvertisedHostIsTheBindHostTheGivenHostOrTheHostNameForAWildcard() throws Exception {
         Map<String, String> s = minimal();
         s.put(ScoringConfig.HTTP_HOST, "127.0.0.2");

@@ -61,7 +61,7 @@ class ScoringHttpServerTest {
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
         assertTrue(r.body().contains("# TYPE moerec_scoring_latency_seconds histogram"));
         assertTrue(r.body().contains("moerec_scoring_latency_seconds_bucket{le=\"+Inf\"} 0"));
-        assertTrue(r.body().contains("moerec_expert_load_total{expert=\"Sci-Fi\"} 0"));
+        assertTrue(r.body().contains("moerec_expert_load_total{expert=\"Sci-Fi\"} 0.0"));
         assertTrue(r.body().contains("moerec_model_info{version=\"moe-test\"} 1"));
     }
 
