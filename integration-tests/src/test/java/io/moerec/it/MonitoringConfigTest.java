@@ -105,11 +105,12 @@ class MonitoringConfigTest {
         s.put(ScoringConfig.TOPIC_MODELS, KAFKA.createUniqueTopic(Topics.MODELS).name());
         s.put(ScoringConfig.TOPIC_DLQ, KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_DLQ).name());
         s.put("streams.replication.factor", "1");
+        s.put(ScoringConfig.METRICS_KAFKA_REFRESH_MS, "1000");
         app = new ScoringApp(ScoringConfig.fromMap(s), model).start();
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         // Per-partition lag and the stores' RocksDB metrics exist once the tasks run and fetch; Micrometer's
-        // Kafka binder picks up metrics created after it was bound on its next refresh (every 60 s).
+        // Kafka binder picks up metrics created after it was bound on its next refresh (every second here).
         while (true) {
             if (app.streams().state() == KafkaStreams.State.RUNNING) {
                 http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/livez")).build(),
@@ -121,7 +122,7 @@ class MonitoringConfigTest {
                 }
             }
             if (System.nanoTime() > deadline) {
-                fail("no lag or RocksDB metrics within 180 s; state " + app.streams().state() + ", last scrape:\n" + scrape);
+                fail("no lag or RocksDB metrics within 90 s; state " + app.streams().state() + ", last scrape:\n" + scrape);
             }
             Thread.sleep(1000); // polling interval of a deadline-bounded wait
         }

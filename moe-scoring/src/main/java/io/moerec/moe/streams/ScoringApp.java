@@ -90,7 +90,7 @@ public final class ScoringApp implements AutoCloseable {
             LOG.info("RocksDB stores share {}", rocksDbMemory);
         }
         streams = new KafkaStreams(topology, streamsProperties);
-        metrics.bindStreams(streams);
+        metrics.bindStreams(streams, config.metricsKafkaRefresh());
         streams.setUncaughtExceptionHandler(e -> {
             if (causedBy(e, AuthenticationException.class) || causedBy(e, AuthorizationException.class)) {
                 // New threads would fail the same way for ever: credentials or ACLs changed under us.

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -79,6 +80,7 @@ public final class ScoringConfig {
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_ADVERTISED_HOST = "http.advertised-host";
     public static final String HTTP_THREADS = "http.threads";
+    public static final String METRICS_KAFKA_REFRESH_MS = "metrics.kafka-refresh.ms";
     public static final String STREAMS_PREFIX = "streams.";
     public static final String KAFKA_CHECK_TIMEOUT_MS = "startup.kafka-check-timeout-ms";
     public static final String MAX_RECORD_BYTES = "input.max-record-bytes";
@@ -143,6 +145,8 @@ public final class ScoringConfig {
             .key(HTTP_PORT, "8080", port(), "HTTP look-up endpoint's port (0 = any free port)")
             .key(HTTP_THREADS, Integer.toString(ScoringHttpServer.HANDLER_THREADS), intIn(1, 256),
                     "threads answering HTTP requests (look-ups, probes, metrics); at most 256 more requests wait for one")
+            .key(METRICS_KAFKA_REFRESH_MS, "60000", longIn(1000, 3_600_000),
+                    "how often `/metrics` looks for Kafka client metrics created since (new tasks' lag, new stores' RocksDB), ms")
             .key(ConfigKey.of(HTTP_ADVERTISED_HOST, "", text(),
                     "host other instances reach this one's look-up at, advertised with the bound port as `application.server`;"
                     + " empty: `http.host`, or this machine's host name when `http.host` is a wildcard (start-up fails if it has none)")
@@ -289,6 +293,11 @@ public final class ScoringConfig {
 
     public int httpPort() {
         return values.get(HTTP_PORT, Integer.class);
+    }
+
+    /** How often the Kafka client metrics are re-read for new ones ({@value #METRICS_KAFKA_REFRESH_MS}). */
+    public Duration metricsKafkaRefresh() {
+        return Duration.ofMillis(values.get(METRICS_KAFKA_REFRESH_MS, Long.class));
     }
 
     /** Threads of the HTTP endpoint ({@value #HTTP_THREADS}). */

@@ -22,6 +22,7 @@ import io.moerec.moe.TrainingProvenance;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -121,9 +122,16 @@ public final class ScoringMetrics implements AutoCloseable {
         return registry;
     }
 
-    /** Binds every metric of {@code streams}' clients (threads, tasks, stores and RocksDB, consumer lag). */
-    void bindStreams(KafkaStreams streams) {
-        streamsMetrics = new KafkaStreamsMetrics(streams);
+    /**
+     * Binds every metric of {@code streams}' clients (threads, tasks, stores and RocksDB, consumer lag),
+     * looking for ones created since (a new task's lag, a new store) every {@code refresh}.
+     */
+    void bindStreams(KafkaStreams streams, Duration refresh) {
+        streamsMetrics = new KafkaStreamsMetrics(streams, Tags.empty(), Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "moerec-kafka-metrics");
+            t.setDaemon(true);
+            return t;
+        }), refresh);
         streamsMetrics.bindTo(registry);
     }
 
