@@ -61,7 +61,8 @@ class TrainerJarIT {
             "log4j2.properties");
 
     static final List<String> MUST_NOT_HAVE_PREFIXES = List.of(
-            "org/apache/flink/", "io/moerec/features/flink/", "kafka/", "scala/", "org/apache/kafka/streams/",
+            "org/apache/flink/", "io/moerec/features/flink/", "kafka/server/", "kafka/Kafka", "kafka/log/", "scala/",
+            "org/apache/kafka/streams/", "org/apache/kafka/metadata/", "org/apache/kafka/coordinator/",
             "org/apache/kafka/controller/", "org/apache/kafka/raft/", "org/apache/kafka/storage/", "org/rocksdb/",
             "io/micrometer/", "io/moerec/jobs/cli/", "io/moerec/jobs/broker/", "io/moerec/jobs/features/", "module-info.class");
 
