@@ -538,6 +538,9 @@ class DockerComposeTest {
     void theTrainersStoreIsWhereTheScoringServiceReadsItsAnnouncements() throws IOException {
         TrainerConfig t = TrainerMain.parseArgs(new String[0], environment("trainer")).orElseThrow();
         ScoringConfig s = ScoringApp.parseArgs(new String[0], environment("scoring")).orElseThrow();
+        // The scoring service follows the topic the trainer announces on.
+        assertTrue(s.watchModelsTopic(), "scoring's model.watch-topic");
+        assertEquals(s.modelsTopic(), t.modelsTopic());
         // Announcements carry absolute paths into the store: the store lies on the volume the scoring
         // service mounts, at the same path, and the trainer mounts it writable.
         String mount = mountPoints("trainer").stream().filter(m -> t.storeDir().startsWith(m)).findFirst()

@@ -330,6 +330,7 @@ class KubernetesManifestsTest {
         TrainerConfig c = TrainerMain.parseArgs(new String[0], env).orElseThrow();
         assertEquals(scoringConfig().bootstrapServers(), c.bootstrapServers(), "one Kafka for the trainer and the scoring pods");
         assertEquals(scoringConfig().modelsTopic(), c.modelsTopic(), "the scoring pods follow the topic the trainer announces on");
+        assertTrue(scoringConfig().watchModelsTopic(), "the scoring pods' model.watch-topic");
         // Kubernetes waits longer than the trainer's own stop (a cycle in progress finishes and commits).
         assertTrue(trainerDeployment().path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asLong()
                 > TrainerMain.SHUTDOWN_WAIT_SECONDS);

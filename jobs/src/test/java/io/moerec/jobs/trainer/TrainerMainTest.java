@@ -28,6 +28,9 @@ class TrainerMainTest {
         assertEquals(Path.of("/store/file"), c.storeDir());
         assertEquals(7, c.storeKeep(), "environment over file");
         assertEquals(7000, c.windowEvents(), "-s over environment");
+        TrainerConfig secured = TrainerMain.parseArgs(new String[] {"-s", "bootstrap.servers=b:9092", "-s", "store.dir=/s"},
+                Map.of("MOEREC_TRAINER_KAFKA_SECURITY_PROTOCOL", "SSL")).orElseThrow();
+        assertEquals("SSL", secured.clientProperties().get("security.protocol"), "a kafka.* key as a variable");
     }
 
     @Test
