@@ -11,6 +11,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.features.FeaturesJob;
+import io.moerec.jobs.trainer.TrainerConfig;
+import io.moerec.jobs.trainer.TrainerMain;
 import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.moe.streams.ScoringApp;
 import io.moerec.moe.streams.ScoringConfig;
@@ -39,7 +41,9 @@ import org.junit.jupiter.api.Test;
  * the services' own configuration, the topics against {@link Topics#all()}, and the features job's
  * configuration (properties file, environment, {@code -s} arguments, as the submission service
  * passes them) through {@link FeaturesJob#parseArgs}, the job's own parser, and the scoring app's
- * {@code MOEREC_SCORING_*} variables through {@link ScoringApp#parseArgs}, the app's own parser.
+ * {@code MOEREC_SCORING_*} variables through {@link ScoringApp#parseArgs}, the app's own parser, and
+ * the trainer's {@code MOEREC_TRAINER_*} variables through {@link TrainerMain#parseArgs}, with its model
+ * store on the volume, at the path, that the scoring service reads bundles from.
  */
 class DockerComposeTest {
 
@@ -173,7 +177,7 @@ class DockerComposeTest {
         }
         assertEquals(expected, declared);
         // Everything that uses the topics waits for their creation.
-        for (String s : List.of("features-job", "scoring")) {
+        for (String s : List.of("features-job", "scoring", "trainer")) {
             assertEquals("service_completed_successfully", service(s).path("depends_on").path("kafka-topics").path("condition").asText(), s);
         }
     }
@@ -277,6 +281,7 @@ class DockerComposeTest {
         // BuildKit reads <Dockerfile>.dockerignore; the context is the repository root.
         assertEquals(List.of("*", "!jobs/target/moerec-jobs-*-flink-job.jar"), ignoreRules("Dockerfile.flink-job"));
         assertEquals(List.of("*", "!jobs/target/moerec-jobs-*-scoring-app.jar"), ignoreRules("Dockerfile.scoring"));
+        assertEquals(List.of("*", "!jobs/target/moerec-jobs-*-trainer.jar"), ignoreRules("Dockerfile.trainer"));
     }
 
     static List<String> ignoreRules(String dockerfile) throws IOException {
@@ -427,7 +432,7 @@ class DockerComposeTest {
         assertTrue(mountSource("scoring", modelsMount).isPresent() && compose.path("volumes").has(mountSource("scoring", modelsMount).get()));
         assertEquals("service_completed_successfully", service("scoring").path("depends_on").path("model-init").path("condition").asText());
         // Long-running services come back after a crash or a host restart; one-shots run once.
-        for (String s : List.of("kafka", "jobmanager", "taskmanager", "scoring")) {
+        for (String s : List.of("kafka", "jobmanager", "taskmanager", "scoring", "trainer")) {
             assertTrue(Set.of("always", "unless-stopped", "on-failure").contains(service(s).path("restart").asText()), s + " restarts");
         }
         for (String s : List.of("kafka-topics", "features-job", "model-init")) {
@@ -481,5 +486,74 @@ class DockerComposeTest {
         env.put("MOEREC_SCORING_MODEL_DIR", "/opt/moerec/models");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScoringApp.parseArgs(new String[0], env));
         assertTrue(e.getMessage().contains("MOEREC_SCORING_MODEL_DIR"), e.getMessage());
+    }
+
+    @Test
+    void trainerImageRunsTheTrainerJarAsTheScoringImagesUser() throws IOException {
+        String df = dockerfile("Dockerfile.trainer");
+        String scoring = dockerfile("Dockerfile.scoring");
+        assertEquals(from(scoring), from(df));
+        assertEquals(property("moerec.project.version"), argDefault(df, "MOEREC_VERSION"));
+        assertTrue(df.contains("COPY --chown=moerec jobs/target/moerec-jobs-${MOEREC_VERSION}-trainer.jar /opt/moerec/moerec-trainer.jar"),
+                "the trainer jar");
+        assertTrue(df.contains("\"-jar\", \"/opt/moerec/moerec-trainer.jar\""), "java -jar");
+        assertEquals("docker/Dockerfile.trainer", service("trainer").path("build").path("dockerfile").asText());
+        assertEquals("moerec/trainer:" + property("moerec.project.version"), image("trainer"));
+        // One user id in both images: the trainer writes the models volume the scoring containers read.
+        Pattern uid = Pattern.compile("--uid (\\d+)");
+        Matcher a = uid.matcher(df);
+        Matcher b = uid.matcher(scoring);
+        assertTrue(a.find() && b.find(), "useradd --uid in both Dockerfiles");
+        assertEquals(b.group(1), a.group(1));
+        assertTrue(Pattern.compile("(?m)^USER moerec$").matcher(df).find(), "runs as that user");
+    }
+
+    @Test
+    void theTrainerAcceptsEveryVariableTheComposeFileGivesIt() throws IOException {
+        Map<String, String> env = environment("trainer");
+        assertTrue(env.keySet().stream().allMatch(k -> k.startsWith(TrainerConfig.ENV_PREFIX)), "only the trainer's own variables: " + env.keySet());
+        assertTrue(service("trainer").path("command").isMissingNode(), "the image's entrypoint runs with no arguments");
+        TrainerConfig c = TrainerMain.parseArgs(new String[0], env).orElseThrow();
+        // Every variable names a real key: none was ignored and none fell back to a default.
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String key = TrainerConfig.SPEC.defaults().keySet().stream()
+                    .filter(k -> TrainerConfig.SPEC.environmentVariable(k).equals(e.getKey())).findFirst()
+                    .orElseThrow(() -> new AssertionError(e.getKey() + " is no trainer key"));
+            assertEquals(e.getValue(), TrainerConfig.SPEC.layers(null, env, Map.of()).get(key), e.getKey());
+        }
+        assertEquals(internalBootstrap(), c.bootstrapServers());
+        assertEquals(Topics.VIEWING_EVENTS.name(), c.eventsTopic());
+        assertEquals(Topics.MOVIES.name(), c.moviesTopic());
+        assertEquals(Topics.MODELS.name(), c.modelsTopic());
+        // docker stop waits longer than the trainer's own stop (a cycle in progress finishes and commits).
+        assertTrue(seconds(service("trainer").path("stop_grace_period").asText()) > TrainerMain.SHUTDOWN_WAIT_SECONDS,
+                "trainer's stop_grace_period");
+        Map<String, String> typo = new LinkedHashMap<>(env);
+        typo.put("MOEREC_TRAINER_STORE_DIRECTORY", "/opt/moerec/models/store");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainerMain.parseArgs(new String[0], typo));
+        assertTrue(e.getMessage().contains("MOEREC_TRAINER_STORE_DIRECTORY"), e.getMessage());
+    }
+
+    @Test
+    void theTrainersStoreIsWhereTheScoringServiceReadsItsAnnouncements() throws IOException {
+        TrainerConfig t = TrainerMain.parseArgs(new String[0], environment("trainer")).orElseThrow();
+        ScoringConfig s = ScoringApp.parseArgs(new String[0], environment("scoring")).orElseThrow();
+        // The scoring service follows the topic the trainer announces on.
+        assertTrue(s.watchModelsTopic(), "scoring's model.watch-topic");
+        assertEquals(s.modelsTopic(), t.modelsTopic());
+        // Announcements carry absolute paths into the store: the store lies on the volume the scoring
+        // service mounts, at the same path, and the trainer mounts it writable.
+        String mount = mountPoints("trainer").stream().filter(m -> t.storeDir().startsWith(m)).findFirst()
+                .orElseThrow(() -> new AssertionError("the trainer mounts nothing that holds " + t.storeDir()));
+        Optional<String> volume = mountSource("trainer", mount);
+        assertTrue(volume.isPresent() && compose.path("volumes").has(volume.get()), "the store on a named volume");
+        assertEquals(volume, mountSource("scoring", mount), "the scoring service mounts the trainer's volume at " + mount);
+        assertTrue(list(service("trainer").path("volumes")).contains(volume.get() + ":" + mount), "read-write in the trainer");
+        // The watched directory looks at its direct sub-directories only: the store must be one of
+        // them (its bundles then sit two levels down, never picked), not the watched directory itself
+        // nor inside the start-up bundle.
+        assertEquals(s.modelWatchDir(), t.storeDir().getParent(), "the store is a sub-directory of model.watch-dir");
+        assertTrue(!t.storeDir().equals(s.modelPath()) && !s.modelPath().startsWith(t.storeDir()) && !t.storeDir().startsWith(s.modelPath()),
+                "store " + t.storeDir() + " apart from the start-up bundle " + s.modelPath());
     }
 }

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.moerec.features.flink.FeaturesJobConfig;
 import io.moerec.jobs.features.FeaturesJob;
+import io.moerec.jobs.trainer.TrainerConfig;
+import io.moerec.jobs.trainer.TrainerMain;
 import io.moerec.moe.bundle.ModelBundle;
 import io.moerec.moe.streams.ScoringApp;
 import io.moerec.moe.streams.ScoringConfig;
@@ -46,7 +48,8 @@ import org.junit.jupiter.api.Test;
  * Dockerfiles and compose file build them, every {@code MOEREC_SCORING_*} and {@code MOEREC_FEATURES_*}
  * variable through the apps' own parsers, ports against the app's configuration, probe paths against
  * a running {@link ScoringHttpServer}, the pod IP as {@code http.advertised-host}, the grace period
- * against the app's close, and the FlinkDeployment's Flink options against Flink's own option keys.
+ * against the app's close, the trainer's {@code MOEREC_TRAINER_*} variables, its single pod and its store on
+ * the scoring pods' models claim, and the FlinkDeployment's Flink options against Flink's own option keys.
  */
 class KubernetesManifestsTest {
 
@@ -299,5 +302,66 @@ class KubernetesManifestsTest {
         assertTrue(c.parallelism().isEmpty() && c.checkpointDir().isEmpty(), "the job overrides none of the cluster's settings");
         assertNotNull(c.bootstrapServers());
         assertEquals(scoringConfig().bootstrapServers(), c.bootstrapServers(), "one Kafka for both jobs");
+    }
+
+    static JsonNode trainerDeployment() {
+        return resource("Deployment", "moerec-trainer");
+    }
+
+    static JsonNode trainerContainer() {
+        return container(trainerDeployment().path("spec").path("template").path("spec"), "trainer");
+    }
+
+    @Test
+    void theTrainerIsOnePodOfTheBuildsImageWithVariablesItKnows() throws IOException {
+        String image = "moerec/trainer:" + DockerComposeTest.property("moerec.project.version");
+        assertEquals(DockerComposeTest.image("trainer"), image, "the image compose builds");
+        assertEquals(image, trainerContainer().path("image").asText());
+        // One writer per store, also during an upgrade: the old pod is gone before the new one starts.
+        assertEquals(1, trainerDeployment().path("spec").path("replicas").asInt());
+        assertEquals("Recreate", trainerDeployment().path("spec").path("strategy").path("type").asText());
+        JsonNode podLabels = trainerDeployment().path("spec").path("template").path("metadata").path("labels");
+        assertEquals(podLabels, trainerDeployment().path("spec").path("selector").path("matchLabels"));
+        Map<String, String> env = environment(trainerContainer());
+        assertTrue(env.keySet().stream().allMatch(k -> k.startsWith(TrainerConfig.ENV_PREFIX)), env.keySet().toString());
+        Map<String, String> keys = TrainerConfig.SPEC.fromEnvironment(env);
+        assertEquals(env.size(), keys.size(), "every variable names a key");
+        keys.forEach((key, value) -> assertEquals(value, env.get(TrainerConfig.SPEC.environmentVariable(key)), key));
+        TrainerConfig c = TrainerMain.parseArgs(new String[0], env).orElseThrow();
+        assertEquals(scoringConfig().bootstrapServers(), c.bootstrapServers(), "one Kafka for the trainer and the scoring pods");
+        assertEquals(scoringConfig().modelsTopic(), c.modelsTopic(), "the scoring pods follow the topic the trainer announces on");
+        assertTrue(scoringConfig().watchModelsTopic(), "the scoring pods' model.watch-topic");
+        // Kubernetes waits longer than the trainer's own stop (a cycle in progress finishes and commits).
+        assertTrue(trainerDeployment().path("spec").path("template").path("spec").path("terminationGracePeriodSeconds").asLong()
+                > TrainerMain.SHUTDOWN_WAIT_SECONDS);
+        // The same user as the scoring pods and model-init: all of them use the models claim.
+        assertEquals(scoringSet().path("spec").path("template").path("spec").path("securityContext"),
+                trainerDeployment().path("spec").path("template").path("spec").path("securityContext"));
+    }
+
+    @Test
+    void theTrainersStoreIsOnTheScoringPodsModelsClaimAtTheSamePath() throws IOException {
+        TrainerConfig t = TrainerMain.parseArgs(new String[0], environment(trainerContainer())).orElseThrow();
+        ScoringConfig s = scoringConfig();
+        JsonNode podSpec = trainerDeployment().path("spec").path("template").path("spec");
+        Map<String, String> mounts = mounts(trainerContainer());
+        String models = mounts.get("models");
+        assertEquals(mounts(scoringContainer()).get("models"), models, "mounted where the scoring pods mount it");
+        assertEquals(volume(scoringSet().path("spec").path("template").path("spec"), "models"), volume(podSpec, "models"), "one claim");
+        assertTrue(t.storeDir().startsWith(models), "the store " + t.storeDir() + " on the models claim at " + models);
+        for (JsonNode m : trainerContainer().path("volumeMounts")) {
+            assertTrue(!m.path("readOnly").asBoolean(false), "the trainer writes its store: " + m);
+        }
+        for (JsonNode v : podSpec.path("volumes")) {
+            assertTrue(!v.path("persistentVolumeClaim").path("readOnly").asBoolean(false), "the trainer writes its store: " + v);
+        }
+        assertEquals("ReadWriteMany", resource("PersistentVolumeClaim", volume(podSpec, "models")).path("spec").path("accessModes").get(0)
+                .asText(), "the trainer and the scoring pods on several nodes mount it at once");
+        // As in compose: a direct sub-directory of the watched directory, apart from the start-up bundle,
+        // so that the directory watcher never picks a candidate out of the store.
+        assertEquals(s.modelWatchDir(), t.storeDir().getParent());
+        assertTrue(!s.modelPath().startsWith(t.storeDir()) && !t.storeDir().startsWith(s.modelPath()));
+        assertEquals(DockerComposeTest.environment("trainer").get(TrainerConfig.SPEC.environmentVariable(TrainerConfig.STORE_DIR)),
+                t.storeDir().toString(), "the store where compose keeps it");
     }
 }

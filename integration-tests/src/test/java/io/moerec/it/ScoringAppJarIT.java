@@ -82,19 +82,23 @@ class ScoringAppJarIT {
         }
     }
 
-    /** Exit status and output (both streams) of {@code java -jar <scoring jar> args}. */
+    /** Exit status and output (both streams) of {@code java -jar <jar> args}. */
     record Run(int exit, String text) {
     }
 
     static Run javaDashJar(Path dir, String... args) throws Exception {
-        Path jar = FeaturesJobOnSessionClusterIT.requiredPath("moerec.scoring.app.jar");
+        return javaDashJar(FeaturesJobOnSessionClusterIT.requiredPath("moerec.scoring.app.jar"), dir, args);
+    }
+
+    /** {@code java -jar <jar> args} to its end (at most 60 s), without the build shell's {@code MOEREC_*} variables. */
+    static Run javaDashJar(Path jar, Path dir, String... args) throws Exception {
         Path out = Files.createTempFile(dir, "out", ".txt");
         List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-        // A stray MOEREC_SCORING_* variable of the build's shell must not decide the outcome.
-        pb.environment().keySet().removeIf(k -> k.startsWith("MOEREC_SCORING_"));
+        // A stray MOEREC_SCORING_* or MOEREC_TRAINER_* variable of the build's shell must not decide the outcome.
+        pb.environment().keySet().removeIf(k -> k.startsWith("MOEREC_"));
         Process p = pb.start();
         try {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java -jar " + String.join(" ", args) + " within 60 s");
