@@ -5,6 +5,7 @@ import io.moerec.moe.model.CompiledExpert;
 import io.moerec.moe.model.GenreClassifier;
 import io.moerec.moe.model.GenreExpert;
 import io.moerec.moe.model.ItemNeighbours;
+import io.moerec.moe.model.ItemToItem;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.SamplingCorrection;
 import io.moerec.moe.routing.BalancedRouter;
@@ -19,7 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A trained genre-expert MoE: the movie table and its item neighbourhoods, one Tribuo expert per genre (null where a genre had
+ * A trained genre-expert MoE: the movie table, its item neighbourhoods and the sparse item-to-item
+ * model of the first stage, one Tribuo expert per genre (null where a genre had
  * too little data), the gate, the eigen router's basis and energy model, the balanced router's
  * calibrated bias, the configuration and the provenance. Experts are compiled once, at construction,
  * and {@link #scorer(RouterKind)} hands out a thread-safe {@link MoeScorer} per router. Immutable.
@@ -38,23 +40,25 @@ public final class MoeModel {
     private final String version;
     private final double[][] correction;
     private final ItemNeighbours neighbours;
+    private final ItemToItem itemToItem;
     private final GenreExpert shared;
     private final CompiledExpert sharedCompiled;
     private final double[] sharedCorrection;
     private final Map<RouterKind, MoeScorer> scorers = new EnumMap<>(RouterKind.class);
 
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
-                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
-                    TrainingProvenance provenance) {
-        this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, config, provenance, null, UNSAVED);
+                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, ItemToItem itemToItem,
+                    TrainingConfig config, TrainingProvenance provenance) {
+        this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, itemToItem, config, provenance, null,
+                UNSAVED);
     }
 
     /** Without a shared expert, with already compiled experts and a version (see the full constructor). */
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
-                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
-                    TrainingProvenance provenance, CompiledExpert[] compiled, String version) {
-        this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, config, provenance, compiled, version,
-                null, null);
+                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, ItemToItem itemToItem,
+                    TrainingConfig config, TrainingProvenance provenance, CompiledExpert[] compiled, String version) {
+        this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, itemToItem, config, provenance, compiled,
+                version, null, null);
     }
 
     /** The version of a model that has not been saved as a bundle yet. */
@@ -66,9 +70,9 @@ public final class MoeModel {
      * null compiles it here). A shared expert is required exactly when {@code config.sharedWeight() > 0}.
      */
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
-                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
-                    TrainingProvenance provenance, CompiledExpert[] compiled, String version, GenreExpert shared,
-                    CompiledExpert sharedCompiled) {
+                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, ItemToItem itemToItem,
+                    TrainingConfig config, TrainingProvenance provenance, CompiledExpert[] compiled, String version,
+                    GenreExpert shared, CompiledExpert sharedCompiled) {
         if ((shared != null) != config.trainsSharedExpert()) {
             throw new IllegalArgumentException("train.sharedWeight " + config.sharedWeight() + ", train.residualExperts "
                     + config.residualExperts() + " but " + (shared == null ? "no" : "a") + " shared expert");
@@ -81,6 +85,11 @@ public final class MoeModel {
         this.neighbours = Objects.requireNonNull(neighbours, "neighbours");
         if (neighbours.movies() != table.size()) {
             throw new IllegalArgumentException("neighbour lists cover " + neighbours.movies() + " movies, the table " + table.size());
+        }
+        this.itemToItem = Objects.requireNonNull(itemToItem, "itemToItem");
+        if (itemToItem.items() != table.size()) {
+            throw new IllegalArgumentException("the item-to-item model covers " + itemToItem.items() + " movies, the table "
+                    + table.size());
         }
         this.version = Objects.requireNonNull(version, "version");
         this.table = Objects.requireNonNull(table, "table");
@@ -151,8 +160,8 @@ public final class MoeModel {
             throw new IllegalArgumentException("withMixture cannot add a shared expert the model was trained without");
         }
         boolean keep = mixture.trainsSharedExpert();
-        return new MoeModel(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, mixture, provenance, compiled,
-                version, keep ? shared : null, keep ? sharedCompiled : null);
+        return new MoeModel(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, itemToItem, mixture,
+                provenance, compiled, version, keep ? shared : null, keep ? sharedCompiled : null);
     }
 
     /** A fresh router of the given kind over this model's gate (balanced: from the calibrated bias). */
@@ -230,6 +239,11 @@ public final class MoeModel {
 
     public ItemNeighbours neighbours() {
         return neighbours;
+    }
+
+    /** The sparse item-to-item model of the first stage, fitted on all training watches. */
+    public ItemToItem itemToItem() {
+        return itemToItem;
     }
 
     public GenreClassifier gate() {

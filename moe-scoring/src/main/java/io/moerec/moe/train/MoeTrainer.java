@@ -15,6 +15,7 @@ import io.moerec.moe.model.ExpertExample;
 import io.moerec.moe.model.GenreClassifier;
 import io.moerec.moe.model.GenreExpert;
 import io.moerec.moe.model.ItemNeighbours;
+import io.moerec.moe.model.ItemToItem;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.UserVector;
 import io.moerec.moe.routing.BalancedRouter;
@@ -115,6 +116,12 @@ public final class MoeTrainer {
             }
         }
         ItemNeighbours neighbours = ItemNeighbours.build(data.userWatches().values(), table.size(), NEIGHBOURS);
+        long tI2i = System.nanoTime();
+        TrainingConfig.FirstStage first = config.firstStage();
+        ItemToItem itemToItem = ItemToItem.ease(data.userWatches().values(), table.size(), first.lambda(), first.neighbours());
+        metrics.put("train.itemToItemSeconds", (System.nanoTime() - tI2i) / 1e9);
+        LOG.info("item-to-item: EASE λ {} on {} users, top {} per item, {} weights in {} ms", first.lambda(),
+                data.userWatches().size(), first.neighbours(), itemToItem.storedWeights(), (System.nanoTime() - tI2i) / 1_000_000);
         // The shared, always-on expert: exactly the global model (same examples, seed stream and settings).
         GenreExpert shared = config.trainsSharedExpert() ? trainShared(data, neighbours, config, metrics) : null;
         GenreExpert base = config.residualExperts() ? shared : null;
@@ -148,8 +155,8 @@ public final class MoeTrainer {
                 PreferenceFeatureLogic.FEATURE_VERSION, UserVector.VERSION, Genre.VOCABULARY_VERSION, config.toMap(), metrics);
         LOG.info("trained {} experts, gate, eigen router (rank {}) and balanced bias in {} s", trained, basis.rank(),
                 String.format(java.util.Locale.ROOT, "%.1f", seconds));
-        return new MoeModel(table, experts, gate, basis, energyModel, bias, neighbours, config, prov, null, MoeModel.UNSAVED,
-                shared, null);
+        return new MoeModel(table, experts, gate, basis, energyModel, bias, neighbours, itemToItem, config, prov, null,
+                MoeModel.UNSAVED, shared, null);
     }
 
     /**
