@@ -1,6 +1,7 @@
 package io.moerec.moe;
 
 import io.moerec.ingest.domain.Genre;
+import io.moerec.moe.model.CandidateGenerator;
 import io.moerec.moe.model.CompiledExpert;
 import io.moerec.moe.model.GenreClassifier;
 import io.moerec.moe.model.GenreExpert;
@@ -41,6 +42,8 @@ public final class MoeModel {
     private final double[][] correction;
     private final ItemNeighbours neighbours;
     private final ItemToItem itemToItem;
+    /** The two-stage path's first stage over {@link #itemToItem}, or null when {@code train.candidates} is 0. */
+    private final CandidateGenerator candidates;
     private final GenreExpert shared;
     private final CompiledExpert sharedCompiled;
     private final double[] sharedCorrection;
@@ -87,6 +90,8 @@ public final class MoeModel {
             throw new IllegalArgumentException("neighbour lists cover " + neighbours.movies() + " movies, the table " + table.size());
         }
         this.itemToItem = Objects.requireNonNull(itemToItem, "itemToItem");
+        this.candidates = config.firstStage().enabled()
+                ? new CandidateGenerator(itemToItem, table, config.firstStage().candidates()) : null;
         if (itemToItem.items() != table.size()) {
             throw new IllegalArgumentException("the item-to-item model covers " + itemToItem.items() + " movies, the table "
                     + table.size());
@@ -208,10 +213,12 @@ public final class MoeModel {
 
     /** A scorer with a router supplied by the caller (e.g. a balanced router updated online). */
     public MoeScorer scorer(Router router) {
-        // A shared expert kept only as the residual experts' base (λ = 0) does not score on its own.
-        boolean mixShared = config.sharedWeight() > 0;
+        // A shared expert kept only as the residual experts' base (λ = 0) does not score on its own on the
+        // single-stage path; on the two-stage path it takes the weight not routed to a movie's genres.
+        boolean mixShared = config.sharedWeight() > 0 || candidates != null;
         return new MoeScorer(table, compiled, correction, neighbours, router, mixShared ? sharedCompiled : null,
-                mixShared ? sharedCorrection : null, config.sharedWeight(), config.normaliseMixture(), config.softExperts() > 0);
+                mixShared ? sharedCorrection : null, config.sharedWeight(), config.normaliseMixture(), config.softExperts() > 0,
+                candidates);
     }
 
     /** The bundle version ({@code moe-<content hash>}) or {@link #UNSAVED}: goes into every recommendation list. */
@@ -239,6 +246,11 @@ public final class MoeModel {
 
     public ItemNeighbours neighbours() {
         return neighbours;
+    }
+
+    /** The two-stage path's first stage, or null when the model scores on the single-stage path ({@code train.candidates} 0). */
+    public CandidateGenerator candidateGenerator() {
+        return candidates;
     }
 
     /** The sparse item-to-item model of the first stage, fitted on all training watches. */

@@ -227,6 +227,11 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
         return with(c -> c.firstStage = f);
     }
 
+    /** The single-stage path: no candidates, experts score the whole catalog (or their genres) as before. */
+    public TrainingConfig withSingleStage() {
+        return withFirstStage(new FirstStage(firstStage.lambda(), firstStage.neighbours(), firstStage.folds(), 0, 0));
+    }
+
     /** Whether training produces a shared expert: for the mixture (λ > 0) or as the residual experts' base. */
     public boolean trainsSharedExpert() {
         return sharedWeight > 0 || residualExperts;
