@@ -29,7 +29,10 @@ import java.util.function.LongPredicate;
  * experts that contributed and their weights. Two extensions, both off by default: a shared, always-on
  * expert adds λ·P_shared(m | u) to every catalog movie (which then are all candidates; an item reached
  * through the shared expert alone lists no genre experts), and the routed part may be normalised per
- * movie by the summed weight of its chosen experts. Ties rank the lower movie id first. A chosen genre
+ * movie by the summed weight of its chosen experts. Ties rank the lower movie id first. With a
+ * {@link CandidateGenerator} (the two-stage path, the default model's) only the user's first-stage
+ * candidates are scored, by the formula given at the full constructor, and each item names the recent
+ * watch behind it ({@link RecommendedItem#because}). A chosen genre
  * without a trained expert is dropped and its weight is not handed to the others. Immutable and
  * thread-safe after construction; a request allocates only per-request scratch arrays.
  */

@@ -45,7 +45,8 @@ import java.util.function.Consumer;
  *                               chosen experts by p(g|u) as before; 0 (the default) is the plain gate
  * @param sharedWeight           λ of the shared, always-on expert (DeepSeekMoE-style): a model of the same family
  *                               trained on every genre's interactions, scoring every catalog movie, added to the
- *                               routed part as λ·P_shared(m | u); 0 trains no shared expert (the plain mixture of genre experts)
+ *                               routed part as λ·P_shared(m | u); 0 trains no shared expert (the plain mixture of genre experts);
+ *                               on the two-stage path the shared expert also takes the weight not routed to a movie's genres
  * @param normaliseMixture       the routed part of a movie is divided by the summed weight of its chosen genres
  *                               (a weighted mean of its experts' outputs) instead of summed over them, so that a
  *                               multi-genre movie is not favoured for belonging to several chosen genres
