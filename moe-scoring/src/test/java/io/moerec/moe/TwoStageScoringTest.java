@@ -1,6 +1,9 @@
 package io.moerec.moe;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.ingest.domain.Genre;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,5 +134,21 @@ class TwoStageScoringTest {
             assertTrue(it.because() == null, "popular fill with a because");
         }
         assertTrue(list.stream().anyMatch(it -> it.movieId() > 100), "the blockbusters are the popular fill");
+    }
+
+    @Test
+    void theFirstStageKeysRoundTripAndBadValuesNameTheirKey() {
+        TrainingConfig c = TrainingConfig.fromMap(Map.of("train.itemToItem.lambda", "200", "train.itemToItem.neighbours", "50",
+                "train.itemToItem.folds", "5", "train.candidates", "100", "train.hardNegatives", "2"));
+        assertEquals(new TrainingConfig.FirstStage(200, 50, 5, 100, 2), c.firstStage());
+        assertEquals(c, TrainingConfig.fromMap(c.toMap()));
+        assertFalse(TrainingConfig.fromMap(Map.of("train.candidates", "0")).firstStage().enabled());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingConfig.fromMap(Map.of("train.hardNegatives", "5")));
+        assertTrue(e.getMessage().contains("train.hardNegatives"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainingConfig.fromMap(Map.of("train.itemToItem.folds", "1")));
+        assertTrue(e.getMessage().contains("train.itemToItem.folds"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TrainingConfig.fromMap(Map.of("train.itemToItem.lambda", "0")));
+        assertTrue(e.getMessage().contains("train.itemToItem.lambda"), e.getMessage());
     }
 }
