@@ -23,7 +23,10 @@ import java.util.function.LongPredicate;
  * form and do not score new movies. The mixture is the scorer's: Σ over the routed experts e with the
  * movie in genre e (soft experts: every routed expert) of weight_e · exp(logit_e + correction_e),
  * normalised by Σ weight_e if the model normalises, plus λ · exp(shared logit + correction) when the
- * model has a linear shared expert in its mixture. Immutable and thread-safe.
+ * model has a linear shared expert in its mixture. On the two-stage path a new movie is scored as a
+ * movie outside the user's candidates (first-stage scores 0, rank signal 1) with the raw probability
+ * σ(logit), as the candidates are, and the shared expert takes the weight not routed to its genres.
+ * Immutable and thread-safe.
  */
 public final class ColdStartScorer {
 
@@ -44,6 +47,10 @@ public final class ColdStartScorer {
     private final double sharedBias;
     private final double[] sharedWeights;
     private final double allCorrection;
+    /** The model takes the two-stage path: raw probabilities, the movie outside the candidates. */
+    private final boolean twoStage;
+    /** Index of the first stage's rank signal among the expert features. */
+    private static final int RANK = ExpertFeatures.KNN + io.moerec.moe.model.CandidateGenerator.SIGNALS;
 
     public ColdStartScorer(MoeModel model) {
         MovieTable table = model.table();
@@ -55,7 +62,8 @@ public final class ColdStartScorer {
         allCorrection = Math.log(model.config().negativesPerPositive()) - Math.log(zAll);
         soft = model.config().softExperts() > 0;
         normalise = model.config().normaliseMixture();
-        if (model.config().sharedWeight() > 0 && model.sharedCompiled() instanceof CompiledLinearExpert linear) {
+        twoStage = model.config().firstStage().enabled();
+        if ((model.config().sharedWeight() > 0 || twoStage) && model.sharedCompiled() instanceof CompiledLinearExpert linear) {
             sharedWeight = model.config().sharedWeight();
             sharedBias = linear.bias();
             sharedWeights = linear.weights();
@@ -107,6 +115,11 @@ public final class ColdStartScorer {
         return z;
     }
 
+    /** An expert's output for a new movie: as the scorer computes it on its path. */
+    private double output(double logit, double[] d, double correction) {
+        return twoStage ? io.moerec.moe.math.MoeMath.sigmoid(logit + d[RANK]) : Math.exp(logit + correction);
+    }
+
     /**
      * The best {@code n} of {@code movies} for a user routed to {@code chosen[0..c)} with
      * {@code routeWeights}, best first (ties to the lower id), skipping excluded movies and movies no
@@ -125,16 +138,20 @@ public final class ColdStartScorer {
             for (int i = 0; i < c; i++) {
                 int g = chosen[i];
                 if ((soft || ((m.genreBits() >>> g) & 1) != 0) && weights[g] != null) {
-                    s += routeWeights[i] * Math.exp(logit(bias[g], weights[g], u, m.genreBits(), m.yearFeature()) + correction[g]);
+                    s += routeWeights[i] * output(logit(bias[g], weights[g], u, m.genreBits(), m.yearFeature()), weights[g],
+                            correction[g]);
                     w += routeWeights[i];
                     contributors.add(new ExpertWeight(Genre.ofIndex(g), routeWeights[i]));
                 }
             }
             if (normalise && w > 0) {
                 s /= w;
+                w = 1;
             }
             if (sharedWeights != null) {
-                s += sharedWeight * Math.exp(logit(sharedBias, sharedWeights, u, m.genreBits(), m.yearFeature()) + allCorrection);
+                double p = output(logit(sharedBias, sharedWeights, u, m.genreBits(), m.yearFeature()), sharedWeights, allCorrection);
+                // On the two-stage path the weight not routed to the movie's genres goes to the shared expert, as in MoeScorer.
+                s += (sharedWeight + (twoStage ? Math.max(0, 1 - w) : 0)) * p;
             }
             if (!contributors.isEmpty() || sharedWeights != null) {
                 out.add(new RecommendedItem(m.movieId(), s, contributors));

@@ -1,10 +1,12 @@
 package io.moerec.moe;
 
 import io.moerec.ingest.domain.Genre;
+import io.moerec.moe.model.CandidateGenerator;
 import io.moerec.moe.model.CompiledExpert;
 import io.moerec.moe.model.GenreClassifier;
 import io.moerec.moe.model.GenreExpert;
 import io.moerec.moe.model.ItemNeighbours;
+import io.moerec.moe.model.ItemToItem;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.SamplingCorrection;
 import io.moerec.moe.routing.BalancedRouter;
@@ -19,7 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A trained genre-expert MoE: the movie table and its item neighbourhoods, one Tribuo expert per genre (null where a genre had
+ * A trained genre-expert MoE: the movie table, its item neighbourhoods and the sparse item-to-item
+ * model of the first stage, one Tribuo expert per genre (null where a genre had
  * too little data), the gate, the eigen router's basis and energy model, the balanced router's
  * calibrated bias, the configuration and the provenance. Experts are compiled once, at construction,
  * and {@link #scorer(RouterKind)} hands out a thread-safe {@link MoeScorer} per router. Immutable.
@@ -38,23 +41,27 @@ public final class MoeModel {
     private final String version;
     private final double[][] correction;
     private final ItemNeighbours neighbours;
+    private final ItemToItem itemToItem;
+    /** The two-stage path's first stage over {@link #itemToItem}, or null when {@code train.candidates} is 0. */
+    private final CandidateGenerator candidates;
     private final GenreExpert shared;
     private final CompiledExpert sharedCompiled;
     private final double[] sharedCorrection;
     private final Map<RouterKind, MoeScorer> scorers = new EnumMap<>(RouterKind.class);
 
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
-                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
-                    TrainingProvenance provenance) {
-        this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, config, provenance, null, UNSAVED);
+                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, ItemToItem itemToItem,
+                    TrainingConfig config, TrainingProvenance provenance) {
+        this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, itemToItem, config, provenance, null,
+                UNSAVED);
     }
 
     /** Without a shared expert, with already compiled experts and a version (see the full constructor). */
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
-                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
-                    TrainingProvenance provenance, CompiledExpert[] compiled, String version) {
-        this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, config, provenance, compiled, version,
-                null, null);
+                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, ItemToItem itemToItem,
+                    TrainingConfig config, TrainingProvenance provenance, CompiledExpert[] compiled, String version) {
+        this(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, itemToItem, config, provenance, compiled,
+                version, null, null);
     }
 
     /** The version of a model that has not been saved as a bundle yet. */
@@ -66,9 +73,9 @@ public final class MoeModel {
      * null compiles it here). A shared expert is required exactly when {@code config.sharedWeight() > 0}.
      */
     public MoeModel(MovieTable table, GenreExpert[] experts, GenreClassifier gate, EigenBasis eigenBasis,
-                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, TrainingConfig config,
-                    TrainingProvenance provenance, CompiledExpert[] compiled, String version, GenreExpert shared,
-                    CompiledExpert sharedCompiled) {
+                    GenreClassifier energyModel, double[] balancedBias, ItemNeighbours neighbours, ItemToItem itemToItem,
+                    TrainingConfig config, TrainingProvenance provenance, CompiledExpert[] compiled, String version,
+                    GenreExpert shared, CompiledExpert sharedCompiled) {
         if ((shared != null) != config.trainsSharedExpert()) {
             throw new IllegalArgumentException("train.sharedWeight " + config.sharedWeight() + ", train.residualExperts "
                     + config.residualExperts() + " but " + (shared == null ? "no" : "a") + " shared expert");
@@ -81,6 +88,13 @@ public final class MoeModel {
         this.neighbours = Objects.requireNonNull(neighbours, "neighbours");
         if (neighbours.movies() != table.size()) {
             throw new IllegalArgumentException("neighbour lists cover " + neighbours.movies() + " movies, the table " + table.size());
+        }
+        this.itemToItem = Objects.requireNonNull(itemToItem, "itemToItem");
+        this.candidates = config.firstStage().enabled()
+                ? new CandidateGenerator(itemToItem, table, config.firstStage().candidates()) : null;
+        if (itemToItem.items() != table.size()) {
+            throw new IllegalArgumentException("the item-to-item model covers " + itemToItem.items() + " movies, the table "
+                    + table.size());
         }
         this.version = Objects.requireNonNull(version, "version");
         this.table = Objects.requireNonNull(table, "table");
@@ -151,8 +165,8 @@ public final class MoeModel {
             throw new IllegalArgumentException("withMixture cannot add a shared expert the model was trained without");
         }
         boolean keep = mixture.trainsSharedExpert();
-        return new MoeModel(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, mixture, provenance, compiled,
-                version, keep ? shared : null, keep ? sharedCompiled : null);
+        return new MoeModel(table, experts, gate, eigenBasis, energyModel, balancedBias, neighbours, itemToItem, mixture,
+                provenance, compiled, version, keep ? shared : null, keep ? sharedCompiled : null);
     }
 
     /** A fresh router of the given kind over this model's gate (balanced: from the calibrated bias). */
@@ -199,10 +213,12 @@ public final class MoeModel {
 
     /** A scorer with a router supplied by the caller (e.g. a balanced router updated online). */
     public MoeScorer scorer(Router router) {
-        // A shared expert kept only as the residual experts' base (λ = 0) does not score on its own.
-        boolean mixShared = config.sharedWeight() > 0;
+        // A shared expert kept only as the residual experts' base (λ = 0) does not score on its own on the
+        // single-stage path; on the two-stage path it takes the weight not routed to a movie's genres.
+        boolean mixShared = config.sharedWeight() > 0 || candidates != null;
         return new MoeScorer(table, compiled, correction, neighbours, router, mixShared ? sharedCompiled : null,
-                mixShared ? sharedCorrection : null, config.sharedWeight(), config.normaliseMixture(), config.softExperts() > 0);
+                mixShared ? sharedCorrection : null, config.sharedWeight(), config.normaliseMixture(), config.softExperts() > 0,
+                candidates);
     }
 
     /** The bundle version ({@code moe-<content hash>}) or {@link #UNSAVED}: goes into every recommendation list. */
@@ -230,6 +246,16 @@ public final class MoeModel {
 
     public ItemNeighbours neighbours() {
         return neighbours;
+    }
+
+    /** The two-stage path's first stage, or null when the model scores on the single-stage path ({@code train.candidates} 0). */
+    public CandidateGenerator candidateGenerator() {
+        return candidates;
+    }
+
+    /** The sparse item-to-item model of the first stage, fitted on all training watches. */
+    public ItemToItem itemToItem() {
+        return itemToItem;
     }
 
     public GenreClassifier gate() {

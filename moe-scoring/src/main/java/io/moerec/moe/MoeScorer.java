@@ -4,7 +4,11 @@ import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.RecommendationList.ExpertWeight;
 import io.moerec.ingest.domain.RecommendationList.RecommendedItem;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
+import io.moerec.moe.math.MoeMath;
 import io.moerec.moe.math.TopN;
+import io.moerec.moe.model.CandidateGenerator;
+import io.moerec.moe.model.CandidateGenerator.Candidates;
+import io.moerec.moe.model.ExpertFeatures;
 import io.moerec.moe.model.CompiledExpert;
 import io.moerec.moe.model.ItemNeighbours;
 import io.moerec.moe.model.MovieTable;
@@ -25,7 +29,10 @@ import java.util.function.LongPredicate;
  * experts that contributed and their weights. Two extensions, both off by default: a shared, always-on
  * expert adds λ·P_shared(m | u) to every catalog movie (which then are all candidates; an item reached
  * through the shared expert alone lists no genre experts), and the routed part may be normalised per
- * movie by the summed weight of its chosen experts. Ties rank the lower movie id first. A chosen genre
+ * movie by the summed weight of its chosen experts. Ties rank the lower movie id first. With a
+ * {@link CandidateGenerator} (the two-stage path, the default model's) only the user's first-stage
+ * candidates are scored, by the formula given at the full constructor, and each item names the recent
+ * watch behind it ({@link RecommendedItem#because}). A chosen genre
  * without a trained expert is dropped and its weight is not handed to the others. Immutable and
  * thread-safe after construction; a request allocates only per-request scratch arrays.
  */
@@ -45,6 +52,8 @@ public final class MoeScorer {
     private final boolean normalise;
     /** Soft experts: every chosen expert scores every catalog movie (not only its genre's). */
     private final boolean wholeCatalog;
+    /** The first stage of the two-stage path, or null for the single-stage path. */
+    private final CandidateGenerator candidates;
 
     /** Scores with the experts' raw probabilities (no sampling correction) and no item-history signal. */
     public MoeScorer(MovieTable table, CompiledExpert[] experts, Router router) {
@@ -59,7 +68,7 @@ public final class MoeScorer {
      */
     public MoeScorer(MovieTable table, CompiledExpert[] experts, double[][] correction, ItemNeighbours neighbours,
                      Router router) {
-        this(table, experts, correction, neighbours, router, null, null, 0, false, false);
+        this(table, experts, correction, neighbours, router, null, null, 0, false, false, null);
     }
 
     /**
@@ -76,11 +85,21 @@ public final class MoeScorer {
      * @param normalise        weighted mean instead of weighted sum over a movie's chosen experts
      * @param wholeCatalog     every chosen expert scores every catalog movie (soft experts, {@code train.softExperts})
      *                         instead of its genre's movies only
+     * @param candidates       the two-stage path's first stage (null: the single-stage path): only the user's
+     *                         candidates are scored, with the raw expert probabilities P (the experts were trained
+     *                         against the candidates, not against sampled negatives, so no sampling correction
+     *                         applies) and the first stage's pair signals, as
+     *                         {@code s(u, m) = λ·P_shared + Σ_e w_e·P_e + (1 − Σ_e w_e)·P_shared} over the chosen
+     *                         experts e with m in their genre (every chosen expert for soft experts; with
+     *                         {@code normalise} the routed part is their weighted mean and takes the whole weight):
+     *                         the weight not routed to the movie's genres goes to the shared expert, which then
+     *                         scores even with λ = 0
      */
     public MoeScorer(MovieTable table, CompiledExpert[] experts, double[][] correction, ItemNeighbours neighbours,
                      Router router, CompiledExpert shared, double[] sharedCorrection, double sharedWeight, boolean normalise,
-                     boolean wholeCatalog) {
+                     boolean wholeCatalog, CandidateGenerator candidates) {
         this.wholeCatalog = wholeCatalog;
+        this.candidates = candidates;
         if (sharedWeight < 0 || Double.isNaN(sharedWeight)) {
             throw new IllegalArgumentException("sharedWeight must be ≥ 0, got " + sharedWeight);
         }
@@ -106,9 +125,10 @@ public final class MoeScorer {
     }
 
     /** The output of expert {@code g} for a movie: corrected as configured. */
-    private double expertOutput(int g, double[] ctx, int m, double knn) {
+    private double expertOutput(int g, double[] ctx, int m, double[] pair) {
         CompiledExpert e = experts[g];
-        return correction == null ? e.score(ctx, m, knn) : SamplingCorrection.apply(e.logit(ctx, m, knn), correction[g][m]);
+        return correction == null ? MoeMath.sigmoid(e.logit(ctx, m, pair)) : SamplingCorrection.apply(e.logit(ctx, m, pair),
+                correction[g][m]);
     }
 
     public Router router() {
@@ -119,12 +139,10 @@ public final class MoeScorer {
         return table;
     }
 
-    /** Recommends for a feature update, excluding the user's recent watches. */
+    /** Recommends for a feature update, excluding what serving excludes ({@link Exclusion}: the complete watched set). */
     public List<RecommendedItem> recommend(UserPreferenceFeatures features, int n) {
-        long[] recent = features.recentWatches().clone();
-        Arrays.sort(recent);
         return recommend(UserVector.of(features), ItemNeighbours.indices(features.recentWatches(), table),
-                id -> Arrays.binarySearch(recent, id) >= 0, n);
+                Exclusion.of(features), n);
     }
 
     /** Recommends for a user vector without item history, skipping movies for which {@code excluded} is true. */
@@ -134,12 +152,17 @@ public final class MoeScorer {
 
     /**
      * Recommends for a user vector and recent watches (dense table indices, most recent first, −1 for
-     * unknown movies), skipping movies for which {@code excluded} is true.
+     * unknown movies), skipping movies for which {@code excluded} is true. On the two-stage path the
+     * items are the best of the user's candidates, each with the recent watch behind it
+     * ({@link RecommendedItem#because}); otherwise none has one.
      */
     public List<RecommendedItem> recommend(double[] user, int[] recent, LongPredicate excluded, int n) {
         double[] knn = new double[table.size()];
         if (neighbours != null && recent.length > 0) {
             neighbours.knn(recent, knn);
+        }
+        if (candidates != null) {
+            return twoStage(user, recent, knn, excluded, n);
         }
         int[] chosen = new int[router.maxExperts()];
         double[] weights = new double[router.maxExperts()];
@@ -151,6 +174,8 @@ public final class MoeScorer {
             e.prepareUser(user, ctx[i]);
         }
         TopN top = new TopN(n);
+        // Single-stage: the first stage's pair signals stay zero, only knn is set per movie.
+        double[] pair = new double[ExpertFeatures.PAIR_SIZE];
         if (shared != null || wholeCatalog) {
             double[] sctx = shared == null ? null : new double[shared.contextSize()];
             if (shared != null) {
@@ -165,14 +190,15 @@ public final class MoeScorer {
                     continue;
                 }
                 double s = 0;
+                pair[0] = knn[m];
                 if (shared != null) {
-                    double logit = shared.logit(sctx, m, knn[m]);
-                    s = sharedWeight * (sharedCorrection == null ? io.moerec.moe.math.MoeMath.sigmoid(logit)
+                    double logit = shared.logit(sctx, m, pair);
+                    s = sharedWeight * (sharedCorrection == null ? MoeMath.sigmoid(logit)
                             : SamplingCorrection.apply(logit, sharedCorrection[m]));
                 }
                 int bits = wholeCatalog ? -1 : table.genreBits(m);
                 if ((bits & mask) != 0) {
-                    s += routed(bits, chosen, weights, c, 0, ctx, m, knn[m]);
+                    s += routed(bits, chosen, weights, c, 0, ctx, m, pair);
                 }
                 top.offer(s, m);
             }
@@ -186,7 +212,8 @@ public final class MoeScorer {
                     if ((bits & earlier) != 0 || excluded.test(table.movieId(m))) {
                         continue;
                     }
-                    top.offer(routed(bits, chosen, weights, c, i, ctx, m, knn[m]), m);
+                    pair[0] = knn[m];
+                    top.offer(routed(bits, chosen, weights, c, i, ctx, m, pair), m);
                 }
                 earlier |= 1 << g;
             }
@@ -208,17 +235,89 @@ public final class MoeScorer {
         return out;
     }
 
+    /** Whether this scorer takes the two-stage path. */
+    public boolean twoStage() {
+        return candidates != null;
+    }
+
+    /** The two-stage path: the first stage's candidates, re-ranked by the routed experts (and the shared one). */
+    private List<RecommendedItem> twoStage(double[] user, int[] recent, double[] knn, LongPredicate excluded, int n) {
+        int[] oldestFirst = new int[recent.length];
+        for (int i = 0; i < recent.length; i++) {
+            oldestFirst[i] = recent[recent.length - 1 - i];
+        }
+        Candidates cands = candidates.candidates(oldestFirst, i -> excluded.test(table.movieId(i)));
+        int[] chosen = new int[router.maxExperts()];
+        double[] weights = new double[router.maxExperts()];
+        int c = compact(chosen, weights, router.route(user, chosen, weights));
+        double[][] ctx = new double[c][];
+        for (int i = 0; i < c; i++) {
+            ctx[i] = new double[experts[chosen[i]].contextSize()];
+            experts[chosen[i]].prepareUser(user, ctx[i]);
+        }
+        double[] sctx = null;
+        if (shared != null) {
+            sctx = new double[shared.contextSize()];
+            shared.prepareUser(user, sctx);
+        }
+        double[] pair = new double[ExpertFeatures.PAIR_SIZE];
+        TopN top = new TopN(n);
+        for (int x = 0; x < cands.size(); x++) {
+            int m = cands.items()[x];
+            pair[0] = knn[m];
+            System.arraycopy(cands.signals()[x], 0, pair, 1, CandidateGenerator.SIGNALS);
+            double pShared = shared == null ? 0 : MoeMath.sigmoid(shared.logit(sctx, m, pair));
+            double s = sharedWeight * pShared;
+            int bits = wholeCatalog ? -1 : table.genreBits(m);
+            double routed = 0;
+            double w = 0;
+            for (int j = 0; j < c; j++) {
+                if (((bits >>> chosen[j]) & 1) != 0) {
+                    routed += weights[j] * MoeMath.sigmoid(experts[chosen[j]].logit(ctx[j], m, pair));
+                    w += weights[j];
+                }
+            }
+            if (normalise && w > 0) {
+                routed /= w;
+                w = 1;
+            }
+            // The weight not routed to the movie's genres goes to the shared expert: the chosen experts refine
+            // the shared estimate for their genres' movies instead of adding a bonus to every one of them.
+            s += routed + (shared == null ? 0 : Math.max(0, 1 - w) * pShared);
+            // Ties go to the better first-stage rank.
+            top.offer(s, x);
+        }
+        int[] order = new int[top.size()];
+        double[] scores = new double[top.size()];
+        int k = top.drainBestFirst(order, scores);
+        List<RecommendedItem> out = new ArrayList<>(k);
+        for (int r = 0; r < k; r++) {
+            int x = order[r];
+            int m = cands.items()[x];
+            int bits = wholeCatalog ? -1 : table.genreBits(m);
+            List<ExpertWeight> contributors = new ArrayList<>(2);
+            for (int j = 0; j < c; j++) {
+                if (((bits >>> chosen[j]) & 1) != 0) {
+                    contributors.add(new ExpertWeight(Genre.ofIndex(chosen[j]), weights[j]));
+                }
+            }
+            int because = cands.because()[x];
+            out.add(new RecommendedItem(table.movieId(m), scores[r], contributors, because < 0 ? null : table.movieId(because)));
+        }
+        return out;
+    }
+
     /**
      * The routed part of a movie's score: Σ over chosen experts j ≥ {@code from} with the movie in their
      * genre of weight_j · output_j, or that sum over Σ weight_j when normalising. (Experts before
      * {@code from} do not hold the movie: the caller skips movies of earlier genres.)
      */
-    private double routed(int bits, int[] chosen, double[] weights, int c, int from, double[][] ctx, int m, double knn) {
+    private double routed(int bits, int[] chosen, double[] weights, int c, int from, double[][] ctx, int m, double[] pair) {
         double s = 0;
         double w = 0;
         for (int j = from; j < c; j++) {
             if (((bits >>> chosen[j]) & 1) != 0) {
-                s += weights[j] * expertOutput(chosen[j], ctx[j], m, knn);
+                s += weights[j] * expertOutput(chosen[j], ctx[j], m, pair);
                 w += weights[j];
             }
         }

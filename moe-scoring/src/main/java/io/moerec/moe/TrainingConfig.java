@@ -45,7 +45,8 @@ import java.util.function.Consumer;
  *                               chosen experts by p(g|u) as before; 0 (the default) is the plain gate
  * @param sharedWeight           λ of the shared, always-on expert (DeepSeekMoE-style): a model of the same family
  *                               trained on every genre's interactions, scoring every catalog movie, added to the
- *                               routed part as λ·P_shared(m | u); 0 trains no shared expert (the plain mixture of genre experts)
+ *                               routed part as λ·P_shared(m | u); 0 trains no shared expert (the plain mixture of genre experts);
+ *                               on the two-stage path the shared expert also takes the weight not routed to a movie's genres
  * @param normaliseMixture       the routed part of a movie is divided by the summed weight of its chosen genres
  *                               (a weighted mean of its experts' outputs) instead of summed over them, so that a
  *                               multi-genre movie is not favoured for belonging to several chosen genres
@@ -58,15 +59,51 @@ import java.util.function.Consumer;
  *                               every interaction goes to expert e with probability min(1, c·p(e | u)) under the
  *                               trained gate (its responsibility), negatives come from the whole catalog, and each
  *                               chosen expert scores every catalog movie
+ * @param firstStage             the item-to-item first stage and the candidate distribution the experts learn on
  */
 public record TrainingConfig(long seed, int topK, int negativesPerPositive, double popularityExponent,
                              ExpertHyperParameters expert, int gateEpochs, double gateLearningRate, int eigenRank,
                              double balancedRate, int balancedBatch, int balancedUpdates, int minPositivesPerExpert,
                              int maxPositivesPerExpert, FeatureConfig features, double gateLift, double sharedWeight,
-                             boolean normaliseMixture, boolean residualExperts, double softExperts) {
+                             boolean normaliseMixture, boolean residualExperts, double softExperts,
+                             FirstStage firstStage) {
+
+    /**
+     * The two-stage path: an EASE item-to-item model fitted on the training watches and kept sparse
+     * gives each user's candidates from their recent watches; the experts re-rank only those.
+     *
+     * @param lambda        EASE's regularisation λ ({@code train.itemToItem.lambda})
+     * @param neighbours    weights kept per item, the largest positive ones ({@code train.itemToItem.neighbours})
+     * @param folds         user folds for the training features: a user's examples read a first stage fitted
+     *                      on the other folds' users, so their own co-occurrences do not leak into them
+     *                      ({@code train.itemToItem.folds}, ≥ 2)
+     * @param candidates    C, the candidates scored per user (popular movies fill up a short list);
+     *                      0 turns the two-stage path off: the experts score the whole catalog (or their
+     *                      genres) with sampled negatives, as before ({@code train.candidates})
+     * @param hardNegatives of the {@code negativesPerPositive} negatives, how many are drawn uniformly from the
+     *                      profile's candidates; the rest are sampled by popularity ({@code train.hardNegatives})
+     */
+    public record FirstStage(double lambda, int neighbours, int folds, int candidates, int hardNegatives) {
+
+        public FirstStage {
+            require(lambda > 0, "train.itemToItem.lambda", "must be positive", lambda);
+            requireAtLeast("train.itemToItem.neighbours", neighbours, 1);
+            requireInRange("train.itemToItem.folds", folds, 2, 20);
+            requireNonNegative("train.candidates", candidates);
+            requireNonNegative("train.hardNegatives", hardNegatives);
+        }
+
+        /** Whether scoring and training take the two-stage path. */
+        public boolean enabled() {
+            return candidates > 0;
+        }
+    }
 
     public TrainingConfig {
         Objects.requireNonNull(expert, "expert");
+        Objects.requireNonNull(firstStage, "firstStage");
+        require(firstStage.hardNegatives() <= negativesPerPositive, "train.hardNegatives",
+                "must not exceed train.negativesPerPositive " + negativesPerPositive, firstStage.hardNegatives());
         Objects.requireNonNull(features, "features");
         requireInRange("train.topK", topK, 1, io.moerec.ingest.domain.Genre.COUNT);
         requireAtLeast("train.negativesPerPositive", negativesPerPositive, 1);
@@ -93,7 +130,8 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig(42L, 2, 4, 0.0, ExpertHyperParameters.DEFAULT, 10, 0.5, 16, 0.02, 256, 300, 20,
-                200_000, FeatureConfig.defaults(), 0.0, 3.0, false, true, 0.0);
+                200_000, FeatureConfig.defaults(), 0.0, 3.0, false, true, 0.0,
+                new FirstStage(400, 100, 3, 200, 3));
     }
 
     public TrainingConfig withSeed(long s) {
@@ -167,7 +205,10 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
                 parseInt(v, "train.minPositivesPerExpert"), parseInt(v, "train.maxPositivesPerExpert"),
                 FeatureConfig.fromMap(feat), parseDouble(v, "train.gateLift"), parseDouble(v, "train.sharedWeight"),
                 parseBoolean(v, "train.normaliseMixture"), residual(settings, v),
-                parseDouble(v, "train.softExperts"));
+                parseDouble(v, "train.softExperts"),
+                new FirstStage(parseDouble(v, "train.itemToItem.lambda"), parseInt(v, "train.itemToItem.neighbours"),
+                        parseInt(v, "train.itemToItem.folds"), parseInt(v, "train.candidates"),
+                        parseInt(v, "train.hardNegatives")));
     }
 
     // Each value is parsed on its own so that the message names the key at fault.
@@ -180,6 +221,16 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
     /** With soft, gate-responsibility experts over the whole catalog (c > 0; see the record) or genre experts (0). */
     public TrainingConfig withSoftExperts(double c) {
         return with(f -> f.softExperts = c);
+    }
+
+    /** With another first stage (e.g. {@code candidates} 0 for the single-stage path). */
+    public TrainingConfig withFirstStage(FirstStage f) {
+        return with(c -> c.firstStage = f);
+    }
+
+    /** The single-stage path: no candidates, experts score the whole catalog (or their genres) as before. */
+    public TrainingConfig withSingleStage() {
+        return withFirstStage(new FirstStage(firstStage.lambda(), firstStage.neighbours(), firstStage.folds(), 0, 0));
     }
 
     /** Whether training produces a shared expert: for the mixture (λ > 0) or as the residual experts' base. */
@@ -237,6 +288,7 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
         boolean normaliseMixture;
         boolean residualExperts;
         double softExperts;
+        FirstStage firstStage;
 
         Fields(TrainingConfig c) {
             seed = c.seed;
@@ -258,12 +310,14 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
             normaliseMixture = c.normaliseMixture;
             residualExperts = c.residualExperts;
             softExperts = c.softExperts;
+            firstStage = c.firstStage;
         }
 
         TrainingConfig build() {
             return new TrainingConfig(seed, topK, negativesPerPositive, popularityExponent, expert, gateEpochs,
                     gateLearningRate, eigenRank, balancedRate, balancedBatch, balancedUpdates, minPositivesPerExpert,
-                    maxPositivesPerExpert, features, gateLift, sharedWeight, normaliseMixture, residualExperts, softExperts);
+                    maxPositivesPerExpert, features, gateLift, sharedWeight, normaliseMixture, residualExperts, softExperts,
+                    firstStage);
         }
     }
 
@@ -304,6 +358,11 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
         m.put("train.normaliseMixture", Boolean.toString(normaliseMixture));
         m.put("train.residualExperts", Boolean.toString(residualExperts));
         m.put("train.softExperts", Double.toString(softExperts));
+        m.put("train.itemToItem.lambda", Double.toString(firstStage.lambda()));
+        m.put("train.itemToItem.neighbours", Integer.toString(firstStage.neighbours()));
+        m.put("train.itemToItem.folds", Integer.toString(firstStage.folds()));
+        m.put("train.candidates", Integer.toString(firstStage.candidates()));
+        m.put("train.hardNegatives", Integer.toString(firstStage.hardNegatives()));
         m.putAll(features.toMap());
         return m;
     }

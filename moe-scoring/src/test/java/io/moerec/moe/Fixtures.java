@@ -29,8 +29,9 @@ public final class Fixtures {
         return world;
     }
 
-    /** The plain mixture: no shared expert, genre experts trained on their genre only. */
-    public static final TrainingConfig PLAIN = TrainingConfig.defaults().withShared(0, false).withResidualExperts(false);
+    /** The plain mixture on the single-stage path: no shared expert, genre experts trained on their genre only. */
+    public static final TrainingConfig PLAIN = TrainingConfig.defaults().withShared(0, false).withResidualExperts(false)
+            .withSingleStage();
 
     /** A model trained on {@link #world()} with {@code config}, trained once per configuration per JVM. */
     public static synchronized MoeModel model(TrainingConfig config) {

@@ -31,10 +31,19 @@ public record RecommendationList(
         items = List.copyOf(items);
     }
 
-    /** One suggestion with the experts that scored it. */
-    public record RecommendedItem(long movieId, double score, List<ExpertWeight> experts) {
+    /**
+     * One suggestion with the experts that scored it and, when it came from the user's recent watches,
+     * the recent watch that contributed most to it ({@code because}: a movie id; null for a movie
+     * suggested for another reason, e.g. popular fill or a new movie).
+     */
+    public record RecommendedItem(long movieId, double score, List<ExpertWeight> experts, Long because) {
         public RecommendedItem {
             experts = List.copyOf(experts);
+        }
+
+        /** Without a "because you watched" movie. */
+        public RecommendedItem(long movieId, double score, List<ExpertWeight> experts) {
+            this(movieId, score, experts, null);
         }
     }
 

@@ -30,6 +30,9 @@ public final class RecommendationListCodec implements JsonCodec<RecommendationLi
                 g.writeStartObject();
                 g.writeNumberField("movieId", item.movieId());
                 g.writeNumberField("score", item.score());
+                if (item.because() != null) {
+                    g.writeNumberField("because", item.because());
+                }
                 g.writeArrayFieldStart("experts");
                 for (ExpertWeight w : item.experts()) {
                     g.writeStartObject();
@@ -66,7 +69,9 @@ public final class RecommendationListCodec implements JsonCodec<RecommendationLi
                         RejectReason.UNKNOWN_GENRE, "genre '" + StrictJson.abbreviate(name) + "' is not in the vocabulary"));
                 experts.add(new ExpertWeight(genre, ef.doubleValue("weight")));
             }
-            items.add(new RecommendedItem(item.longValue("movieId"), item.doubleValue("score"), experts));
+            // Records written before "because" existed have none: read as null.
+            items.add(new RecommendedItem(item.longValue("movieId"), item.doubleValue("score"), experts,
+                    item.optionalLong("because")));
         }
         return new RecommendationList(f.string("userId"), f.longValue("generatedAt"), f.string("modelVersion"),
                 f.string("router"), items, f.string("triggerEventId"), f.longValue("triggerEventTime"));

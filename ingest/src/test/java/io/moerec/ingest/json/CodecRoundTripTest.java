@@ -121,9 +121,19 @@ class CodecRoundTripTest {
     void recommendationListRoundTrips() throws Exception {
         RecommendationList r = new RecommendationList("u1", T + 100, "moe-20261123-abc", "balanced",
                 List.of(new RecommendedItem(10, 0.91, List.of(new ExpertWeight(Genre.DRAMA, 0.7), new ExpertWeight(Genre.WAR, 0.3))),
-                        new RecommendedItem(11, 0.5, List.of(new ExpertWeight(Genre.SCI_FI, 1.0)))),
+                        new RecommendedItem(11, 0.5, List.of(new ExpertWeight(Genre.SCI_FI, 1.0)), 260L)),
                 "e9", T);
         RecommendationListCodec codec = new RecommendationListCodec();
         assertEquals(r, codec.decode(codec.encode(r)));
+        assertEquals(260L, codec.decode(codec.encode(r)).items().get(1).because());
+    }
+
+    @Test
+    void aRecommendationListWrittenBeforeBecauseExistedReadsWithoutIt() throws Exception {
+        String old = "{\"schemaVersion\":1,\"userId\":\"u1\",\"generatedAt\":5,\"modelVersion\":\"m\",\"router\":\"softmax\","
+                + "\"triggerEventId\":\"e1\",\"triggerEventTime\":4,\"items\":[{\"movieId\":7,\"score\":0.5,\"experts\":[]}]}";
+        RecommendationList r = new RecommendationListCodec().decode(old.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(new RecommendedItem(7, 0.5, List.of()), r.items().get(0));
+        assertEquals(null, r.items().get(0).because());
     }
 }

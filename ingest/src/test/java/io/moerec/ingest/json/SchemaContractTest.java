@@ -117,7 +117,8 @@ class SchemaContractTest {
             List<RecommendedItem> items = new ArrayList<>();
             for (int k = 0; k < r.nextInt(11); k++) {
                 items.add(new RecommendedItem(1 + r.nextInt(10_000), r.nextDouble(),
-                        List.of(new ExpertWeight(Genre.ofIndex(r.nextInt(Genre.COUNT)), r.nextDouble()))));
+                        List.of(new ExpertWeight(Genre.ofIndex(r.nextInt(Genre.COUNT)), r.nextDouble())),
+                        r.nextBoolean() ? null : 1L + r.nextInt(10_000)));
             }
             RecommendationList l = new RecommendationList("u" + i, 1_700_000_000_000L, "m1", routers[i % 4], items, "e" + i, 1_700_000_000_000L);
             assertValid(RECS, codec.encode(l));

@@ -77,6 +77,21 @@ final class BinaryArrays {
         }
     }
 
+    static void floats(DataOutputStream out, float[] a) throws IOException {
+        out.writeInt(a.length);
+        for (float x : a) {
+            out.writeFloat(x);
+        }
+    }
+
+    static float[] floats(DataInputStream in, String file) throws IOException {
+        float[] a = new float[length(in, file)];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = in.readFloat();
+        }
+        return a;
+    }
+
     private static int length(DataInputStream in, String file) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > MAX_LENGTH) {

@@ -9,6 +9,7 @@ import io.moerec.moe.model.ExpertKind;
 import io.moerec.moe.model.GenreClassifier;
 import io.moerec.moe.model.GenreExpert;
 import io.moerec.moe.model.ItemNeighbours;
+import io.moerec.moe.model.ItemToItem;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.UserVector;
 import io.moerec.moe.routing.EigenBasis;
@@ -27,10 +28,10 @@ import org.tribuo.classification.Label;
 
 /**
  * A trained {@link MoeModel} on disk: a directory holding the Tribuo models (Tribuo's protobuf
- * format), the compiled experts, movie table, eigenbasis, balanced bias and item neighbourhoods as
- * array files ({@link BinaryArrays}), {@code provenance.json}, the descriptor {@code bundle.json}
- * ({@link BundleDescriptor}) and {@code MANIFEST.sha256} ({@link BundleManifest}) over every other
- * file. The bundle's version is {@code moe-} plus a hash of its content. {@link #load} verifies every
+ * format), the compiled experts, movie table, eigenbasis, balanced bias, item neighbourhoods and
+ * sparse item-to-item model as array files ({@link BinaryArrays}), {@code provenance.json}, the
+ * descriptor {@code bundle.json} ({@link BundleDescriptor}) and {@code MANIFEST.sha256}
+ * ({@link BundleManifest}) over every other file. The bundle's version is {@code moe-} plus a hash of its content. {@link #load} verifies every
  * checksum, then every version, and fails with {@link InvalidBundleException} naming what is wrong.
  *
  * <p>Nothing is read with Java serialization. Tribuo's protobuf loader resolves the class name written
@@ -40,7 +41,7 @@ import org.tribuo.classification.Label;
 public final class ModelBundle {
 
     /** Format of the directory layout; bumped on any incompatible change. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     public static final String MANIFEST = "MANIFEST.sha256";
     public static final String DESCRIPTOR = "bundle.json";
     static final String PROVENANCE = "provenance.json";
@@ -48,6 +49,8 @@ public final class ModelBundle {
     static final String EIGEN = "eigen.bin";
     static final String BALANCED = "balanced.bin";
     static final String NEIGHBOURS = "neighbours.bin";
+    /** The sparse item-to-item model of the first stage (since format 3). */
+    static final String ITEM_TO_ITEM = "item-to-item.bin";
     static final String GATE = "tribuo/gate.tribuo";
     static final String ENERGY = "tribuo/eigen-energy.tribuo";
     /**
@@ -104,6 +107,7 @@ public final class ModelBundle {
             MovieTableCodec.write(dir.resolve(MOVIES), model.table());
             EigenBasisCodec.write(dir.resolve(EIGEN), model.eigenBasis());
             ItemNeighboursCodec.write(dir.resolve(NEIGHBOURS), model.neighbours());
+            ItemToItemCodec.write(dir.resolve(ITEM_TO_ITEM), model.itemToItem());
             try (DataOutputStream out = BinaryArrays.create(dir.resolve(BALANCED))) {
                 BinaryArrays.doubles(out, model.balancedBias());
             }
@@ -123,7 +127,8 @@ public final class ModelBundle {
     /** Loads and verifies a bundle. */
     public static MoeModel load(Path dir) {
         BundleManifest manifest = BundleManifest.readVerified(dir);
-        for (String required : List.of(DESCRIPTOR, PROVENANCE, MOVIES, EIGEN, BALANCED, NEIGHBOURS, GATE, ENERGY)) {
+        for (String required : List.of(DESCRIPTOR, PROVENANCE, MOVIES, EIGEN, BALANCED, NEIGHBOURS, ITEM_TO_ITEM, GATE,
+                ENERGY)) {
             if (!manifest.covers(required)) {
                 throw new InvalidBundleException("bundle " + dir + " manifest does not cover " + required);
             }
@@ -169,7 +174,8 @@ public final class ModelBundle {
                 bias = BinaryArrays.doubles(in, BALANCED);
             }
             ItemNeighbours neighbours = ItemNeighboursCodec.read(dir.resolve(NEIGHBOURS), table.size());
-            return new MoeModel(table, experts, gate, basis, energy, bias, neighbours, config, provenance, compiled,
+            ItemToItem itemToItem = ItemToItemCodec.read(dir.resolve(ITEM_TO_ITEM), table.size());
+            return new MoeModel(table, experts, gate, basis, energy, bias, neighbours, itemToItem, config, provenance, compiled,
                     d.modelVersion(), shared, sharedCompiled);
         } catch (IOException e) {
             throw new InvalidBundleException("bundle " + dir + " could not be read: " + e.getMessage(), e);

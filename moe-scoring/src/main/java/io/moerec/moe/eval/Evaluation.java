@@ -95,7 +95,7 @@ public final class Evaluation {
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         GenreExpert global;
         double baselineSeconds;
-        if (model.sharedExpert() != null) {
+        if (model.sharedExpert() != null && !config.firstStage().enabled()) {
             // The shared expert is the global model: trained by the same code on the same examples with the
             // same seed stream and settings. Reusing it saves a second, bit-identical training run.
             global = model.sharedExpert();

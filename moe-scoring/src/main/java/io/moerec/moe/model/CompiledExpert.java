@@ -18,14 +18,22 @@ public sealed interface CompiledExpert permits CompiledLinearExpert, CompiledFmE
 
     /**
      * Probability of engagement with the movie at dense index {@code movie}, given a prepared context
-     * and the movie's item-history signal {@code knn} for this user.
+     * and the movie's item-history signal {@code knn} for this user (the first stage's signals zero).
      */
     default double score(double[] ctx, int movie, double knn) {
         return io.moerec.moe.math.MoeMath.sigmoid(logit(ctx, movie, knn));
     }
 
-    /** The log-odds of engagement, {@code log(p / (1 − p))}: what the sampling correction adds to. */
-    double logit(double[] ctx, int movie, double knn);
+    /** The log-odds with only the knn signal (allocates its pair signals; not for hot loops). */
+    default double logit(double[] ctx, int movie, double knn) {
+        return logit(ctx, movie, ExpertFeatures.knnOnly(knn));
+    }
+
+    /**
+     * The log-odds of engagement, {@code log(p / (1 − p))}, given the pair's {@link ExpertFeatures#PAIR_SIZE}
+     * signals (knn first): what the sampling correction adds to.
+     */
+    double logit(double[] ctx, int movie, double[] pair);
 
     /** Convenience for tests and tools: prepare and score in one call (allocates a context). */
     default double scoreOnce(double[] u, int movie, double knn) {

@@ -29,18 +29,22 @@ public final class CompiledFmExpert implements CompiledExpert {
      * @param v       per label, factor k, feature index
      */
     private final double[][] rawW;
-    /** Per label: linear weight and factor weights of the item-history signal. */
-    private final double[] wKnn = new double[2];
-    private final double[][] vKnn;
+    /** Per label: linear weights ([label][j]) and factor weights ([label][k*PAIR_SIZE + j]) of the pair signals. */
+    private final double[][] wPair;
+    private final double[][] vPair;
     private final double[][][] rawV;
 
     private CompiledFmExpert(double[] bias, double[][] w, double[][][] v, MovieTable table) {
         this.factors = v[0].length;
-        this.vKnn = new double[2][factors];
+        int ps = ExpertFeatures.PAIR_SIZE;
+        this.wPair = new double[2][ps];
+        this.vPair = new double[2][factors * ps];
         for (int l = 0; l < 2; l++) {
-            wKnn[l] = w[l][ExpertFeatures.KNN];
-            for (int k = 0; k < factors; k++) {
-                vKnn[l][k] = v[l][k][ExpertFeatures.KNN];
+            for (int j = 0; j < ps; j++) {
+                wPair[l][j] = w[l][ExpertFeatures.KNN + j];
+                for (int k = 0; k < factors; k++) {
+                    vPair[l][k * ps + j] = v[l][k][ExpertFeatures.KNN + j];
+                }
             }
         }
         this.rawW = new double[][] {w[0].clone(), w[1].clone()};
@@ -178,24 +182,33 @@ public final class CompiledFmExpert implements CompiledExpert {
     }
 
     @Override
-    public double logit(double[] ctx, int movie, double knn) {
-        return labelScore(ctx, 1, movie, knn) - labelScore(ctx, 0, movie, knn);
+    public double logit(double[] ctx, int movie, double[] pair) {
+        return labelScore(ctx, 1, movie, pair) - labelScore(ctx, 0, movie, pair);
     }
 
-    private double labelScore(double[] ctx, int l, int movie, double knn) {
+    private double labelScore(double[] ctx, int l, int movie, double[] pair) {
         int base = l * (2 + factors);
+        int ps = ExpertFeatures.PAIR_SIZE;
         double[] ms = movieFactorSum[l];
-        double[] vk = vKnn[l];
+        double[] vp = vPair[l];
         int off = movie * factors;
         double inter = 0;
-        double knnSquares = 0;
+        double pairSquares = 0;
         for (int k = 0; k < factors; k++) {
-            double p = vk[k] * knn;
+            double p = 0;
+            for (int j = 0; j < ps; j++) {
+                double q = vp[k * ps + j] * pair[j];
+                p += q;
+                pairSquares += q * q;
+            }
             double s = ctx[base + 2 + k] + ms[off + k] + p;
             inter += s * s;
-            knnSquares += p * p;
         }
-        inter -= ctx[base + 1] + movieSquares[l][movie] + knnSquares;
-        return ctx[base] + movieLinear[l][movie] + wKnn[l] * knn + 0.5 * inter;
+        inter -= ctx[base + 1] + movieSquares[l][movie] + pairSquares;
+        double lin = ctx[base] + movieLinear[l][movie];
+        for (int j = 0; j < ps; j++) {
+            lin += wPair[l][j] * pair[j];
+        }
+        return lin + 0.5 * inter;
     }
 }

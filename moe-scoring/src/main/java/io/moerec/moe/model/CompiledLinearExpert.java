@@ -5,7 +5,7 @@ import io.moerec.ingest.domain.Genre;
 /**
  * A linear expert folded for fast scoring. With d the difference of the positive and negative
  * label's weights (a two-class softmax is the sigmoid of the logit difference), the logit of a pair
- * is {@code ctx[0] + movieConst[m] + ctx[POP_SLOT]·pop[m] + d[KNN]·knn + Σ_{j ∈ genres(m)} ctx[1 + j]}, where the
+ * is {@code ctx[0] + movieConst[m] + ctx[POP_SLOT]·pop[m] + Σ_k d[KNN + k]·pair[k] + Σ_{j ∈ genres(m)} ctx[1 + j]}, where the
  * per-user context holds the bias plus the user terms, and per genre j the genre weight plus the
  * crosses {@code Σ_i d[x(i,j)]·u_i} plus the summed-affinity weight times {@code u_j}.
  */
@@ -18,7 +18,7 @@ public final class CompiledLinearExpert implements CompiledExpert {
     private final double[] movieConst;
     private final double[] pop;
     private final int[] bits;
-    private final double knnWeight;
+    private final double[] pairWeights;
 
     /**
      * @param bias logit bias (positive minus negative)
@@ -28,7 +28,7 @@ public final class CompiledLinearExpert implements CompiledExpert {
     private CompiledLinearExpert(double bias, double[] d, MovieTable table) {
         this.bias = bias;
         this.d = d.clone();
-        this.knnWeight = d[ExpertFeatures.KNN];
+        this.pairWeights = java.util.Arrays.copyOfRange(d, ExpertFeatures.KNN, ExpertFeatures.KNN + ExpertFeatures.PAIR_SIZE);
         int n = table.size();
         this.movieConst = new double[n];
         this.pop = new double[n];
@@ -85,8 +85,11 @@ public final class CompiledLinearExpert implements CompiledExpert {
     }
 
     @Override
-    public double logit(double[] ctx, int movie, double knn) {
-        double z = ctx[0] + movieConst[movie] + ctx[POP_SLOT] * pop[movie] + knnWeight * knn;
+    public double logit(double[] ctx, int movie, double[] pair) {
+        double z = ctx[0] + movieConst[movie] + ctx[POP_SLOT] * pop[movie];
+        for (int k = 0; k < pairWeights.length; k++) {
+            z += pairWeights[k] * pair[k];
+        }
         int b = bits[movie];
         while (b != 0) {
             int j = Integer.numberOfTrailingZeros(b);

@@ -9,8 +9,9 @@ import org.tribuo.impl.ArrayExample;
  * feature and one Tribuo feature name per index. Layout: the {@link UserVector} entries; the movie's
  * genre indicators; its popularity, release year and rating features; for {@link ExpertKind#LINEAR}
  * the user-affinity × movie-genre crosses, the summed affinity over the movie's genres and
- * activity × popularity (an FM learns such interactions itself, so it gets none); the item-history
- * signal {@code knn} (mean similarity to the user's recent watches); and a one-hot movie
+ * activity × popularity (an FM learns such interactions itself, so it gets none); the pair signals
+ * ({@link #PAIR_SIZE} of them: {@code knn}, the mean similarity to the user's recent watches, then the
+ * first stage's item-to-item scores and rank, see {@link CandidateGenerator}); and a one-hot movie
  * identity so that an expert can learn per-movie effects. Training examples and the equality test go
  * through {@link #toExample}; compiled scorers read weights by the same names, so both paths see the
  * same numbers.
@@ -28,12 +29,17 @@ public final class ExpertFeatures {
     /** The item-history signal: mean similarity of the movie to the user's recent watches ({@link ItemNeighbours}). */
     public static final int KNN = ACT_POP + 1;
     /**
+     * The pair signals of a (user, movie) pair start at {@link #KNN}: index 0 is knn, the next
+     * {@link CandidateGenerator#SIGNALS} are the first stage's (zero off the two-stage path).
+     */
+    public static final int PAIR_SIZE = 1 + CandidateGenerator.SIGNALS;
+    /**
      * Tribuo name of the residual experts' offset feature: the shared expert's logit of the pair. It has
      * no index: a compiled residual expert folds it into its weights ({@link GenreExpert#compile}).
      */
     public static final String OFFSET = "x.sharedLogit";
     /** Index of the identity feature of the movie with dense index 0. */
-    public static final int MOVIE_BASE = KNN + 1;
+    public static final int MOVIE_BASE = KNN + PAIR_SIZE;
 
     private ExpertFeatures() {
     }
@@ -73,6 +79,9 @@ public final class ExpertFeatures {
         if (index == KNN) {
             return "x.knn";
         }
+        if (index < MOVIE_BASE) {
+            return "x.i2i." + CandidateGenerator.signalName(index - KNN - 1);
+        }
         return "m.id." + table.movieId(index - MOVIE_BASE);
     }
 
@@ -82,12 +91,25 @@ public final class ExpertFeatures {
      */
     public static ArrayExample<Label> toExample(double[] u, MovieTable table, int movie, double knn, ExpertKind kind,
                                                 Label label, float weight) {
-        return toExample(u, table, movie, knn, Double.NaN, kind, label, weight);
+        return toExample(u, table, movie, knnOnly(knn), Double.NaN, kind, label, weight);
     }
 
-    /** The same with the {@link #OFFSET} feature set to {@code offset} (NaN: left out, a plain expert). */
-    public static ArrayExample<Label> toExample(double[] u, MovieTable table, int movie, double knn, double offset,
+    /** Pair signals holding only {@code knn} (the first stage's are zero): the single-stage path. */
+    public static double[] knnOnly(double knn) {
+        double[] pair = new double[PAIR_SIZE];
+        pair[0] = knn;
+        return pair;
+    }
+
+    /**
+     * The pair with its {@link #PAIR_SIZE} pair signals and the {@link #OFFSET} feature set to
+     * {@code offset} (NaN: left out, a plain expert).
+     */
+    public static ArrayExample<Label> toExample(double[] u, MovieTable table, int movie, double[] pair, double offset,
                                                 ExpertKind kind, Label label, float weight) {
+        if (pair.length != PAIR_SIZE) {
+            throw new IllegalArgumentException("expected " + PAIR_SIZE + " pair signals, got " + pair.length);
+        }
         ArrayExample<Label> ex = new ArrayExample<>(label, weight, 64);
         for (int i = 0; i < UserVector.DIM; i++) {
             addNonZero(ex, UserVector.name(i), u[i]);
@@ -115,7 +137,9 @@ public final class ExpertFeatures {
             addNonZero(ex, "x.match", match);
             addNonZero(ex, "x.activityPop", u[UserVector.ACTIVITY] * pop);
         }
-        addNonZero(ex, "x.knn", knn);
+        for (int k = 0; k < PAIR_SIZE; k++) {
+            addNonZero(ex, name(KNN + k, table), pair[k]);
+        }
         if (!Double.isNaN(offset)) {
             addNonZero(ex, OFFSET, offset);
         }

@@ -87,7 +87,7 @@ public final class GenreExpert {
             if (base != null && !Double.isFinite(e.offset())) {
                 throw new IllegalArgumentException(name + ": a residual expert's examples need the base's logit as offset");
             }
-            ds.add(ExpertFeatures.toExample(e.user(), table, e.movie(), e.knn(), base == null ? Double.NaN : e.offset(), hp.kind(),
+            ds.add(ExpertFeatures.toExample(e.user(), table, e.movie(), e.pair(), base == null ? Double.NaN : e.offset(), hp.kind(),
                     e.positive() ? POSITIVE : NEGATIVE, 1.0f));
         }
         AdaGrad optimiser = new AdaGrad(hp.learningRate(), 1e-6);
@@ -133,16 +133,26 @@ public final class GenreExpert {
 
     /** Tribuo's own probability of {@link #POSITIVE} for a pair: the slow reference path. */
     public double tribuoProbability(double[] u, MovieTable table, int movie, double knn) {
-        double offset = base == null ? Double.NaN : base.tribuoLogit(u, table, movie, knn);
-        Example<Label> ex = ExpertFeatures.toExample(u, table, movie, knn, offset, kind, LabelFactory.UNKNOWN_LABEL, 1.0f);
+        return tribuoProbability(u, table, movie, ExpertFeatures.knnOnly(knn));
+    }
+
+    /** The same with all pair signals. */
+    public double tribuoProbability(double[] u, MovieTable table, int movie, double[] pair) {
+        double offset = base == null ? Double.NaN : base.tribuoLogit(u, table, movie, pair);
+        Example<Label> ex = ExpertFeatures.toExample(u, table, movie, pair, offset, kind, LabelFactory.UNKNOWN_LABEL, 1.0f);
         Prediction<Label> p = model.predict(ex);
         return p.getOutputScores().get(POSITIVE.getLabel()).getScore();
     }
 
     /** Tribuo's log-odds of {@link #POSITIVE} (log p(pos) − log p(neg), exact for the two-label softmax). */
     public double tribuoLogit(double[] u, MovieTable table, int movie, double knn) {
-        double offset = base == null ? Double.NaN : base.tribuoLogit(u, table, movie, knn);
-        Example<Label> ex = ExpertFeatures.toExample(u, table, movie, knn, offset, kind, LabelFactory.UNKNOWN_LABEL, 1.0f);
+        return tribuoLogit(u, table, movie, ExpertFeatures.knnOnly(knn));
+    }
+
+    /** The same with all pair signals. */
+    public double tribuoLogit(double[] u, MovieTable table, int movie, double[] pair) {
+        double offset = base == null ? Double.NaN : base.tribuoLogit(u, table, movie, pair);
+        Example<Label> ex = ExpertFeatures.toExample(u, table, movie, pair, offset, kind, LabelFactory.UNKNOWN_LABEL, 1.0f);
         var scores = model.predict(ex).getOutputScores();
         return Math.log(scores.get(POSITIVE.getLabel()).getScore()) - Math.log(scores.get(NEGATIVE.getLabel()).getScore());
     }

@@ -139,15 +139,48 @@ public final class ItemToItem {
     }
 
     /**
+     * Per-thread working memory of {@link #candidates}: catalog-size arrays that a call leaves cleared,
+     * so one scratch serves any number of calls of one thread (not thread-safe).
+     */
+    public static final class Scratch {
+        private final double[][] acc;
+        private final double[] bestContribution;
+        private final int[] because;
+        private final int[] touched;
+        private final boolean[] mark;
+
+        /** Scratch for a model of {@code items} items and {@code halfLives} half-lives. */
+        public Scratch(int items, int halfLives) {
+            acc = new double[halfLives][items];
+            bestContribution = new double[items];
+            because = new int[items];
+            touched = new int[items];
+            mark = new boolean[items];
+        }
+
+        boolean fits(int items, int halfLives) {
+            return acc.length == halfLives && mark.length == items;
+        }
+    }
+
+    /**
      * The top {@code c} candidates for a user's recent watches ({@code recent}: dense indices, oldest
      * first; negative entries are unknown items and skipped; a repeated item counts at its newest
      * position). Scored at every half-life in {@code halfLives} and ranked by the first (ties to the
      * lower index); items for which {@code excluded} holds, and items with no positive score, are left
-     * out.
+     * out. Allocates its catalog-size scratch; see the other form for a reusable one.
      */
     public List<Candidate> candidates(int[] recent, double[] halfLives, IntPredicate excluded, int c) {
+        return candidates(recent, halfLives, excluded, c, new Scratch(neighbours.length, halfLives.length));
+    }
+
+    /** As {@link #candidates(int[], double[], IntPredicate, int)} with the caller's scratch. */
+    public List<Candidate> candidates(int[] recent, double[] halfLives, IntPredicate excluded, int c, Scratch scratch) {
         if (halfLives.length == 0) {
             throw new IllegalArgumentException("at least one half-life is needed");
+        }
+        if (!scratch.fits(neighbours.length, halfLives.length)) {
+            throw new IllegalArgumentException("scratch for another model size or number of half-lives");
         }
         int n = recent.length;
         double[][] rw = new double[halfLives.length][];
@@ -160,12 +193,11 @@ public final class ItemToItem {
         for (int p = n - 1; p >= 0; p--) {
             use[p] = recent[p] >= 0 && seen.add(recent[p]);
         }
-        int items = neighbours.length;
-        double[][] acc = new double[halfLives.length][items];
-        double[] bestContribution = new double[items];
-        int[] because = new int[items];
-        int[] touched = new int[items];
-        boolean[] mark = new boolean[items];
+        double[][] acc = scratch.acc;
+        double[] bestContribution = scratch.bestContribution;
+        int[] because = scratch.because;
+        int[] touched = scratch.touched;
+        boolean[] mark = scratch.mark;
         int t = 0;
         for (int p = 0; p < n; p++) {
             if (!use[p]) {
@@ -208,6 +240,14 @@ public final class ItemToItem {
                 s[h] = acc[h][i];
             }
             out.add(new Candidate(i, s, because[i]));
+        }
+        for (int x = 0; x < t; x++) {
+            int i = touched[x];
+            mark[i] = false;
+            bestContribution[i] = 0;
+            for (double[] a : acc) {
+                a[i] = 0;
+            }
         }
         return out;
     }

@@ -12,9 +12,11 @@ import io.moerec.moe.TrainingConfig;
 import io.moerec.moe.TrainingProvenance;
 import io.moerec.moe.math.MoeMath;
 import io.moerec.moe.model.ExpertExample;
+import io.moerec.moe.model.ExpertFeatures;
 import io.moerec.moe.model.GenreClassifier;
 import io.moerec.moe.model.GenreExpert;
 import io.moerec.moe.model.ItemNeighbours;
+import io.moerec.moe.model.ItemToItem;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.UserVector;
 import io.moerec.moe.routing.BalancedRouter;
@@ -115,27 +117,45 @@ public final class MoeTrainer {
             }
         }
         ItemNeighbours neighbours = ItemNeighbours.build(data.userWatches().values(), table.size(), NEIGHBOURS);
-        // The shared, always-on expert: exactly the global model (same examples, seed stream and settings).
-        GenreExpert shared = config.trainsSharedExpert() ? trainShared(data, neighbours, config, metrics) : null;
-        GenreExpert base = config.residualExperts() ? shared : null;
+        long tI2i = System.nanoTime();
+        TrainingConfig.FirstStage first = config.firstStage();
+        ItemToItem itemToItem = ItemToItem.ease(data.userWatches().values(), table.size(), first.lambda(), first.neighbours());
+        metrics.put("train.itemToItemSeconds", (System.nanoTime() - tI2i) / 1e9);
+        LOG.info("item-to-item: EASE λ {} on {} users, top {} per item, {} weights in {} ms", first.lambda(),
+                data.userWatches().size(), first.neighbours(), itemToItem.storedWeights(), (System.nanoTime() - tI2i) / 1_000_000);
         GenreClassifier gate = trainGate(data, config, metrics);
         if (config.softExperts() > 0) {
             byGenre = responsibilitySamples(data, gate, config);
         }
-        int[] everyMovie = MoeModel.allMovies(table.size());
-        GenreExpert[] experts = new GenreExpert[Genre.COUNT];
-        int trained = 0;
+        boolean[] wanted = new boolean[Genre.COUNT];
         for (int g = 0; g < Genre.COUNT; g++) {
-            List<Interaction> pos = byGenre.get(g);
-            String name = Genre.ofIndex(g).wireName();
-            if (pos.size() < config.minPositivesPerExpert() || table.moviesOfGenre(g).length == 0) {
-                LOG.info("expert {}: {} interactions, below the minimum {}; no expert", name, pos.size(),
+            int n = byGenre.get(g).size();
+            wanted[g] = n >= config.minPositivesPerExpert() && table.moviesOfGenre(g).length > 0;
+            if (!wanted[g]) {
+                LOG.info("expert {}: {} interactions, below the minimum {}; no expert", Genre.ofIndex(g).wireName(), n,
                         config.minPositivesPerExpert());
-                continue;
             }
-            int[] candidates = config.softExperts() > 0 ? everyMovie : table.moviesOfGenre(g);
-            experts[g] = trainExpert(name, pos, candidates, data, neighbours, config, g + 1, metrics, base);
-            trained++;
+        }
+        GenreExpert shared;
+        GenreExpert[] experts = new GenreExpert[Genre.COUNT];
+        if (first.enabled()) {
+            shared = TwoStageExamples.train(data, neighbours, byGenre, wanted, config, metrics, experts);
+        } else {
+            // The shared, always-on expert: exactly the global model (same examples, seed stream and settings).
+            shared = config.trainsSharedExpert() ? trainShared(data, neighbours, config, metrics) : null;
+            GenreExpert base = config.residualExperts() ? shared : null;
+            int[] everyMovie = MoeModel.allMovies(table.size());
+            for (int g = 0; g < Genre.COUNT; g++) {
+                if (wanted[g]) {
+                    int[] candidates = config.softExperts() > 0 ? everyMovie : table.moviesOfGenre(g);
+                    experts[g] = trainExpert(Genre.ofIndex(g).wireName(), byGenre.get(g), candidates, data, neighbours, config,
+                            g + 1, metrics, base);
+                }
+            }
+        }
+        int trained = 0;
+        for (GenreExpert e : experts) {
+            trained += e == null ? 0 : 1;
         }
         EigenBasis basis = fitBasis(data, config);
         GenreClassifier energyModel = trainEnergyModel(data, basis, config);
@@ -150,8 +170,8 @@ public final class MoeTrainer {
                 PreferenceFeatureLogic.FEATURE_VERSION, UserVector.VERSION, Genre.VOCABULARY_VERSION, config.toMap(), metrics);
         LOG.info("trained {} experts, gate, eigen router (rank {}) and balanced bias in {} s", trained, basis.rank(),
                 String.format(java.util.Locale.ROOT, "%.1f", seconds));
-        return new MoeModel(table, experts, gate, basis, energyModel, bias, neighbours, config, prov, null, MoeModel.UNSAVED,
-                shared, null);
+        return new MoeModel(table, experts, gate, basis, energyModel, bias, neighbours, itemToItem, config, prov, null,
+                MoeModel.UNSAVED, shared, null);
     }
 
     /**
@@ -222,11 +242,11 @@ public final class MoeTrainer {
             if (base != null) {
                 baseCompiled.prepareUser(it.user(), baseCtx);
             }
-            examples.add(new ExpertExample(it.user(), it.movie(), acc[it.movie()], true,
+            examples.add(new ExpertExample(it.user(), it.movie(), ExpertFeatures.knnOnly(acc[it.movie()]), true,
                     base == null ? Double.NaN : baseCompiled.logit(baseCtx, it.movie(), acc[it.movie()])));
             for (int n = 0; n < config.negativesPerPositive(); n++) {
                 int neg = sampler.sample(rng, it.movie());
-                examples.add(new ExpertExample(it.user(), neg, acc[neg], false,
+                examples.add(new ExpertExample(it.user(), neg, ExpertFeatures.knnOnly(acc[neg]), false,
                         base == null ? Double.NaN : baseCompiled.logit(baseCtx, neg, acc[neg])));
             }
             for (int x = 0; x < t; x++) {
@@ -234,12 +254,18 @@ public final class MoeTrainer {
                 mark[touched[x]] = false;
             }
         }
+        return fit(name, pos.size(), examples, table, config, stream, metrics, base, t0);
+    }
+
+    /** Trains one expert on its examples with Tribuo and records its metrics; {@code t0} is when its work began. */
+    static GenreExpert fit(String name, int positives, List<ExpertExample> examples, MovieTable table,
+                                   TrainingConfig config, int stream, Map<String, Double> metrics, GenreExpert base, long t0) {
         GenreExpert expert = GenreExpert.train(name, config.expert(), examples, table, config.seed() + stream, base);
         double ms = (System.nanoTime() - t0) / 1e6;
         double rate = examples.size() * config.expert().epochs() / Math.max(ms / 1000, 1e-9);
-        LOG.info("expert {}: {} positives, {} examples × {} epochs in {} ms ({} examples/s)", name, pos.size(), examples.size(),
+        LOG.info("expert {}: {} positives, {} examples × {} epochs in {} ms ({} examples/s)", name, positives, examples.size(),
                 config.expert().epochs(), Math.round(ms), Math.round(rate));
-        metrics.put("expert." + name + ".positives", (double) pos.size());
+        metrics.put("expert." + name + ".positives", (double) positives);
         metrics.put("expert." + name + ".examples", (double) examples.size());
         metrics.put("expert." + name + ".millis", ms);
         return expert;

@@ -44,6 +44,13 @@ class ModelBundleTest {
         assertEquals(model.provenance(), loaded.provenance());
         assertEquals(model.config(), loaded.config());
         assertArrayEquals(model.balancedBias(), loaded.balancedBias(), 0);
+        assertEquals(model.itemToItem().items(), loaded.itemToItem().items());
+        assertEquals(model.itemToItem().storedWeights(), loaded.itemToItem().storedWeights());
+        assertTrue(model.itemToItem().storedWeights() > 0, "the fixture's first stage has weights");
+        for (int j = 0; j < model.itemToItem().items(); j++) {
+            assertArrayEquals(model.itemToItem().neighbours(j), loaded.itemToItem().neighbours(j));
+            assertArrayEquals(model.itemToItem().weights(j), loaded.itemToItem().weights(j), 0f);
+        }
         SplittableRandom rng = new SplittableRandom(3);
         double[] p1 = new double[Genre.COUNT];
         double[] p2 = new double[Genre.COUNT];
@@ -180,6 +187,19 @@ class ModelBundleTest {
         rewrite(dir, ModelBundle.DESCRIPTOR, "\"formatVersion\" : 99", "\"formatVersion\" : 1");
         e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
         assertTrue(e.getMessage().contains("format version 1;"), e.getMessage());
+        // So is a format-2 bundle (before the item-to-item first stage).
+        rewrite(dir, ModelBundle.DESCRIPTOR, "\"formatVersion\" : 1", "\"formatVersion\" : 2");
+        e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
+        assertTrue(e.getMessage().contains("format version 2; this build reads version 3"), e.getMessage());
+    }
+
+    @Test
+    void aBundleWithoutTheItemToItemModelIsRejected() throws IOException {
+        Path dir = tmp.resolve("b");
+        ModelBundle.save(Fixtures.model(), dir);
+        Files.delete(dir.resolve(ModelBundle.ITEM_TO_ITEM));
+        InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
+        assertTrue(e.getMessage().contains("lacks " + ModelBundle.ITEM_TO_ITEM), e.getMessage());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.moe.TestCatalogs;
+import io.moerec.moe.math.MoeMath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -30,10 +31,18 @@ class CompiledEqualsTribuoTest {
             double[] u = TestCatalogs.randomUser(rng);
             int m = rng.nextInt(300);
             boolean pos = (table.genreBits(m) & (1 << argmax(u))) != 0 || rng.nextInt(4) == 0;
-            // The knn signal is informative too, so that its weight is learned and checked.
-            out.add(new ExpertExample(u, m, pos ? rng.nextDouble() : 0.3 * rng.nextDouble(), pos));
+            // The pair signals (knn and the first stage's) are informative too, so that their weights are learned and checked.
+            out.add(new ExpertExample(u, m, pair(rng, pos ? 1.0 : 0.3), pos));
         }
         return out;
+    }
+
+    private static double[] pair(SplittableRandom rng, double scale) {
+        double[] p = new double[ExpertFeatures.PAIR_SIZE];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = rng.nextInt(4) == 0 ? 0.0 : scale * rng.nextDouble();
+        }
+        return p;
     }
 
     private static int argmax(double[] u) {
@@ -58,10 +67,10 @@ class CompiledEqualsTribuoTest {
         for (int i = 0; i < 3000; i++) {
             double[] u = TestCatalogs.randomUser(rng);
             int m = rng.nextInt(table.size());
-            double knn = rng.nextInt(4) == 0 ? 0.0 : rng.nextDouble();
+            double[] pair = pair(rng, 1.0);
             compiled.prepareUser(u, ctx);
-            double c = compiled.score(ctx, m, knn);
-            double t = expert.tribuoProbability(u, table, m, knn);
+            double c = MoeMath.sigmoid(compiled.logit(ctx, m, pair));
+            double t = expert.tribuoProbability(u, table, m, pair);
             maxDiff = Math.max(maxDiff, Math.abs(c - t));
             minP = Math.min(minP, t);
             maxP = Math.max(maxP, t);

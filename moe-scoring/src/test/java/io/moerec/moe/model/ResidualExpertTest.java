@@ -43,7 +43,8 @@ class ResidualExpertTest {
             int want = twist ? (argmax(u) + 1) % Genre.COUNT : argmax(u);
             boolean pos = (table.genreBits(m) & (1 << argmax(u))) != 0 || (table.genreBits(m) & (1 << want)) != 0;
             double knn = rng.nextDouble() * 0.2;
-            out.add(new ExpertExample(u, m, knn, pos, compiledBase == null ? Double.NaN : logit(compiledBase, u, m, knn)));
+            out.add(new ExpertExample(u, m, ExpertFeatures.knnOnly(knn), pos,
+                    compiledBase == null ? Double.NaN : logit(compiledBase, u, m, knn)));
         }
         return out;
     }
@@ -57,7 +58,7 @@ class ResidualExpertTest {
     private static double logLoss(CompiledExpert e, List<ExpertExample> xs) {
         double loss = 0;
         for (ExpertExample x : xs) {
-            double p = e.scoreOnce(x.user(), x.movie(), x.knn());
+            double p = e.scoreOnce(x.user(), x.movie(), x.pair()[0]);
             loss -= x.positive() ? Math.log(p) : Math.log(1 - p);
         }
         return loss / xs.size();

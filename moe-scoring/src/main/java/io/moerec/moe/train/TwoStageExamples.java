@@ -1,0 +1,260 @@
+package io.moerec.moe.train;
+
+import io.moerec.ingest.domain.Genre;
+import io.moerec.moe.TrainingConfig;
+import io.moerec.moe.model.CandidateGenerator;
+import io.moerec.moe.model.CandidateGenerator.Candidates;
+import io.moerec.moe.model.CompiledExpert;
+import io.moerec.moe.model.ExpertExample;
+import io.moerec.moe.model.ExpertFeatures;
+import io.moerec.moe.model.GenreExpert;
+import io.moerec.moe.model.ItemNeighbours;
+import io.moerec.moe.model.ItemToItem;
+import io.moerec.moe.model.MovieTable;
+import io.moerec.moe.train.TrainingData.Interaction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The experts of the two-stage path, trained on the candidate distribution they re-rank at serving.
+ * For a positive (a user's watch at time t) the profile is the user's recent watches before t; its
+ * candidates come from {@link CandidateGenerator} over a first stage fitted on the other user folds
+ * ({@code train.itemToItem.folds}), so a user's own co-occurrences never feed their features. A
+ * positive outside its profile's candidates is not an example (the experts never score such a movie);
+ * one inside gives the positive, {@code train.hardNegatives} negatives drawn uniformly from the
+ * profile's candidates (the user's watched movies left out), and the rest of
+ * {@code train.negativesPerPositive} sampled by popularity from the whole catalog. A genre expert's
+ * positives are its genre's, but its negatives come from the same distribution as every other
+ * expert's, so that each expert's probability estimates P(next watch = m) on the same footing and the
+ * routed sum compares like with like. Every example
+ * carries the pair signals serving computes: knn (the user's own co-watches removed, as on the
+ * single-stage path) and the candidate's first-stage signals. The shared expert is trained first;
+ * residual experts' examples then carry its logit as their offset.
+ */
+final class TwoStageExamples {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TwoStageExamples.class);
+    /** Bit of the shared expert in an interaction's expert mask (genres take bits 0 … COUNT − 1). */
+    static final int SHARED = Genre.COUNT;
+
+    private TwoStageExamples() {
+    }
+
+    /**
+     * Trains the shared expert (returned; null when the configuration has none) and the genre experts with
+     * {@code wanted[g]} into {@code experts}.
+     */
+    static GenreExpert train(TrainingData data, ItemNeighbours neighbours, List<List<Interaction>> byGenre, boolean[] wanted,
+                             TrainingConfig config, Map<String, Double> metrics, GenreExpert[] experts) {
+        MovieTable table = data.table();
+        List<List<ExpertExample>> examples = build(data, neighbours, byGenre, wanted, config, metrics);
+        GenreExpert shared = null;
+        if (config.trainsSharedExpert()) {
+            List<ExpertExample> ex = examples.get(SHARED);
+            shared = MoeTrainer.fit("shared", positivesIn(ex), ex, table, config, 0, metrics, null, System.nanoTime());
+        }
+        GenreExpert base = config.residualExperts() ? shared : null;
+        CompiledExpert baseCompiled = base == null ? null : base.compile(table);
+        double[] ctx = base == null ? null : new double[baseCompiled.contextSize()];
+        for (int g = 0; g < Genre.COUNT; g++) {
+            if (!wanted[g]) {
+                continue;
+            }
+            List<ExpertExample> ex = examples.get(g);
+            if (ex.isEmpty()) {
+                LOG.info("expert {}: no positive among its candidates; no expert", Genre.ofIndex(g).wireName());
+                continue;
+            }
+            if (base != null) {
+                List<ExpertExample> withOffset = new ArrayList<>(ex.size());
+                double[] lastUser = null;
+                for (ExpertExample x : ex) {
+                    if (x.user() != lastUser) {
+                        baseCompiled.prepareUser(x.user(), ctx);
+                        lastUser = x.user();
+                    }
+                    withOffset.add(x.withOffset(baseCompiled.logit(ctx, x.movie(), x.pair())));
+                }
+                ex = withOffset;
+            }
+            experts[g] = MoeTrainer.fit(Genre.ofIndex(g).wireName(), positivesIn(ex), ex, table, config, g + 1, metrics, base,
+                    System.nanoTime());
+        }
+        return shared;
+    }
+
+    /**
+     * The examples per expert: index g for genre g's expert, {@link #SHARED} for the shared expert (empty lists
+     * for experts not trained), without offsets.
+     */
+    static List<List<ExpertExample>> build(TrainingData data, ItemNeighbours neighbours, List<List<Interaction>> byGenre,
+                                           boolean[] wanted, TrainingConfig config, Map<String, Double> metrics) {
+        long t0 = System.nanoTime();
+        MovieTable table = data.table();
+        TrainingConfig.FirstStage first = config.firstStage();
+        // Which experts each interaction is a positive of, after each expert's seeded cap.
+        Map<Interaction, Integer> mask = new IdentityHashMap<>();
+        SplittableRandom[] rng = new SplittableRandom[Genre.COUNT + 1];
+        NegativeSampler[] sampler = new NegativeSampler[Genre.COUNT + 1];
+        long[] counts = new long[table.size()];
+        for (int m = 0; m < counts.length; m++) {
+            counts[m] = table.interactions(m);
+        }
+        int[] positives = new int[Genre.COUNT + 1];
+        for (int e = 0; e <= Genre.COUNT; e++) {
+            boolean isShared = e == SHARED;
+            if (isShared ? !config.trainsSharedExpert() : !wanted[e]) {
+                continue;
+            }
+            rng[e] = new SplittableRandom(config.seed() * 1_000_003L + (isShared ? 0 : e + 1));
+            List<Interaction> pos = isShared ? data.interactions() : byGenre.get(e);
+            if (pos.size() > config.maxPositivesPerExpert()) {
+                pos = new ArrayList<>(pos);
+                Collections.shuffle(pos, new java.util.Random(rng[e].nextLong()));
+                pos = pos.subList(0, config.maxPositivesPerExpert());
+            }
+            for (Interaction it : pos) {
+                mask.merge(it, 1 << e, (a, b) -> a | b);
+            }
+            sampler[e] = new NegativeSampler(allMovies(table.size()), counts, config.popularityExponent());
+        }
+        CandidateGenerator[] generators = foldGenerators(data, first, table, config.seed());
+        Map<String, Integer> foldOf = folds(data, first.folds(), config.seed());
+
+        List<List<ExpertExample>> examples = new ArrayList<>();
+        for (int e = 0; e <= Genre.COUNT; e++) {
+            examples.add(new ArrayList<>());
+        }
+        double[] acc = new double[table.size()];
+        boolean[] mark = new boolean[table.size()];
+        int[] touched = new int[table.size()];
+        int[] slots = new int[first.candidates()];
+        long inside = 0;
+        long seen = 0;
+        for (Interaction it : data.interactions()) {
+            Integer bitsOfExperts = mask.get(it);
+            if (bitsOfExperts == null) {
+                continue;
+            }
+            seen++;
+            int[] watched = data.userWatches().get(it.userId());
+            int positive = it.movie();
+            Candidates cands = generators[foldOf.get(it.userId())].candidates(oldestFirst(it.recent()),
+                    i -> i != positive && Arrays.binarySearch(watched, i) >= 0);
+            int at = cands.indexOf(positive);
+            if (at < 0) {
+                continue;
+            }
+            inside++;
+            int t = neighbours.accumulate(it.recent(), watched, counts, acc, mark, touched);
+            for (int e = 0; e <= Genre.COUNT; e++) {
+                if (((bitsOfExperts >>> e) & 1) == 0) {
+                    continue;
+                }
+                List<ExpertExample> out = examples.get(e);
+                out.add(new ExpertExample(it.user(), positive, pair(cands, at, acc[positive]), true));
+                int n = 0;
+                for (int x = 0; x < cands.size(); x++) {
+                    if (cands.items()[x] != positive) {
+                        slots[n++] = x;
+                    }
+                }
+                for (int k = 0; k < config.negativesPerPositive(); k++) {
+                    if (k < first.hardNegatives() && n > 0) {
+                        int x = slots[rng[e].nextInt(n)];
+                        int m = cands.items()[x];
+                        out.add(new ExpertExample(it.user(), m, pair(cands, x, acc[m]), false));
+                    } else {
+                        int m = sampler[e].sample(rng[e], positive);
+                        out.add(new ExpertExample(it.user(), m, pair(cands, cands.indexOf(m), acc[m]), false));
+                    }
+                }
+            }
+            for (int x = 0; x < t; x++) {
+                acc[touched[x]] = 0;
+                mark[touched[x]] = false;
+            }
+        }
+        double recall = seen == 0 ? 0 : (double) inside / seen;
+        metrics.put("train.candidateRecall", recall);
+        LOG.info("two-stage examples: {} of {} positives among their profile's top {} candidates ({}), {} folds, in {} ms",
+                inside, seen, first.candidates(), String.format(java.util.Locale.ROOT, "%.3f", recall), first.folds(),
+                (System.nanoTime() - t0) / 1_000_000);
+
+        return examples;
+    }
+
+    /** The pair signals of candidate {@code x} (−1: not a candidate, its first-stage scores 0 and its rank last). */
+    static double[] pair(Candidates cands, int x, double knn) {
+        double[] p = new double[ExpertFeatures.PAIR_SIZE];
+        p[0] = knn;
+        if (x >= 0) {
+            System.arraycopy(cands.signals()[x], 0, p, 1, CandidateGenerator.SIGNALS);
+        } else {
+            p[CandidateGenerator.SIGNALS] = 1.0;
+        }
+        return p;
+    }
+
+    /** A most-recent-first watch list turned oldest first, as the first stage reads it. */
+    static int[] oldestFirst(int[] recentFirst) {
+        int[] out = new int[recentFirst.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = recentFirst[recentFirst.length - 1 - i];
+        }
+        return out;
+    }
+
+    private static int positivesIn(List<ExpertExample> ex) {
+        int n = 0;
+        for (ExpertExample x : ex) {
+            n += x.positive() ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static int[] allMovies(int n) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    /** Each user's fold: users shuffled with the seed, then dealt round-robin. */
+    static Map<String, Integer> folds(TrainingData data, int folds, long seed) {
+        List<String> users = new ArrayList<>(data.userWatches().keySet());
+        Collections.shuffle(users, new java.util.Random(seed + 404));
+        Map<String, Integer> out = new HashMap<>();
+        for (int i = 0; i < users.size(); i++) {
+            out.put(users.get(i), i % folds);
+        }
+        return out;
+    }
+
+    /** Per fold, the candidate generator over a first stage fitted on every other fold's users. */
+    private static CandidateGenerator[] foldGenerators(TrainingData data, TrainingConfig.FirstStage first, MovieTable table,
+                                                      long seed) {
+        Map<String, Integer> foldOf = folds(data, first.folds(), seed);
+        CandidateGenerator[] out = new CandidateGenerator[first.folds()];
+        for (int f = 0; f < first.folds(); f++) {
+            List<int[]> others = new ArrayList<>();
+            for (Map.Entry<String, int[]> e : data.userWatches().entrySet()) {
+                if (foldOf.get(e.getKey()) != f) {
+                    others.add(e.getValue());
+                }
+            }
+            ItemToItem model = ItemToItem.ease(others, table.size(), first.lambda(), first.neighbours());
+            out[f] = new CandidateGenerator(model, table, first.candidates());
+        }
+        return out;
+    }
+}
