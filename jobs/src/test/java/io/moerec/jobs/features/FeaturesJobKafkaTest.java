@@ -72,7 +72,8 @@ class FeaturesJobKafkaTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    static final Duration DEADLINE = Duration.ofSeconds(90);
+    /** How long a read waits for the expected records: generous, as the machine may be busy with other builds. */
+    static final Duration DEADLINE = Duration.ofSeconds(180);
 
     record TestTopics(String events, String movies, String features, String late, String dlq) {
     }
