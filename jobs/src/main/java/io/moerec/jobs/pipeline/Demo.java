@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class Demo {
 
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+    /** A phase fails when nothing moves for this long (a slow machine drains slowly, not never). */
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
 
     /**

@@ -298,7 +298,7 @@ public final class LivePipeline implements AutoCloseable {
      * {@link System#nanoTime} at which it first saw that state or, if later, the lists last changed (to
      * within the 250 ms it polls at).
      *
-     * @throws IllegalStateException past {@code timeout}, or when a child died
+     * @throws IllegalStateException when nothing moved (events, updates, lists, scoring lag) for {@code timeout}, or a child died
      */
     public long awaitDrained(PipelineMonitor monitor, long published, Duration quiet, Duration timeout, String phase)
             throws InterruptedException {
@@ -306,13 +306,21 @@ public final class LivePipeline implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long quietSince = -1;
         long lastLists = -1;
+        List<Long> lastProgress = List.of();
         while (System.nanoTime() < deadline) {
             checkAlive();
             monitor.check();
             PipelineObservations.Accounting a = obs.accounting();
+            long lag = scoringLag();
+            // A slow machine drains slowly but steadily: the timeout counts from the last sign of progress.
+            List<Long> progress = List.of(a.events(), a.featureUpdates() + a.late() + a.deadLetters(), obs.lists(), lag);
+            if (!progress.equals(lastProgress)) {
+                lastProgress = progress;
+                deadline = System.nanoTime() + timeout.toNanos();
+            }
             boolean accounted = a.events() == published && a.featureUpdates() + a.late() + a.deadLetters() >= published;
             // Quiet counts only from when all is accounted and committed: coalesced users are scored after that.
-            if (accounted && scoringLag() == 0) {
+            if (accounted && lag == 0) {
                 long lists = obs.lists();
                 if (lists != lastLists) {
                     lastLists = lists;
@@ -323,7 +331,7 @@ public final class LivePipeline implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(phase + ": the pipeline did not drain within " + timeout + ": "
+        throw new IllegalStateException(phase + ": the pipeline made no progress for " + timeout + ": "
                 + obs.accounting() + ", scoring lag " + scoringLag());
     }
 
