@@ -58,23 +58,37 @@ final class FeaturesCommand implements Callable<Integer> {
         }
         ProcessBuilder pb = new ProcessBuilder(command(System.getProperty("java.class.path"))).inheritIO();
         Process job = pb.start();
-        // Ctrl-C or a SIGTERM to this JVM stops the job politely (Flink deletes its temporary files).
-        Thread stopJob = new Thread(() -> {
-            job.destroy();
-            try {
-                job.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "stop-features-job");
+        // Ctrl-C or a SIGTERM to this JVM, or an interrupt of this thread, stops the job politely
+        // (Flink deletes its temporary files).
+        Thread stopJob = new Thread(() -> stop(job), "stop-features-job");
         Runtime.getRuntime().addShutdownHook(stopJob);
-        int exit = job.waitFor();
+        int exit;
+        try {
+            exit = job.waitFor();
+        } catch (InterruptedException e) {
+            stop(job);
+            Thread.currentThread().interrupt();
+            throw e;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(stopJob);
         } catch (IllegalStateException shuttingDown) {
             // The hook is running already: it stops the job.
         }
         return exit;
+    }
+
+    /** SIGTERM, then a kill past {@link #STOP_WAIT}. */
+    private static void stop(Process job) {
+        job.destroy();
+        try {
+            if (!job.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                job.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            job.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@code java <options> -cp <classpath without rocksdbjni> FeaturesJob --config ... -s ...}. */
