@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -76,6 +77,8 @@ class SavepointUpgradeTest {
         Configuration conf = job.flinkConfiguration();
         // The fixture's own sources and sink (not the job's uids) had state too; only the features operator's matters.
         conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+        // A state that cannot be read (an incompatible serializer) fails the test instead of restarting for ever.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         CollectingSink<UserPreferenceFeatures> features = new CollectingSink<>();
         CollectingSink<ViewingEvent> late = new CollectingSink<>();
         CollectingSink<RejectedRecord> dlq = new CollectingSink<>();
