@@ -107,6 +107,24 @@ public final class PreferenceFeatureLogic implements Serializable {
     }
 
     /**
+     * A state as feature version {@value #FEATURE_VERSION} keeps it: one restored from version 2,
+     * which had no watched set, gets one from its recent-watch list (the only movies it still knows;
+     * movies only skipped, or evicted from the bounded list, are not in it). Every other state is
+     * returned as it is: from version 3 on, every movie of the recent list is also in the watched set,
+     * so a non-empty recent list with an empty watched set marks an older state. {@code null} stays
+     * {@code null}.
+     */
+    public static UserPreferenceState upgraded(UserPreferenceState state) {
+        if (state == null || state.watched.length > 0 || state.recentMovieIds.length == 0) {
+            return state;
+        }
+        long[] watched = state.recentMovieIds.clone();
+        Arrays.sort(watched);
+        state.watched = Arrays.stream(watched).distinct().toArray();
+        return state;
+    }
+
+    /**
      * Adds a movie to the watched set without applying the event (a late one, or one waiting for its
      * catalog entry); returns {@code state}, or a new empty state holding only the movie if it was
      * {@code null}.

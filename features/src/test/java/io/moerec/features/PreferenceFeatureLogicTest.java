@@ -43,6 +43,20 @@ class PreferenceFeatureLogicTest {
     }
 
     @Test
+    void aStateOfFeatureVersion2GetsItsWatchedSetFromTheRecentList() {
+        UserPreferenceState old = new UserPreferenceState();
+        old.setRecentMovieIds(new long[] {7, 3, 7, 5});
+        old.setRecentTimes(new long[] {4, 3, 2, 1});
+        assertArrayEquals(new long[] {3, 5, 7}, PreferenceFeatureLogic.upgraded(old).getWatched());
+        // A state of this version (a watched set, or nothing watched) is left as it is.
+        UserPreferenceState current = old.copy();
+        current.setWatched(new long[] {3, 5, 7, 9});
+        assertArrayEquals(new long[] {3, 5, 7, 9}, PreferenceFeatureLogic.upgraded(current).getWatched());
+        assertArrayEquals(new long[0], PreferenceFeatureLogic.upgraded(new UserPreferenceState()).getWatched());
+        assertEquals(null, PreferenceFeatureLogic.upgraded(null));
+    }
+
+    @Test
     void decayMatchesHandComputedValues() {
         // 30-day half-life: 30 days halve, 60 days quarter, 10 days give 2^(-1/3).
         assertEquals(0.5, logic.decay(30 * DAY), 1e-15);

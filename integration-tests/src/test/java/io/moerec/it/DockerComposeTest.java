@@ -353,6 +353,8 @@ class DockerComposeTest {
         String checkpoints = flinkProperties("jobmanager").get("execution.checkpointing.dir");
         assertNotNull(checkpoints, "the cluster's execution.checkpointing.dir");
         assertEquals(checkpoints, flinkProperties("taskmanager").get("execution.checkpointing.dir"));
+        // Savepoints (flink stop) in the same volume, under Flink's own key.
+        assertTrue(flinkProperties("jobmanager").get("execution.checkpointing.savepoint-dir").startsWith(checkpoints + "/"));
         String dir = checkpoints.replaceFirst("^file://", "");
         for (String s : List.of("jobmanager", "taskmanager")) {
             Set<String> mounted = mountPoints(s);

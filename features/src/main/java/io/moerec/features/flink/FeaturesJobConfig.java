@@ -28,6 +28,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateRecoveryOptions;
 
 /**
@@ -53,6 +55,7 @@ public final class FeaturesJobConfig {
     public static final String TOPIC_DELETIONS = "topic.user-deletions";
     public static final String GROUP_ID = "group.id";
     public static final String PARALLELISM = "parallelism";
+    public static final String MAX_PARALLELISM = "max-parallelism";
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval-ms";
     public static final String CHECKPOINT_DIR = "checkpoint.dir";
     public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
@@ -122,6 +125,10 @@ public final class FeaturesJobConfig {
                             : intIn(1, 1024).parse(key, value)),
                     "parallelism of the job's operators, set as Flink's `parallelism.default`; empty: the cluster's"
                     + " (`flink run -p`, its `parallelism.default`; locally, the cores)").showingDefault("(the cluster's)"))
+            .key(MAX_PARALLELISM, "128", intIn(1, 32768),
+                    "the number of key groups, set as Flink's `pipeline.max-parallelism` unless the cluster sets that key:"
+                    + " the most the job can ever be scaled out to; it must never change for a job with state"
+                    + " (a savepoint restores only with the same value), so choose it once, generously")
             .key(CHECKPOINT_INTERVAL_MS, "10000", millisAtLeast(100),
                     "exactly-once checkpoint interval, ms; output becomes visible to read_committed consumers at each checkpoint")
             .key(ConfigKey.of(CHECKPOINT_DIR, "", CHECKPOINT_URI,
@@ -236,6 +243,11 @@ public final class FeaturesJobConfig {
         return p == null ? OptionalInt.empty() : OptionalInt.of(p);
     }
 
+    /** The job's fixed number of key groups ({@value #MAX_PARALLELISM}). */
+    public int maxParallelism() {
+        return values.get(MAX_PARALLELISM, Integer.class);
+    }
+
     public long checkpointIntervalMs() {
         return values.get(CHECKPOINT_INTERVAL_MS, Long.class);
     }
@@ -316,14 +328,27 @@ public final class FeaturesJobConfig {
      * cluster configures for itself is set only when its key is given: {@value #PARALLELISM} as
      * {@code parallelism.default} (else {@code flink run -p} or the cluster's default applies) and
      * {@value #CHECKPOINT_DIR} as {@code execution.checkpointing.dir} with file-system storage (else the
-     * cluster's directory).
+     * cluster's directory). {@value #MAX_PARALLELISM} becomes {@code pipeline.max-parallelism} (see
+     * {@link #flinkConfiguration(ReadableConfig)} for a cluster that sets it).
      */
     public Configuration flinkConfiguration() {
+        return flinkConfiguration(new Configuration());
+    }
+
+    /**
+     * {@link #flinkConfiguration()} for a cluster configured with {@code cluster} (its
+     * {@code config.yaml}): a {@code pipeline.max-parallelism} there is left to apply, since a job
+     * setting it would override the cluster's and change the key groups of a running deployment.
+     */
+    public Configuration flinkConfiguration(ReadableConfig cluster) {
         Configuration c = FlinkSettings.rocksDbReadPath(
                 FlinkSettings.rocksDbExactlyOnce(Duration.ofMillis(checkpointIntervalMs())),
                 rocksDbPartitionedIndexFilters(), rocksDbBloomFilter());
         checkpointDir().ifPresent(dir -> FlinkSettings.checkpointsIn(c, dir));
         parallelism().ifPresent(p -> c.set(CoreOptions.DEFAULT_PARALLELISM, p));
+        if (cluster.getOptional(PipelineOptions.MAX_PARALLELISM).isEmpty()) {
+            c.set(PipelineOptions.MAX_PARALLELISM, maxParallelism());
+        }
         restorePath().ifPresent(path -> c.set(StateRecoveryOptions.SAVEPOINT_PATH, path));
         return c;
     }

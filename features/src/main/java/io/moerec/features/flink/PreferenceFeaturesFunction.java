@@ -45,7 +45,9 @@ import org.apache.flink.util.OutputTag;
  *   state: on a 60k-movie catalog load that would iterate every buffering user per movie.)</li>
  *   <li><b>Watched set</b>: every event's movie joins the user's watched set (in the state, bounded
  *   by {@link UserPreferenceFeatures#MAX_WATCHED}) as it arrives, late and still-unknown ones
- *   included, and every update carries the whole set: the scoring app excludes exactly that.</li>
+ *   included, and every update carries the whole set: the scoring app excludes exactly that. A user's
+ *   state restored from feature version 2 (no watched set) starts it from its recent-watch list
+ *   ({@link PreferenceFeatureLogic#upgraded}).</li>
  *   <li><b>TTL in event time</b>: a user idle for {@code features.state-ttl-ms} of event time loses
  *   the feature values, by an event-time timer at {@code asOf + ttl}, but keeps the watched set and
  *   the recent-watch list ({@link PreferenceFeatureLogic#expire}); nothing is emitted, and the
@@ -164,7 +166,7 @@ public final class PreferenceFeaturesFunction
     private void processEvent(ViewingEvent event, ReadOnlyContext ctx, Collector<UserPreferenceFeatures> out)
             throws Exception {
         eventsIn.inc();
-        UserPreferenceState state = preference.value();
+        UserPreferenceState state = PreferenceFeatureLogic.upgraded(preference.value());
         if (logic.isLate(state, event)) {
             late.inc();
             ctx.output(LATE, event);
@@ -275,8 +277,8 @@ public final class PreferenceFeaturesFunction
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserPreferenceFeatures> out) throws Exception {
         // Timers of the three kinds share timestamps freely, so each firing checks every concern.
         String user = ctx.getCurrentKey();
-        UserPreferenceState state = applyPending(preference.value(), ctx.getBroadcastState(CATALOG), timestamp,
-                ctx.timerService(), out);
+        UserPreferenceState state = applyPending(PreferenceFeatureLogic.upgraded(preference.value()),
+                ctx.getBroadcastState(CATALOG), timestamp, ctx.timerService(), out);
         if (state == null || state.isEmpty()) {
             return; // an expired user: no timer until the next applied event
         }

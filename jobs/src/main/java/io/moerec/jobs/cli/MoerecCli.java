@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "moerec", mixinStandardHelpOptions = true, versionProvider = MoerecCli.Version.class,
         description = "Streaming movie recommendations on Kafka, Flink and a Mixture-of-Experts.",
         subcommands = {DemoCommand.class, BenchCommand.class, GenerateCommand.class, BrokerCommand.class, ReplayCommand.class, CatalogCommand.class,
-                TrainCommand.class, EvaluateCommand.class, ScoreCommand.class, TrainerCommand.class, ModelCommand.class,
+                TrainCommand.class, EvaluateCommand.class, FeaturesCommand.class, ScoreCommand.class, TrainerCommand.class, ModelCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MoerecCli implements Runnable {
 

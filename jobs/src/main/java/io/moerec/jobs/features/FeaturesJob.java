@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.configuration.ConfigConstants;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -73,11 +76,19 @@ public final class FeaturesJob {
     /**
      * The execution environment: submitted with {@code flink run}, the cluster's, configured by
      * {@link FeaturesJobConfig#flinkConfiguration()} (which leaves parallelism and the checkpoint
-     * directory to the cluster unless their keys are given); started directly, a local MiniCluster.
-     * Nothing is set on the environment afterwards, so {@code flink run -p} keeps its meaning.
+     * directory to the cluster unless their keys are given, and {@code pipeline.max-parallelism} to a
+     * cluster whose {@code config.yaml}, under {@code FLINK_CONF_DIR}, sets it); started directly, a
+     * local MiniCluster. Nothing is set on the environment afterwards, so {@code flink run -p} keeps
+     * its meaning.
      */
     public static StreamExecutionEnvironment environment(FeaturesJobConfig config) {
-        return StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+        return StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration(clusterConfiguration(System.getenv())));
+    }
+
+    /** The cluster's own configuration as Flink's CLI reads it: {@code FLINK_CONF_DIR}'s, or none. */
+    static Configuration clusterConfiguration(Map<String, String> environment) {
+        String dir = environment.get(ConfigConstants.ENV_FLINK_CONF_DIR);
+        return dir == null || dir.isBlank() ? new Configuration() : GlobalConfiguration.loadConfiguration(dir);
     }
 
     /**

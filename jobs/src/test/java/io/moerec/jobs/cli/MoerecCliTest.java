@@ -37,7 +37,8 @@ class MoerecCliTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "--help|demo,generate,broker,replay,catalog,score,trainer,model",
+            "--help|demo,generate,broker,replay,catalog,features,score,trainer,model",
+            "features --help|--config,--set,--java-options",
             "score --help|--config,--set",
             "trainer --help|--config,--set",
             "model --help|list,announce,rollback",
@@ -140,6 +141,34 @@ class MoerecCliTest {
         assertTrue(r.err().contains("top-n"), r.err());
         Run missing = run("score", "-s", "bootstrap.servers=127.0.0.1:1");
         assertTrue(missing.err().contains("model.path"), missing.err());
+    }
+
+    @Test
+    void featuresStopsOnABadKeyWithOneLineNamingIt() {
+        Run r = run("features", "-s", "bootstrap.servers=127.0.0.1:1", "-s", "max-paralelism=4");
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("max-paralelism"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        Run missing = run("features");
+        assertEquals(2, missing.exit(), missing.err());
+        assertTrue(missing.err().contains("bootstrap.servers"), missing.err());
+    }
+
+    @Test
+    void featuresRunsTheJobInAJvmWithoutKafkaStreamsRocksDb(@TempDir Path dir) throws Exception {
+        FeaturesCommand c = new FeaturesCommand();
+        c.configFile = dir.resolve("f.properties");
+        c.settings.put("bootstrap.servers", "b:9092");
+        String sep = java.io.File.pathSeparator;
+        List<String> command = c.command(String.join(sep, "/m2/org/rocksdb/rocksdbjni-9.jar", "/m2/com/ververica/frocksdbjni-8.jar", "/app.jar"));
+        String cp = command.get(command.indexOf("-cp") + 1);
+        assertEquals(String.join(sep, "/m2/com/ververica/frocksdbjni-8.jar", "/app.jar"), cp);
+        assertTrue(command.contains("--add-opens=java.base/java.util=ALL-UNNAMED"), command.toString());
+        assertEquals(List.of("io.moerec.jobs.features.FeaturesJob", "--config", c.configFile.toString(), "-s", "bootstrap.servers=b:9092"),
+                command.subList(command.indexOf("io.moerec.jobs.features.FeaturesJob"), command.size()));
+        // The child JVM really starts the job: here it stops at the start-up Kafka check (nobody on port 1).
+        Run r = run("features", "-s", "bootstrap.servers=127.0.0.1:1", "-s", "startup.kafka-check-timeout-ms=1000");
+        assertNotEquals(0, r.exit());
     }
 
     @Test

@@ -106,6 +106,27 @@ class FeaturesJobTest {
     }
 
     @Test
+    void maxParallelismIsFixedUnlessTheClusterSetsIt(@TempDir Path confDir) throws Exception {
+        // The job's key (default 128) becomes pipeline.max-parallelism, also on the environment...
+        FeaturesJobConfig plain = FeaturesJobConfig.fromMap(MINIMAL);
+        assertEquals(128, plain.maxParallelism());
+        assertEquals(128, plain.flinkConfiguration().get(PipelineOptions.MAX_PARALLELISM));
+        assertEquals(128, FeaturesJob.environment(plain).getMaxParallelism());
+        FeaturesJobConfig given = FeaturesJobConfig.fromMap(Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "b:9092",
+                FeaturesJobConfig.MAX_PARALLELISM, "512"));
+        assertEquals(512, given.flinkConfiguration().get(PipelineOptions.MAX_PARALLELISM));
+        // ... but a cluster whose config.yaml (FLINK_CONF_DIR) sets it keeps its own: the job sets nothing.
+        assertEquals(128, plain.flinkConfiguration(FeaturesJob.clusterConfiguration(Map.of())).get(PipelineOptions.MAX_PARALLELISM));
+        java.nio.file.Files.writeString(confDir.resolve("config.yaml"), "pipeline.max-parallelism: 256\n");
+        org.apache.flink.configuration.Configuration cluster = FeaturesJob.clusterConfiguration(Map.of("FLINK_CONF_DIR", confDir.toString()));
+        assertEquals(256, cluster.get(PipelineOptions.MAX_PARALLELISM));
+        assertFalse(given.flinkConfiguration(cluster).contains(PipelineOptions.MAX_PARALLELISM), "the cluster's");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeaturesJobConfig.fromMap(
+                Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "b:9092", FeaturesJobConfig.MAX_PARALLELISM, "0")));
+        assertTrue(e.getMessage().contains(FeaturesJobConfig.MAX_PARALLELISM), e.getMessage());
+    }
+
+    @Test
     void rocksDbReadPathCanBeTurnedOff() {
         FeaturesJobConfig c = FeaturesJobConfig.fromMap(Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "b:9092",
                 FeaturesJobConfig.ROCKSDB_PARTITIONED_INDEX_FILTERS, "false", FeaturesJobConfig.ROCKSDB_BLOOM_FILTER, "false"));
