@@ -157,16 +157,29 @@ public final class MoeScorer {
      * ({@link RecommendedItem#because}); otherwise none has one.
      */
     public List<RecommendedItem> recommend(double[] user, int[] recent, LongPredicate excluded, int n) {
+        int[] chosen = new int[router.maxExperts()];
+        double[] weights = new double[router.maxExperts()];
+        int c = router.route(user, chosen, weights);
+        return recommend(user, recent, excluded, n, chosen, weights, c);
+    }
+
+    /**
+     * The same with the routing decided by the caller: the first {@code count} of {@code routedExperts} and
+     * {@code routedWeights}, as {@link Router#route} writes them (or {@link io.moerec.moe.routing.ExpertCapacity}
+     * past full experts). The arrays are not modified.
+     */
+    public List<RecommendedItem> recommend(double[] user, int[] recent, LongPredicate excluded, int n, int[] routedExperts,
+                                           double[] routedWeights, int count) {
         double[] knn = new double[table.size()];
         if (neighbours != null && recent.length > 0) {
             neighbours.knn(recent, knn);
         }
+        int[] chosen = Arrays.copyOf(routedExperts, count);
+        double[] weights = Arrays.copyOf(routedWeights, count);
+        int c = compact(chosen, weights, count);
         if (candidates != null) {
-            return twoStage(user, recent, knn, excluded, n);
+            return twoStage(user, recent, knn, excluded, n, chosen, weights, c);
         }
-        int[] chosen = new int[router.maxExperts()];
-        double[] weights = new double[router.maxExperts()];
-        int c = compact(chosen, weights, router.route(user, chosen, weights));
         double[][] ctx = new double[c][];
         for (int i = 0; i < c; i++) {
             CompiledExpert e = experts[chosen[i]];
@@ -241,15 +254,13 @@ public final class MoeScorer {
     }
 
     /** The two-stage path: the first stage's candidates, re-ranked by the routed experts (and the shared one). */
-    private List<RecommendedItem> twoStage(double[] user, int[] recent, double[] knn, LongPredicate excluded, int n) {
+    private List<RecommendedItem> twoStage(double[] user, int[] recent, double[] knn, LongPredicate excluded, int n,
+                                           int[] chosen, double[] weights, int c) {
         int[] oldestFirst = new int[recent.length];
         for (int i = 0; i < recent.length; i++) {
             oldestFirst[i] = recent[recent.length - 1 - i];
         }
         Candidates cands = candidates.candidates(oldestFirst, i -> excluded.test(table.movieId(i)));
-        int[] chosen = new int[router.maxExperts()];
-        double[] weights = new double[router.maxExperts()];
-        int c = compact(chosen, weights, router.route(user, chosen, weights));
         double[][] ctx = new double[c][];
         for (int i = 0; i < c; i++) {
             ctx[i] = new double[experts[chosen[i]].contextSize()];
