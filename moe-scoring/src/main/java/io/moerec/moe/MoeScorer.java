@@ -34,7 +34,8 @@ import java.util.function.LongPredicate;
  * candidates are scored, by the formula given at the full constructor, and each item names the recent
  * watch behind it ({@link RecommendedItem#because}). A chosen genre
  * without a trained expert is dropped and its weight is not handed to the others. Immutable and
- * thread-safe after construction; a request allocates only per-request scratch arrays.
+ * thread-safe after construction; a request allocates only small per-request arrays (the catalog-size knn
+ * buffer is per thread).
  */
 public final class MoeScorer {
 
@@ -54,6 +55,8 @@ public final class MoeScorer {
     private final boolean wholeCatalog;
     /** The first stage of the two-stage path, or null for the single-stage path. */
     private final CandidateGenerator candidates;
+    /** Per thread, the catalog-size knn buffer: all zero between requests (a request clears what it wrote). */
+    private final ThreadLocal<double[]> knnScratch;
 
     /** Scores with the experts' raw probabilities (no sampling correction) and no item-history signal. */
     public MoeScorer(MovieTable table, CompiledExpert[] experts, Router router) {
@@ -122,6 +125,7 @@ public final class MoeScorer {
             throw new IllegalArgumentException("need one correction per genre");
         }
         this.correction = correction == null ? null : correction.clone();
+        this.knnScratch = ThreadLocal.withInitial(() -> new double[table.size()]);
     }
 
     /** The output of expert {@code g} for a movie: corrected as configured. */
@@ -157,16 +161,39 @@ public final class MoeScorer {
      * ({@link RecommendedItem#because}); otherwise none has one.
      */
     public List<RecommendedItem> recommend(double[] user, int[] recent, LongPredicate excluded, int n) {
-        double[] knn = new double[table.size()];
-        if (neighbours != null && recent.length > 0) {
-            neighbours.knn(recent, knn);
-        }
-        if (candidates != null) {
-            return twoStage(user, recent, knn, excluded, n);
-        }
         int[] chosen = new int[router.maxExperts()];
         double[] weights = new double[router.maxExperts()];
-        int c = compact(chosen, weights, router.route(user, chosen, weights));
+        int c = router.route(user, chosen, weights);
+        return recommend(user, recent, excluded, n, chosen, weights, c);
+    }
+
+    /**
+     * The same with the routing decided by the caller: the first {@code count} of {@code routedExperts} and
+     * {@code routedWeights}, as {@link Router#route} writes them (or {@link io.moerec.moe.routing.ExpertCapacity}
+     * past full experts). The arrays are not modified.
+     */
+    public List<RecommendedItem> recommend(double[] user, int[] recent, LongPredicate excluded, int n, int[] routedExperts,
+                                           double[] routedWeights, int count) {
+        double[] knn = knnScratch.get();
+        boolean wrote = neighbours != null && recent.length > 0;
+        if (wrote) {
+            neighbours.knn(recent, knn);
+        }
+        try {
+            int[] chosen = Arrays.copyOf(routedExperts, count);
+            double[] weights = Arrays.copyOf(routedWeights, count);
+            int c = compact(chosen, weights, count);
+            return candidates != null ? twoStage(user, recent, knn, excluded, n, chosen, weights, c)
+                    : singleStage(user, knn, excluded, n, chosen, weights, c);
+        } finally {
+            if (wrote) {
+                neighbours.clearKnn(recent, knn);
+            }
+        }
+    }
+
+    private List<RecommendedItem> singleStage(double[] user, double[] knn, LongPredicate excluded, int n, int[] chosen,
+                                              double[] weights, int c) {
         double[][] ctx = new double[c][];
         for (int i = 0; i < c; i++) {
             CompiledExpert e = experts[chosen[i]];
@@ -241,15 +268,13 @@ public final class MoeScorer {
     }
 
     /** The two-stage path: the first stage's candidates, re-ranked by the routed experts (and the shared one). */
-    private List<RecommendedItem> twoStage(double[] user, int[] recent, double[] knn, LongPredicate excluded, int n) {
+    private List<RecommendedItem> twoStage(double[] user, int[] recent, double[] knn, LongPredicate excluded, int n,
+                                           int[] chosen, double[] weights, int c) {
         int[] oldestFirst = new int[recent.length];
         for (int i = 0; i < recent.length; i++) {
             oldestFirst[i] = recent[recent.length - 1 - i];
         }
         Candidates cands = candidates.candidates(oldestFirst, i -> excluded.test(table.movieId(i)));
-        int[] chosen = new int[router.maxExperts()];
-        double[] weights = new double[router.maxExperts()];
-        int c = compact(chosen, weights, router.route(user, chosen, weights));
         double[][] ctx = new double[c][];
         for (int i = 0; i < c; i++) {
             ctx[i] = new double[experts[chosen[i]].contextSize()];

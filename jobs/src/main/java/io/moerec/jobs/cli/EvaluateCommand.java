@@ -93,6 +93,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--no-peers", description = "Leave out the item-to-item peers and their validation grid.")
     boolean noPeers;
 
+    @Option(names = "--capacity-factor", paramLabel = "CF", description = "Expert capacity factor: per batch of test users an "
+            + "expert takes at most ceil(CF * batch * k / 18) routed slots, the rest overflow to the next-best expert; "
+            + "0 is off (default: ${DEFAULT-VALUE}).")
+    double capacityFactor = 0;
+
     @Option(names = "--seed", paramLabel = "N", description = "Training seed; overrides the train.seed setting.")
     Optional<Long> seed = Optional.empty();
 
@@ -167,6 +172,11 @@ final class EvaluateCommand implements Callable<Integer> {
         if (noPeers) {
             opt = opt.withPeers(null);
         }
+        if (capacityFactor < 0 || !Double.isFinite(capacityFactor)) {
+            throw new ParameterException(spec.commandLine(), "--capacity-factor must be 0 (off) or > 0, got "
+                    + capacityFactor);
+        }
+        opt = opt.withCapacity(capacityFactor);
 
         List<Movie> catalog = new ArrayList<>();
         EvalSplit evalSplit;

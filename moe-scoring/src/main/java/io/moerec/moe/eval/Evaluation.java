@@ -8,6 +8,7 @@ import io.moerec.moe.model.CompiledExpert;
 import io.moerec.moe.model.GenreExpert;
 import io.moerec.moe.model.SamplingCorrection;
 import io.moerec.moe.routing.BalancedRouter;
+import io.moerec.moe.routing.ExpertCapacity;
 import io.moerec.moe.routing.Router;
 import io.moerec.moe.routing.RouterKind;
 import io.moerec.moe.train.MoeTrainer;
@@ -54,10 +55,15 @@ public final class Evaluation {
      * @param dumpMethod the method whose lists are dumped
      * @param routers    the MoE routers evaluated (all four by default), in their declared order
      * @param peers      the validation grid of the item-to-item peers ({@link Peers}); null leaves them out
+     * @param capacityFactor expert capacity factor cf over windows of {@code balancedBatch} test users
+     *                   ({@link ExpertCapacity}); 0 routes without capacity
      */
     public record Options(int k, int balancedBatch, int probeUsers, Path dumpRecs, String dumpMethod, Set<RouterKind> routers,
-                          Peers.Grid peers) {
+                          Peers.Grid peers, double capacityFactor) {
         public Options {
+            if (capacityFactor < 0 || Double.isNaN(capacityFactor) || Double.isInfinite(capacityFactor)) {
+                throw new IllegalArgumentException("capacity factor must be 0 (off) or > 0, got " + capacityFactor);
+            }
             if (routers.isEmpty()) {
                 throw new IllegalArgumentException("routers: at least one router is needed");
             }
@@ -65,20 +71,25 @@ public final class Evaluation {
         }
 
         public static Options defaults() {
-            return new Options(10, 256, 200, null, "moe-softmax", EnumSet.allOf(RouterKind.class), Peers.Grid.defaults());
+            return new Options(10, 256, 200, null, "moe-softmax", EnumSet.allOf(RouterKind.class), Peers.Grid.defaults(), 0);
         }
 
         public Options withDump(Path file, String method) {
-            return new Options(k, balancedBatch, probeUsers, file, method, routers, peers);
+            return new Options(k, balancedBatch, probeUsers, file, method, routers, peers, capacityFactor);
         }
 
         public Options withRouters(Set<RouterKind> kinds) {
-            return new Options(k, balancedBatch, probeUsers, dumpRecs, dumpMethod, kinds, peers);
+            return new Options(k, balancedBatch, probeUsers, dumpRecs, dumpMethod, kinds, peers, capacityFactor);
         }
 
         /** The peers' validation grid, or null to leave the peers out (grids over the MoE alone). */
         public Options withPeers(Peers.Grid grid) {
-            return new Options(k, balancedBatch, probeUsers, dumpRecs, dumpMethod, routers, grid);
+            return new Options(k, balancedBatch, probeUsers, dumpRecs, dumpMethod, routers, grid, capacityFactor);
+        }
+
+        /** Expert capacity factor cf ({@link ExpertCapacity}); 0 turns capacity off. */
+        public Options withCapacity(double factor) {
+            return new Options(k, balancedBatch, probeUsers, dumpRecs, dumpMethod, routers, peers, factor);
         }
     }
 
@@ -158,9 +169,10 @@ public final class Evaluation {
             }
             for (RouterKind kind : opt.routers()) {
                 long[] load = new long[Genre.COUNT];
-                RankingMethod m = routedMethod(model, kind, opt, load, data.latestRecentWatches());
+                ExpertCapacity capacity = opt.capacityFactor() > 0 ? new ExpertCapacity(opt.capacityFactor(), opt.balancedBatch()) : null;
+                RankingMethod m = routedMethod(model, kind, opt, load, data.latestRecentWatches(), capacity);
                 results.add(evaluate(m, users, data, excluded, split, opt, dump, perUserNdcg));
-                routing.put(kind.configName(), RoutingStats.of(load));
+                routing.put(kind.configName(), RoutingStats.of(load, capacity == null ? 0 : capacity.overflowRate()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the recommendation dump " + opt.dumpRecs() + ": " + e, e);
@@ -212,7 +224,7 @@ public final class Evaluation {
      * bias moves after every batch of users, starting from the trained bias.
      */
     private static RankingMethod routedMethod(MoeModel model, RouterKind kind, Options opt, long[] load,
-                                              Map<String, int[]> recent) {
+                                              Map<String, int[]> recent, ExpertCapacity capacity) {
         String name = "moe-" + kind.configName();
         return new RankingMethod() {
             Router router = model.router(kind);
@@ -228,12 +240,12 @@ public final class Evaluation {
             public long[] recommend(String userId, double[] user, java.util.function.LongPredicate excluded, int k) {
                 int[] e = new int[router.maxExperts()];
                 double[] w = new double[router.maxExperts()];
-                int n = router.route(user, e, w);
+                int n = capacity == null ? router.route(user, e, w) : capacity.route(router, user, e, w);
                 for (int i = 0; i < n; i++) {
                     load[e[i]]++;
                     batchLoad[e[i]]++;
                 }
-                long[] out = OfflineScoring.recommend(model.scorer(router), user, recent.getOrDefault(userId, new int[0]), excluded, k)
+                long[] out = OfflineScoring.recommend(model.scorer(router), user, recent.getOrDefault(userId, new int[0]), excluded, k, e, w, n)
                         .stream().mapToLong(it -> it.movieId()).toArray();
                 if (router instanceof BalancedRouter b && ++inBatch == opt.balancedBatch()) {
                     router = b.withLoad(batchLoad);

@@ -85,11 +85,11 @@ public record EvaluationReport(String split, int trainEvents, int testUsers, int
         }
         pairedTable(sb, pairedNdcg);
         pairedTable(sb, pairedNdcgVsBestPeer);
-        sb.append(String.format(Locale.ROOT, "%n### Routing over test users%n%n| router | CV | MaxVio | entropy (nats, max %.2f) | top shares |%n",
+        sb.append(String.format(Locale.ROOT, "%n### Routing over test users%n%n| router | CV | MaxVio | entropy (nats, max %.2f) | overflow | top shares |%n",
                 Math.log(Genre.COUNT)));
-        sb.append("|---|---|---|---|---|\n");
-        routing.forEach((r, s) -> sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %s |%n", r, s.cv(), s.maxVio(),
-                s.entropy(), topShares(s))));
+        sb.append("|---|---|---|---|---|---|\n");
+        routing.forEach((r, s) -> sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.4f | %s |%n", r, s.cv(), s.maxVio(),
+                s.entropy(), s.overflow(), topShares(s))));
         sb.append(String.format(Locale.ROOT, "%nExpert specialisation (mean pairwise correlation of expert scores on the probe set): %.3f%n",
                 specialisation));
         return sb.toString();

@@ -50,4 +50,10 @@ public final class OfflineScoring {
     public static List<RecommendedItem> recommend(MoeScorer scorer, double[] user, int[] recent, LongPredicate excluded, int n) {
         return scorer.recommend(user, recent, excluded, n);
     }
+
+    /** The same with the routing decided by the caller (expert capacity): {@link MoeScorer}'s routed form. */
+    public static List<RecommendedItem> recommend(MoeScorer scorer, double[] user, int[] recent, LongPredicate excluded, int n,
+                                                  int[] experts, double[] weights, int count) {
+        return scorer.recommend(user, recent, excluded, n, experts, weights, count);
+    }
 }

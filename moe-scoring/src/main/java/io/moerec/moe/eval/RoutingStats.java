@@ -6,11 +6,18 @@ import io.moerec.ingest.domain.Genre;
  * Load statistics of a router over a set of users, from per-expert counts of routed users (a user
  * routed to k experts counts once for each): each expert's share, the coefficient of variation of the
  * load (population standard deviation over mean), MaxVio = (max − mean) / mean, and the routing entropy
- * in nats of the share distribution (ln 18 ≈ 2.89 is perfectly even).
+ * in nats of the share distribution (ln 18 ≈ 2.89 is perfectly even), and with expert capacity
+ * ({@link io.moerec.moe.routing.ExpertCapacity}) the overflow rate: the share of routed slots moved to a
+ * next-best expert because their expert was full (0 without capacity).
  */
-public record RoutingStats(long[] load, double[] share, double cv, double maxVio, double entropy) {
+public record RoutingStats(long[] load, double[] share, double cv, double maxVio, double entropy, double overflow) {
 
+    /** Without expert capacity: nothing overflows. */
     public static RoutingStats of(long[] load) {
+        return of(load, 0);
+    }
+
+    public static RoutingStats of(long[] load, double overflow) {
         if (load.length != Genre.COUNT) {
             throw new IllegalArgumentException("load needs " + Genre.COUNT + " entries, got " + load.length);
         }
@@ -33,6 +40,6 @@ public record RoutingStats(long[] load, double[] share, double cv, double maxVio
         }
         double cv = mean == 0 ? 0 : Math.sqrt(var) / mean;
         double maxVio = mean == 0 ? 0 : (max - mean) / mean;
-        return new RoutingStats(load.clone(), share, cv, maxVio, h);
+        return new RoutingStats(load.clone(), share, cv, maxVio, h, overflow);
     }
 }

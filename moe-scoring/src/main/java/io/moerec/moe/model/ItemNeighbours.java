@@ -130,6 +130,17 @@ public final class ItemNeighbours {
         }
     }
 
+    /** Zeroes what {@link #knn} wrote into {@code out} for {@code recent}: a reusable buffer without a full fill. */
+    public void clearKnn(int[] recent, double[] out) {
+        for (int j : recent) {
+            if (j >= 0) {
+                for (int i : neighbours[j]) {
+                    out[i] = 0;
+                }
+            }
+        }
+    }
+
     /**
      * Adds the knn signal of {@code recent} into {@code acc} and lists each touched movie once in
      * {@code touched} (using {@code mark}); returns how many. With {@code leaveOut} (sorted dense indices

@@ -4,9 +4,7 @@ import io.moerec.moe.math.TopN;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.IntPredicate;
 
 /**
@@ -148,6 +146,8 @@ public final class ItemToItem {
         private final int[] because;
         private final int[] touched;
         private final boolean[] mark;
+        /** Recent items already met, walking newest to oldest. */
+        private final boolean[] met;
 
         /** Scratch for a model of {@code items} items and {@code halfLives} half-lives. */
         public Scratch(int items, int halfLives) {
@@ -156,6 +156,7 @@ public final class ItemToItem {
             because = new int[items];
             touched = new int[items];
             mark = new boolean[items];
+            met = new boolean[items];
         }
 
         boolean fits(int items, int halfLives) {
@@ -189,9 +190,17 @@ public final class ItemToItem {
         }
         // Newest occurrence of each item only: walk newest to oldest and skip items seen already.
         boolean[] use = new boolean[n];
-        Set<Integer> seen = new HashSet<>();
+        boolean[] met = scratch.met;
         for (int p = n - 1; p >= 0; p--) {
-            use[p] = recent[p] >= 0 && seen.add(recent[p]);
+            use[p] = recent[p] >= 0 && !met[recent[p]];
+            if (use[p]) {
+                met[recent[p]] = true;
+            }
+        }
+        for (int p = 0; p < n; p++) {
+            if (recent[p] >= 0) {
+                met[recent[p]] = false;
+            }
         }
         double[][] acc = scratch.acc;
         double[] bestContribution = scratch.bestContribution;

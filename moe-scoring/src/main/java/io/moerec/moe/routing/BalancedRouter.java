@@ -80,6 +80,16 @@ public final class BalancedRouter implements Router {
         return k;
     }
 
+    @Override
+    public void rank(double[] user, int[] order, double[] probabilities) {
+        gate.probabilities(user, probabilities);
+        double[] sel = new double[Genre.COUNT];
+        for (int g = 0; g < Genre.COUNT; g++) {
+            sel[g] = probabilities[g] > 0 ? Math.log(probabilities[g]) + bias[g] : Double.NEGATIVE_INFINITY;
+        }
+        MoeMath.topK(sel, order);
+    }
+
     /** The bias update of one batch, from how many routed users each expert received. */
     public BalancedRouter withLoad(long[] load) {
         return new BalancedRouter(gate, k, rate, updatedBias(bias, load, rate));

@@ -1,6 +1,7 @@
 package io.moerec.moe.routing;
 
 import io.moerec.ingest.domain.Genre;
+import io.moerec.moe.math.MoeMath;
 import io.moerec.moe.model.GenreClassifier;
 import java.util.Objects;
 
@@ -38,5 +39,12 @@ public final class DenseRouter implements Router {
             }
         }
         return n;
+    }
+
+    /** Every expert with a positive probability is chosen; the order is by probability, best first. */
+    @Override
+    public void rank(double[] user, int[] order, double[] probabilities) {
+        gate.probabilities(user, probabilities);
+        MoeMath.topK(probabilities, order);
     }
 }

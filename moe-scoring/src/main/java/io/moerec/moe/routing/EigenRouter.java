@@ -59,4 +59,12 @@ public final class EigenRouter implements Router {
         System.arraycopy(chosen, 0, experts, 0, k);
         return k;
     }
+
+    @Override
+    public void rank(double[] user, int[] order, double[] probabilities) {
+        double[] e = new double[basis.rank()];
+        basis.energies(user, e);
+        energyModel.probabilities(e, probabilities);
+        MoeMath.topK(probabilities, order);
+    }
 }

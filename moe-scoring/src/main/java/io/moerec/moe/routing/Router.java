@@ -16,4 +16,12 @@ public sealed interface Router permits SoftmaxRouter, BalancedRouter, EigenRoute
 
     /** Routes the user vector; returns the number of chosen experts written. */
     int route(double[] user, int[] experts, double[] weights);
+
+    /**
+     * Every expert in the order {@link #route} prefers them (its selection score, best first) into
+     * {@code order} ({@code Genre.COUNT} entries), and the gate probabilities it renormalises over the
+     * chosen experts into {@code probabilities}: the first {@link #maxExperts()} of the order are what
+     * {@code route} chooses, the rest are the next-best for {@link ExpertCapacity}'s overflow.
+     */
+    void rank(double[] user, int[] order, double[] probabilities);
 }

@@ -62,4 +62,18 @@ public final class SoftmaxRouter implements Router {
         System.arraycopy(chosen, 0, experts, 0, k);
         return k;
     }
+
+    @Override
+    public void rank(double[] user, int[] order, double[] probabilities) {
+        gate.probabilities(user, probabilities);
+        if (selectionShift == null) {
+            MoeMath.topK(probabilities, order);
+        } else {
+            double[] lift = new double[Genre.COUNT];
+            for (int g = 0; g < Genre.COUNT; g++) {
+                lift[g] = Math.log(Math.max(probabilities[g], 1e-300)) + selectionShift[g];
+            }
+            MoeMath.topK(lift, order);
+        }
+    }
 }

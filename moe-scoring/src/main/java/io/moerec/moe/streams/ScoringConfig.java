@@ -23,6 +23,7 @@ import io.moerec.ingest.json.StrictJson;
 import io.moerec.ingest.json.UserFeaturesCodec;
 import io.moerec.ingest.topic.DeadLetters;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.ingest.domain.Genre;
 import io.moerec.moe.routing.RouterKind;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -71,6 +72,8 @@ public final class ScoringConfig {
     public static final String ROUTER = "router";
     public static final String TOP_N = "top-n";
     public static final String BALANCED_BATCH = "router.balanced.batch";
+    public static final String CAPACITY_FACTOR = "router.capacity.factor";
+    public static final String CAPACITY_WINDOW = "router.capacity.window";
     public static final String COALESCE_INTERVAL_MS = "coalesce.interval-ms";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String STREAM_THREADS = "num.stream.threads";
@@ -123,6 +126,10 @@ public final class ScoringConfig {
             .key(TOP_N, "10", intIn(1, 1000), "length of a recommendation list")
             .key(BALANCED_BATCH, "200", intIn(1, 1_000_000),
                     "routed users per task between bias updates of the balanced router")
+            .key(CAPACITY_FACTOR, "0", doubleIn(0, Genre.COUNT),
+                    "expert capacity factor cf (0 = off): per window an expert takes at most ⌈cf · window · k / 18⌉ routed "
+                            + "slots, a full expert's slot goes to the user's next-best expert")
+            .key(CAPACITY_WINDOW, "200", intIn(1, 1_000_000), "scored users per task in one expert-capacity window")
             .key(COALESCE_INTERVAL_MS, "0", longIn(0, 3_600_000, "0 = off"),
                     "merge a user's updates less than this many ms apart in event time into one scoring of the latest; "
                             + "what waits is scored every this many ms of wall-clock time")
@@ -265,6 +272,15 @@ public final class ScoringConfig {
 
     public int balancedBatch() {
         return values.get(BALANCED_BATCH, Integer.class);
+    }
+
+    /** The expert capacity factor; 0 is off. */
+    public double capacityFactor() {
+        return values.get(CAPACITY_FACTOR, Double.class);
+    }
+
+    public int capacityWindow() {
+        return values.get(CAPACITY_WINDOW, Integer.class);
     }
 
     public long coalesceIntervalMs() {

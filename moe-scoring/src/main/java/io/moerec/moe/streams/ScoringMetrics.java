@@ -33,7 +33,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * The scoring app's meters on a Micrometer {@link PrometheusMeterRegistry}, rendered as Prometheus
  * text by {@link #render}: moerec's counters (feature updates scored, lists published, suppressed as
  * identical and deleted, model swaps and rejections, dead letters, stream threads replaced, users
- * routed to each expert), per-user scoring time and event-to-list latency as histograms with fixed
+ * routed to each expert, routed slots moved on by expert capacity), per-user scoring time and event-to-list latency as histograms with fixed
  * buckets, the serving model's version (an info-style gauge) and age, HTTP requests per endpoint and
  * status, the JVM's binders, and, once {@link #bindStreams} is called, every Kafka Streams client
  * metric (process rates, consumer lag, RocksDB). Names are declared once here ({@link #NAMES}).
@@ -51,7 +51,7 @@ public final class ScoringMetrics implements AutoCloseable {
             "moerec_events_scored_total", "moerec_lists_published_total", "moerec_lists_suppressed_total",
             "moerec_lists_deleted_total", "moerec_model_swaps_total", "moerec_model_rejections_total",
             "moerec_stream_threads_replaced_total", "moerec_dead_letters_total", "moerec_global_records_skipped_total",
-            "moerec_expert_load_total", "moerec_scoring_latency_seconds", "moerec_event_to_list_latency_seconds",
+            "moerec_expert_load_total", "moerec_expert_overflow_total", "moerec_scoring_latency_seconds", "moerec_event_to_list_latency_seconds",
             "moerec_model_info", "moerec_model_age_seconds", "http_server_requests_seconds");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -67,6 +67,7 @@ public final class ScoringMetrics implements AutoCloseable {
     final Counter modelRejections;
     final Counter threadsReplaced;
     private final Counter[] expertLoad = new Counter[Genre.COUNT];
+    private final Counter expertOverflow;
     private final Timer scoringTime;
     private final Timer eventToList;
     private final MultiGauge modelInfo;
@@ -101,6 +102,8 @@ public final class ScoringMetrics implements AutoCloseable {
             expertLoad[g.ordinal()] = Counter.builder("moerec.expert.load").description("Users routed to each genre expert.")
                     .tag("expert", g.wireName()).register(registry);
         }
+        expertOverflow = counter("moerec.expert.overflow",
+                "Routed slots moved to a next-best expert because their expert was full (expert capacity).");
         scoringTime = Timer.builder("moerec.scoring.latency").description("Per-user scoring time (route, score, exclude, top N).")
                 .serviceLevelObjectives(durations(BUCKETS)).register(registry);
         eventToList = Timer.builder("moerec.event.to.list.latency")
@@ -164,6 +167,12 @@ public final class ScoringMetrics implements AutoCloseable {
         expertLoad[expert].increment();
     }
 
+    void overflowed(long slots) {
+        if (slots > 0) {
+            expertOverflow.increment(slots);
+        }
+    }
+
     /** One answered HTTP request: {@code endpoint} is the path's template, never a user id. */
     void httpRequest(String method, String endpoint, int status, long nanos) {
         Timer.builder("http.server.requests").description("HTTP requests answered, by endpoint and status.")
@@ -183,6 +192,11 @@ public final class ScoringMetrics implements AutoCloseable {
     /** Deletions (null-value records) published for users whose features were deleted. */
     public long listsDeleted() {
         return (long) listsDeleted.count();
+    }
+
+    /** Routed slots moved to a next-best expert by expert capacity. */
+    public long expertOverflow() {
+        return (long) expertOverflow.count();
     }
 
     public long listsSuppressed() {

@@ -15,6 +15,7 @@ import io.moerec.moe.model.ItemNeighbours;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.UserVector;
 import io.moerec.moe.routing.BalancedRouter;
+import io.moerec.moe.routing.ExpertCapacity;
 import io.moerec.moe.routing.RouterKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * wall-clock punctuator, once per interval, scores what is waiting. Live, event time runs with the
  * wall clock and the punctuator does the work; in a replay every event-time gap of the interval or
  * more still yields a list. The balanced router's bias and load live in a store per model version,
- * so they survive restarts. Whenever the model or the catalog moves, the task also ranks a user with no
+ * so they survive restarts. With expert capacity on ({@link ScoringConfig#CAPACITY_FACTOR}) a real user
+ * whose expert is full in the task's window goes to the next-best one ({@link ExpertCapacity}). Whenever the model or the catalog moves, the task also ranks a user with no
  * events for the {@link NonPersonalList}. One instance per task; the scoring itself is {@link MoeScorer}'s.
  */
 final class ScoringProcessor implements Processor<String, UserPreferenceFeatures, String, RecommendationList> {
@@ -81,10 +83,13 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
     /** Catalog movies the model's table lacks, scored by {@link ColdStartScorer}. */
     private List<ColdStartScorer.NewMovie> newMovies = List.of();
     private ColdStartScorer cold;
+    /** Expert capacity over windows of this task's scored users, or null when off; in memory, restarts with the task. */
+    private final ExpertCapacity capacity;
 
     ScoringProcessor(ScoringConfig config, ModelHolder models, CatalogView catalogView, ScoringMetrics metrics, LongSupplier clock,
                      NonPersonalList nonPersonal) {
         this.config = config;
+        this.capacity = config.capacityFactor() > 0 ? new ExpertCapacity(config.capacityFactor(), config.capacityWindow()) : null;
         this.nonPersonal = nonPersonal;
         this.models = models;
         this.catalogView = catalogView;
@@ -185,13 +190,20 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
         MovieTable table = model.table();
         long[] missing = notInCatalog;
         LongPredicate seen = Exclusion.of(f);
-        List<RecommendedItem> items = scorer.recommend(u, ItemNeighbours.indices(f.recentWatches(), table),
-                id -> seen.test(id) || (missing.length > 0 && Arrays.binarySearch(missing, id) >= 0),
-                config.topN());
         int k = scorer.router().maxExperts();
         int[] chosen = new int[k];
         double[] weights = new double[k];
-        int c = scorer.router().route(u, chosen, weights);
+        int c;
+        if (count && capacity != null) {
+            long before = capacity.overflowed();
+            c = capacity.route(scorer.router(), u, chosen, weights);
+            metrics.overflowed(capacity.overflowed() - before);
+        } else {
+            c = scorer.router().route(u, chosen, weights);
+        }
+        List<RecommendedItem> items = scorer.recommend(u, ItemNeighbours.indices(f.recentWatches(), table),
+                id -> seen.test(id) || (missing.length > 0 && Arrays.binarySearch(missing, id) >= 0),
+                config.topN(), chosen, weights, c);
         if (!newMovies.isEmpty()) {
             items = merge(items, cold.recommend(u, chosen, weights, c, newMovies, seen,
                     config.topN()), config.topN());
@@ -230,8 +242,7 @@ final class ScoringProcessor implements Processor<String, UserPreferenceFeatures
 
     /**
      * Counts the routed experts for the metrics and, for the balanced router, moves its bias per
-     * batch. The scorer routes inside {@code recommend} too; routing is a gate evaluation, small
-     * beside scoring the candidates, and keeps {@link MoeScorer}'s API unchanged.
+     * batch.
      */
     private void countLoad(int[] experts, int c) {
         int k = experts.length;

@@ -385,6 +385,23 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void expertCapacityMovesFullExpertsSlotsToTheNextBestAndCountsThem() {
+        // Windows of 18 users, top-2: ⌈1 · 36 / 18⌉ = 2 slots per expert.
+        start(Map.of(ScoringConfig.CAPACITY_FACTOR, "1", ScoringConfig.CAPACITY_WINDOW, "18"), ScoringFixtures.catalog());
+        for (int i = 0; i < 18; i++) {
+            features.pipeInput("c" + i, ScoringFixtures.features("c" + i, Genre.COMEDY, new long[0], "e" + i, NOW + i), NOW + i);
+        }
+        assertEquals(18, out.readValuesToList().size());
+        RouterState state = driver.<String, RouterState>getKeyValueStore(ScoringTopology.ROUTER_STORE).get(holder.current().version());
+        for (long l : state.totalLoad()) {
+            assertEquals(2, l, "18 alike users fill every expert exactly: " + Arrays.toString(state.totalLoad()));
+        }
+        // Alike users: the first two take the best pair, each later one finds both of its gate's best experts full.
+        assertEquals(32, metrics.expertOverflow());
+        assertTrue(metrics.render(() -> "v").contains("moerec_expert_overflow_total 32.0"));
+    }
+
+    @Test
     void anUndecodableRecordIsDeadLetteredAndScoringGoesOn() {
         start();
         // TopologyTestDriver runs the handler but does not produce its dead-letter records; what the
