@@ -81,7 +81,7 @@ class PipelineFaultsIT {
     static final Duration DRAIN = Duration.ofMinutes(3);
     static final Duration RECOVERY = Duration.ofSeconds(90);
     /** Wall-clock length of the paced replay; faults land at {@link #FAULT_AT} of the events. */
-    static final double REPLAY_SECONDS = 20;
+    static final double REPLAY_SECONDS = 12;
     static final double FAULT_AT = 0.35;
     static final Duration BROKER_DOWN = Duration.ofSeconds(5);
     static final Pattern REJECTIONS = Pattern.compile("(?m)^moerec_model_rejections_total(?:\\{[^}]*})? ([0-9.eE+-]+)$");
