@@ -1,5 +1,6 @@
 package io.moerec.jobs.trainer;
 
+import io.moerec.ingest.config.CommandLineArgs;
 import io.moerec.ingest.config.MoerecVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
 public final class TrainerMain {
 
     /** Exit code of a bad argument, variable, key or value (picocli's, as the {@code moerec} CLI's and the scoring app's). */
-    static final int USAGE_ERROR = 2;
+    static final int USAGE_ERROR = CommandLineArgs.USAGE_ERROR;
 
     /** How long a stop waits for a cycle in progress to finish and commit; a training longer than this is cut off. */
     public static final long SHUTDOWN_WAIT_SECONDS = 60;
@@ -83,17 +84,7 @@ public final class TrainerMain {
      */
     public static Optional<TrainerConfig> parseArgs(String[] args, Map<String, String> environment) throws IOException {
         Cli cli = new Cli();
-        CommandLine cmd = new CommandLine(cli);
-        CommandLine.ParseResult parsed;
-        try {
-            parsed = cmd.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        if (CommandLine.printHelpIfRequested(parsed)) {
-            return Optional.empty();
-        }
-        return Optional.of(cli.options.config(environment));
+        return CommandLineArgs.parse(cli, args) ? Optional.of(cli.options.config(environment)) : Optional.empty();
     }
 
     /** What {@link #main} does after reading its command line: run with {@code config}, or exit with {@code exitCode}. */
@@ -109,9 +100,7 @@ public final class TrainerMain {
         try {
             return new Launch(parseArgs(args, environment), 0);
         } catch (IllegalArgumentException | IOException e) {
-            err.println("trainer: " + (e instanceof IOException ? "cannot read the configuration: " : "") + e.getMessage()
-                    + " (--help lists the options)");
-            err.flush();
+            CommandLineArgs.printUsageError(err, "trainer", e);
             return new Launch(Optional.empty(), USAGE_ERROR);
         }
     }

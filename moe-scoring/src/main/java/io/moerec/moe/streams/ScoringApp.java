@@ -1,5 +1,6 @@
 package io.moerec.moe.streams;
 
+import io.moerec.ingest.config.CommandLineArgs;
 import io.moerec.ingest.config.KafkaAccessCheck;
 import io.moerec.ingest.config.KafkaClientProperties;
 import io.moerec.ingest.config.MoerecVersion;
@@ -226,7 +227,7 @@ public final class ScoringApp implements AutoCloseable {
     }
 
     /** Exit code of a bad argument, variable, key or value (picocli's, as the {@code moerec} CLI's). */
-    static final int USAGE_ERROR = 2;
+    static final int USAGE_ERROR = CommandLineArgs.USAGE_ERROR;
 
     /**
      * Reads the command line ({@code --config file -s key=value ...}) and the environment exactly as
@@ -235,17 +236,7 @@ public final class ScoringApp implements AutoCloseable {
      */
     public static Optional<ScoringConfig> parseArgs(String[] args, Map<String, String> environment) throws IOException {
         Cli cli = new Cli();
-        CommandLine cmd = new CommandLine(cli);
-        CommandLine.ParseResult parsed;
-        try {
-            parsed = cmd.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        if (CommandLine.printHelpIfRequested(parsed)) {
-            return Optional.empty();
-        }
-        return Optional.of(cli.options.config(environment));
+        return CommandLineArgs.parse(cli, args) ? Optional.of(cli.options.config(environment)) : Optional.empty();
     }
 
     /** What {@link #main} does after reading its command line: run with {@code config}, or exit with {@code exitCode}. */
@@ -263,9 +254,7 @@ public final class ScoringApp implements AutoCloseable {
             config.ifPresent(ScoringConfig::advertisedHost); // a wildcard http.host on a host without a name fails here
             return new Launch(config, 0);
         } catch (IllegalArgumentException | IOException e) {
-            err.println("scoring-app: " + (e instanceof IOException ? "cannot read the configuration: " : "") + e.getMessage()
-                    + " (--help lists the options)");
-            err.flush();
+            CommandLineArgs.printUsageError(err, "scoring-app", e);
             return new Launch(Optional.empty(), USAGE_ERROR);
         }
     }
