@@ -17,9 +17,12 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +53,10 @@ final class TwoStageExamples {
 
     /**
      * Trains the shared expert (returned; null when the configuration has none) and the genre experts with
-     * {@code wanted[g]} into {@code experts}.
+     * {@code wanted[g]} into {@code experts}, the genre experts side by side on {@code pool} (each its own seed).
      */
     static GenreExpert train(TrainingData data, ItemNeighbours neighbours, List<List<Interaction>> byGenre, boolean[] wanted,
-                             TrainingConfig config, Map<String, Double> metrics, GenreExpert[] experts) {
+                             TrainingConfig config, Map<String, Double> metrics, GenreExpert[] experts, ExecutorService pool) {
         MovieTable table = data.table();
         List<List<ExpertExample>> examples = build(data, neighbours, byGenre, wanted, config, metrics);
         GenreExpert shared = null;
@@ -63,32 +66,47 @@ final class TwoStageExamples {
         }
         GenreExpert base = config.residualExperts() ? shared : null;
         CompiledExpert baseCompiled = base == null ? null : base.compile(table);
-        double[] ctx = base == null ? null : new double[baseCompiled.contextSize()];
+        List<Callable<GenreExpert>> jobs = new ArrayList<>();
+        List<Map<String, Double>> jobMetrics = new ArrayList<>();
         for (int g = 0; g < Genre.COUNT; g++) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            jobMetrics.add(m);
             if (!wanted[g]) {
+                jobs.add(() -> null);
                 continue;
             }
             List<ExpertExample> ex = examples.get(g);
+            String name = Genre.ofIndex(g).wireName();
             if (ex.isEmpty()) {
-                LOG.info("expert {}: no positive among its candidates; no expert", Genre.ofIndex(g).wireName());
+                LOG.info("expert {}: no positive among its candidates; no expert", name);
+                jobs.add(() -> null);
                 continue;
             }
-            if (base != null) {
-                List<ExpertExample> withOffset = new ArrayList<>(ex.size());
-                double[] lastUser = null;
-                for (ExpertExample x : ex) {
-                    if (x.user() != lastUser) {
-                        baseCompiled.prepareUser(x.user(), ctx);
-                        lastUser = x.user();
-                    }
-                    withOffset.add(x.withOffset(baseCompiled.logit(ctx, x.movie(), x.pair())));
-                }
-                ex = withOffset;
-            }
-            experts[g] = MoeTrainer.fit(Genre.ofIndex(g).wireName(), positivesIn(ex), ex, table, config, g + 1, metrics, base,
-                    System.nanoTime());
+            int stream = g + 1;
+            jobs.add(() -> MoeTrainer.fit(name, positivesIn(ex), base == null ? ex : withOffsets(ex, baseCompiled), table, config,
+                    stream, m, base, System.nanoTime()));
+        }
+        List<GenreExpert> done = MoeTrainer.invokeAll(pool, jobs);
+        for (int g = 0; g < Genre.COUNT; g++) {
+            experts[g] = done.get(g);
+            metrics.putAll(jobMetrics.get(g));
         }
         return shared;
+    }
+
+    /** The examples with the base expert's logit as their offset (a residual expert learns on top of it). */
+    private static List<ExpertExample> withOffsets(List<ExpertExample> ex, CompiledExpert base) {
+        double[] ctx = new double[base.contextSize()];
+        List<ExpertExample> out = new ArrayList<>(ex.size());
+        double[] lastUser = null;
+        for (ExpertExample x : ex) {
+            if (x.user() != lastUser) {
+                base.prepareUser(x.user(), ctx);
+                lastUser = x.user();
+            }
+            out.add(x.withOffset(base.logit(ctx, x.movie(), x.pair())));
+        }
+        return out;
     }
 
     /**
