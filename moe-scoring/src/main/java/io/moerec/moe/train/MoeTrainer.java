@@ -154,16 +154,20 @@ public final class MoeTrainer {
             }
         }
         Map<String, Double> gateMetrics = new LinkedHashMap<>();
+        double[] i2iSeconds = new double[1];
         Future<GenreClassifier> gateJob = pool.submit(() -> trainGate(data, config, gateMetrics));
         Future<EigenBasis> basisJob = pool.submit(() -> fitBasis(data, config));
         Future<GenreClassifier> energyJob = pool.submit(() -> trainEnergyModel(data, join(basisJob), config));
-        ItemNeighbours neighbours = ItemNeighbours.build(data.userWatches().values(), table.size(), NEIGHBOURS);
-        long tI2i = System.nanoTime();
         TrainingConfig.FirstStage first = config.firstStage();
-        ItemToItem itemToItem = ItemToItem.ease(data.userWatches().values(), table.size(), first.lambda(), first.neighbours());
-        metrics.put("train.itemToItemSeconds", (System.nanoTime() - tI2i) / 1e9);
-        LOG.info("item-to-item: EASE λ {} on {} users, top {} per item, {} weights in {} ms", first.lambda(),
-                data.userWatches().size(), first.neighbours(), itemToItem.storedWeights(), (System.nanoTime() - tI2i) / 1_000_000);
+        Future<ItemToItem> itemToItemJob = pool.submit(() -> {
+            long tI2i = System.nanoTime();
+            ItemToItem fitted = ItemToItem.ease(data.userWatches().values(), table.size(), first.lambda(), first.neighbours());
+            LOG.info("item-to-item: EASE λ {} on {} users, top {} per item, {} weights in {} ms", first.lambda(),
+                    data.userWatches().size(), first.neighbours(), fitted.storedWeights(), (System.nanoTime() - tI2i) / 1_000_000);
+            i2iSeconds[0] = (System.nanoTime() - tI2i) / 1e9;
+            return fitted;
+        });
+        ItemNeighbours neighbours = ItemNeighbours.build(data.userWatches().values(), table.size(), NEIGHBOURS);
         if (config.softExperts() > 0) {
             byGenre = responsibilitySamples(data, join(gateJob), config);
         }
@@ -202,6 +206,8 @@ public final class MoeTrainer {
                 metrics.putAll(jobMetrics.get(g));
             }
         }
+        ItemToItem itemToItem = join(itemToItemJob);
+        metrics.put("train.itemToItemSeconds", i2iSeconds[0]);
         int trained = 0;
         for (GenreExpert e : experts) {
             trained += e == null ? 0 : 1;
