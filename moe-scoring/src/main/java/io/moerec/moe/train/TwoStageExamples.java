@@ -48,8 +48,8 @@ final class TwoStageExamples {
     private static final Logger LOG = LoggerFactory.getLogger(TwoStageExamples.class);
     /** Bit of the shared expert in an interaction's expert mask (genres take bits 0 … COUNT − 1). */
     static final int SHARED = Genre.COUNT;
-    /** Interactions whose candidate lists are computed together (bounded memory: 200 candidates each). */
-    private static final int CHUNK = 4096;
+    /** Interactions whose candidate lists are computed together (bounded memory: about 13 kB per list of 200). */
+    private static final int CHUNK = 1024;
 
     private TwoStageExamples() {
     }
