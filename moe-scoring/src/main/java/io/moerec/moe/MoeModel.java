@@ -169,6 +169,19 @@ public final class MoeModel {
                 provenance, compiled, version, keep ? shared : null, keep ? sharedCompiled : null);
     }
 
+    /**
+     * The shared expert alone over the same first stage (no genre experts, so no routing: every router's
+     * weight falls back to the shared expert, whose score then orders the candidates): the global model
+     * of the same two-stage design, trained on the same candidate examples.
+     */
+    public MoeModel sharedOnly() {
+        if (shared == null) {
+            throw new IllegalStateException("the model has no shared expert");
+        }
+        return new MoeModel(table, new GenreExpert[Genre.COUNT], gate, eigenBasis, energyModel, balancedBias, neighbours, itemToItem,
+                config, provenance, new CompiledExpert[Genre.COUNT], version, shared, sharedCompiled);
+    }
+
     /** A fresh router of the given kind over this model's gate (balanced: from the calibrated bias). */
     public Router router(RouterKind kind) {
         return switch (kind) {

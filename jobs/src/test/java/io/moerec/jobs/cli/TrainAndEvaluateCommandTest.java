@@ -71,8 +71,8 @@ class TrainAndEvaluateCommandTest {
                 "--report-dir", reports.toString(), "--dump-recs", dump.toString()));
         assertEquals(0, r.exit(), r.out() + r.err());
         String md = Files.readString(reports.resolve("report.md"));
-        for (String method : List.of("most-popular", "item-knn", "global-model", "moe-softmax", "moe-dense", "| ease |",
-                "| ease-recency |", "| item-knn-recency |")) {
+        for (String method : List.of("most-popular", "item-knn", "global-single-stage", "global-two-stage", "moe-softmax", "moe-dense",
+                "| ease |", "| ease-recency |", "| item-knn-recency |")) {
             assertTrue(md.contains(method), method + " in\n" + md);
         }
         assertTrue(md.contains("chosen on the validation cut"), md);

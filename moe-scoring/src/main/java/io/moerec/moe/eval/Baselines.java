@@ -71,7 +71,7 @@ public final class Baselines {
     }
 
     /**
-     * The global model (one expert over all genres) scoring the whole table, with the same sampling
+     * The single-stage global model (one expert over all genres) scoring the whole table, with the same sampling
      * correction as the experts ({@code correction[m]}, see {@code SamplingCorrection}).
      */
     public static RankingMethod globalModel(CompiledExpert global, double[] correction, ItemNeighbours neighbours,
@@ -79,7 +79,7 @@ public final class Baselines {
         return new RankingMethod() {
             @Override
             public String name() {
-                return "global-model";
+                return Evaluation.GLOBAL;
             }
 
             @Override

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * chooses the item-to-item peers' hyper-parameters on a validation cut of it ({@link Peers}), then
  * ranks for every test user with every router and baseline, excluding every movie of the user's
  * training events ({@link Exclusion}, as serving does; the MoE through {@link OfflineScoring}),
- * and reports the metrics with standard errors, paired differences against the global model and
+ * and reports the metrics with standard errors, paired differences against the global models and
  * against the best peer, the routers' load statistics and expert specialisation. The balanced router starts from its trained bias and keeps updating it from the
  * load of each batch of test users, as serving would.
  */
@@ -97,7 +97,12 @@ public final class Evaluation {
     }
 
     /** The name of the global baseline in reports; paired differences are taken against it. */
-    public static final String GLOBAL = "global-model";
+    public static final String GLOBAL = "global-single-stage";
+    /**
+     * The global model of the two-stage design (the shared expert alone re-ranking the same candidates, see
+     * {@link MoeModel#sharedOnly}); on the two-stage path the MoE is also compared with it, paired.
+     */
+    public static final String GLOBAL_TWO_STAGE = "global-two-stage";
 
     public static EvaluationReport run(List<Movie> catalog, EvalSplit split, TrainingConfig config, Options opt) {
         long t0 = System.nanoTime();
@@ -156,6 +161,10 @@ public final class Evaluation {
         methods.add(Baselines.globalModel(globalCompiled, SamplingCorrection.logCorrection(MoeModel.allMovies(data.table().size()),
                 data.table(), config.popularityExponent(), config.negativesPerPositive()), model.neighbours(),
                 data.latestRecentWatches(), data.table()));
+        boolean twoStageGlobal = config.firstStage().enabled() && model.sharedExpert() != null;
+        if (twoStageGlobal) {
+            methods.add(Baselines.moe(GLOBAL_TWO_STAGE, model.sharedOnly().scorer(RouterKind.SOFTMAX), data.latestRecentWatches()));
+        }
         Map<String, RoutingStats> routing = new LinkedHashMap<>();
         List<EvaluationReport.MethodResult> results = new ArrayList<>();
         Map<String, double[]> perUserNdcg = new LinkedHashMap<>();
@@ -189,7 +198,8 @@ public final class Evaluation {
         EvaluationReport report = new EvaluationReport(split.kind(), split.train().size(), users.size(), skipped, split.droppedItems(),
                 data.table().size(), opt.k(), results, paired(perUserNdcg, GLOBAL), routing, spec, trainSeconds, baselineSeconds,
                 peers == null ? List.of() : peers.choices(), peers == null ? null : peers.best(),
-                peers == null ? List.of() : paired(perUserNdcg, peers.best()));
+                peers == null ? List.of() : paired(perUserNdcg, peers.best()),
+                twoStageGlobal ? paired(perUserNdcg, GLOBAL_TWO_STAGE) : List.of());
         LOG.info("evaluation done:\n{}", report.toMarkdown());
         return report;
     }

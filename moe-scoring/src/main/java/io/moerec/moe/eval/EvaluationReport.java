@@ -22,23 +22,26 @@ import java.util.Map;
  * @param catalogSize      movies in the model's table (the candidate universe)
  * @param k                cut-off
  * @param methods          per method: metrics
- * @param pairedNdcg       per method, its NDCG@k minus the global model's, paired over the same users, with the SE
+ * @param pairedNdcg       per method, its NDCG@k minus the single-stage global model's, paired over the same users, with the SE
  *                         of that paired mean (the test "beats the global model by two standard errors" uses this)
  * @param routing          per router: load statistics over the test users
  * @param specialisation   mean pairwise Pearson correlation of the experts' scores on a probe set
  *                         (lower = more specialised)
  * @param trainSeconds     MoE training time
- * @param baselineSeconds  global-model training time
+ * @param baselineSeconds  the single-stage global model's training time
  * @param peers            the item-to-item peers' chosen hyper-parameters (chosen on a validation cut of the
  *                         training part; empty if the peers were left out)
  * @param bestPeer         the peer with the best validation NDCG, or null
  * @param pairedNdcgVsBestPeer per method, its NDCG@k minus the best peer's, paired over the same users, with the SE
+ * @param pairedNdcgVsTwoStageGlobal per method, its NDCG@k minus the two-stage global model's (the shared expert
+ *                         alone over the same candidates), paired; empty off the two-stage path
  */
 public record EvaluationReport(String split, int trainEvents, int testUsers, int skippedTestUsers, int droppedTestItems,
                                int catalogSize, int k, List<MethodResult> methods, List<PairedDelta> pairedNdcg,
                                Map<String, RoutingStats> routing,
                                double specialisation, double trainSeconds, double baselineSeconds,
-                               List<Peers.Choice> peers, String bestPeer, List<PairedDelta> pairedNdcgVsBestPeer) {
+                               List<Peers.Choice> peers, String bestPeer, List<PairedDelta> pairedNdcgVsBestPeer,
+                               List<PairedDelta> pairedNdcgVsTwoStageGlobal) {
 
     /** One method's metrics. */
     public record MethodResult(String method, MeanWithError hr, MeanWithError ndcg, MeanWithError recall,
@@ -67,7 +70,7 @@ public record EvaluationReport(String split, int trainEvents, int testUsers, int
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "## Evaluation (%s split, K = %d)%n%n", split, k));
         sb.append(String.format(Locale.ROOT, "Training events %d; test users %d (skipped %d without features); "
-                + "test items dropped %d; candidate catalog %d movies; MoE training %.1f s, global model %.1f s.%n%n",
+                + "test items dropped %d; candidate catalog %d movies; MoE training %.1f s, single-stage global model %.1f s.%n%n",
                 trainEvents, testUsers, skippedTestUsers, droppedTestItems, catalogSize, trainSeconds, baselineSeconds));
         sb.append(String.format(Locale.ROOT, "| method | HR@%1$d | NDCG@%1$d | Recall@%1$d | MRR@%1$d | coverage |%n", k));
         sb.append("|---|---|---|---|---|---|\n");
@@ -85,6 +88,7 @@ public record EvaluationReport(String split, int trainEvents, int testUsers, int
         }
         pairedTable(sb, pairedNdcg);
         pairedTable(sb, pairedNdcgVsBestPeer);
+        pairedTable(sb, pairedNdcgVsTwoStageGlobal);
         sb.append(String.format(Locale.ROOT, "%n### Routing over test users%n%n| router | CV | MaxVio | entropy (nats, max %.2f) | overflow | top shares |%n",
                 Math.log(Genre.COUNT)));
         sb.append("|---|---|---|---|---|---|\n");

@@ -28,6 +28,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +53,8 @@ public final class MoeTrainer {
     private static final int MAX_BASIS_USERS = 20_000;
     /** Neighbours kept per movie for the item-history signal. */
     public static final int NEIGHBOURS = 50;
+    /** At most this many training threads: the parts are few and memory-bound beyond it. */
+    static final int MAX_THREADS = 4;
 
     private MoeTrainer() {
     }
@@ -101,6 +110,34 @@ public final class MoeTrainer {
     }
 
     public static MoeModel train(String description, TrainingData data, TrainingConfig config) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads(), daemonThreads());
+        try {
+            return train(description, data, config, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Worker threads for the independent parts of training: min(available processors, {@value #MAX_THREADS}). */
+    static int threads() {
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS));
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "moe-trainer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Trains the parts on {@code pool}: the gate, the eigen router and every expert are independent given
+     * their inputs, each with its own seed, so the result does not depend on the pool size or on timing.
+     * Each part records its metrics in a map of its own; they are merged in a fixed order.
+     */
+    static MoeModel train(String description, TrainingData data, TrainingConfig config, ExecutorService pool) {
         long t0 = System.nanoTime();
         MovieTable table = data.table();
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -116,16 +153,23 @@ public final class MoeTrainer {
                 }
             }
         }
-        ItemNeighbours neighbours = ItemNeighbours.build(data.userWatches().values(), table.size(), NEIGHBOURS);
-        long tI2i = System.nanoTime();
+        Map<String, Double> gateMetrics = new LinkedHashMap<>();
+        double[] i2iSeconds = new double[1];
+        Future<GenreClassifier> gateJob = pool.submit(() -> trainGate(data, config, gateMetrics));
+        Future<EigenBasis> basisJob = pool.submit(() -> fitBasis(data, config));
+        Future<GenreClassifier> energyJob = pool.submit(() -> trainEnergyModel(data, join(basisJob), config));
         TrainingConfig.FirstStage first = config.firstStage();
-        ItemToItem itemToItem = ItemToItem.ease(data.userWatches().values(), table.size(), first.lambda(), first.neighbours());
-        metrics.put("train.itemToItemSeconds", (System.nanoTime() - tI2i) / 1e9);
-        LOG.info("item-to-item: EASE λ {} on {} users, top {} per item, {} weights in {} ms", first.lambda(),
-                data.userWatches().size(), first.neighbours(), itemToItem.storedWeights(), (System.nanoTime() - tI2i) / 1_000_000);
-        GenreClassifier gate = trainGate(data, config, metrics);
+        Future<ItemToItem> itemToItemJob = pool.submit(() -> {
+            long tI2i = System.nanoTime();
+            ItemToItem fitted = ItemToItem.ease(data.userWatches().values(), table.size(), first.lambda(), first.neighbours());
+            LOG.info("item-to-item: EASE λ {} on {} users, top {} per item, {} weights in {} ms", first.lambda(),
+                    data.userWatches().size(), first.neighbours(), fitted.storedWeights(), (System.nanoTime() - tI2i) / 1_000_000);
+            i2iSeconds[0] = (System.nanoTime() - tI2i) / 1e9;
+            return fitted;
+        });
+        ItemNeighbours neighbours = ItemNeighbours.build(data.userWatches().values(), table.size(), NEIGHBOURS);
         if (config.softExperts() > 0) {
-            byGenre = responsibilitySamples(data, gate, config);
+            byGenre = responsibilitySamples(data, join(gateJob), config);
         }
         boolean[] wanted = new boolean[Genre.COUNT];
         for (int g = 0; g < Genre.COUNT; g++) {
@@ -139,39 +183,84 @@ public final class MoeTrainer {
         GenreExpert shared;
         GenreExpert[] experts = new GenreExpert[Genre.COUNT];
         if (first.enabled()) {
-            shared = TwoStageExamples.train(data, neighbours, byGenre, wanted, config, metrics, experts);
+            shared = TwoStageExamples.train(data, neighbours, byGenre, wanted, config, metrics, experts, pool);
         } else {
             // The shared, always-on expert: exactly the global model (same examples, seed stream and settings).
             shared = config.trainsSharedExpert() ? trainShared(data, neighbours, config, metrics) : null;
             GenreExpert base = config.residualExperts() ? shared : null;
             int[] everyMovie = MoeModel.allMovies(table.size());
+            List<List<Interaction>> positives = byGenre;
+            List<Callable<GenreExpert>> jobs = new ArrayList<>();
+            List<Map<String, Double>> jobMetrics = new ArrayList<>();
             for (int g = 0; g < Genre.COUNT; g++) {
-                if (wanted[g]) {
-                    int[] candidates = config.softExperts() > 0 ? everyMovie : table.moviesOfGenre(g);
-                    experts[g] = trainExpert(Genre.ofIndex(g).wireName(), byGenre.get(g), candidates, data, neighbours, config,
-                            g + 1, metrics, base);
-                }
+                Map<String, Double> m = new LinkedHashMap<>();
+                jobMetrics.add(m);
+                int genre = g;
+                jobs.add(!wanted[g] ? () -> null : () -> trainExpert(Genre.ofIndex(genre).wireName(), positives.get(genre),
+                        config.softExperts() > 0 ? everyMovie : table.moviesOfGenre(genre), data, neighbours, config,
+                        genre + 1, m, base));
+            }
+            List<GenreExpert> done = invokeAll(pool, jobs);
+            for (int g = 0; g < Genre.COUNT; g++) {
+                experts[g] = done.get(g);
+                metrics.putAll(jobMetrics.get(g));
             }
         }
+        ItemToItem itemToItem = join(itemToItemJob);
+        metrics.put("train.itemToItemSeconds", i2iSeconds[0]);
         int trained = 0;
         for (GenreExpert e : experts) {
             trained += e == null ? 0 : 1;
         }
-        EigenBasis basis = fitBasis(data, config);
-        GenreClassifier energyModel = trainEnergyModel(data, basis, config);
+        GenreClassifier gate = join(gateJob);
+        metrics.putAll(gateMetrics);
+        EigenBasis basis = join(basisJob);
+        GenreClassifier energyModel = join(energyJob);
         double[] bias = calibrateBalanced(gate, data, config);
         double seconds = (System.nanoTime() - t0) / 1e9;
         metrics.put("train.experts", (double) trained);
+        metrics.put("train.threads", (double) threads());
         metrics.put("train.seconds", seconds);
         // When training finished: the scoring app reports the serving model's age from it.
         metrics.put(TrainingProvenance.TRAINED_AT_METRIC, (double) System.currentTimeMillis());
         TrainingProvenance prov = new TrainingProvenance(description, data.firstEventTime(), data.lastEventTime(),
                 data.events(), data.interactions().size(), data.latestUserVectors().size(), table.size(),
                 PreferenceFeatureLogic.FEATURE_VERSION, UserVector.VERSION, Genre.VOCABULARY_VERSION, config.toMap(), metrics);
-        LOG.info("trained {} experts, gate, eigen router (rank {}) and balanced bias in {} s", trained, basis.rank(),
-                String.format(java.util.Locale.ROOT, "%.1f", seconds));
+        LOG.info("trained {} experts, gate, eigen router (rank {}) and balanced bias in {} s ({} threads)", trained, basis.rank(),
+                String.format(java.util.Locale.ROOT, "%.1f", seconds), threads());
         return new MoeModel(table, experts, gate, basis, energyModel, bias, neighbours, itemToItem, config, prov, null,
                 MoeModel.UNSAVED, shared, null);
+    }
+
+    /** Runs {@code jobs} on {@code pool} and returns their results in order. */
+    static <T> List<T> invokeAll(ExecutorService pool, List<Callable<T>> jobs) {
+        List<Future<T>> futures = new ArrayList<>();
+        for (Callable<T> j : jobs) {
+            futures.add(pool.submit(j));
+        }
+        List<T> out = new ArrayList<>();
+        for (Future<T> f : futures) {
+            out.add(join(f));
+        }
+        return out;
+    }
+
+    /** A job's result; its failure rethrown unchecked. */
+    static <T> T join(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while training", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /**

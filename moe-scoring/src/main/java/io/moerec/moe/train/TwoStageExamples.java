@@ -17,9 +17,13 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,18 +48,20 @@ final class TwoStageExamples {
     private static final Logger LOG = LoggerFactory.getLogger(TwoStageExamples.class);
     /** Bit of the shared expert in an interaction's expert mask (genres take bits 0 … COUNT − 1). */
     static final int SHARED = Genre.COUNT;
+    /** Interactions whose candidate lists are computed together (bounded memory: about 13 kB per list of 200). */
+    private static final int CHUNK = 1024;
 
     private TwoStageExamples() {
     }
 
     /**
      * Trains the shared expert (returned; null when the configuration has none) and the genre experts with
-     * {@code wanted[g]} into {@code experts}.
+     * {@code wanted[g]} into {@code experts}, the genre experts side by side on {@code pool} (each its own seed).
      */
     static GenreExpert train(TrainingData data, ItemNeighbours neighbours, List<List<Interaction>> byGenre, boolean[] wanted,
-                             TrainingConfig config, Map<String, Double> metrics, GenreExpert[] experts) {
+                             TrainingConfig config, Map<String, Double> metrics, GenreExpert[] experts, ExecutorService pool) {
         MovieTable table = data.table();
-        List<List<ExpertExample>> examples = build(data, neighbours, byGenre, wanted, config, metrics);
+        List<List<ExpertExample>> examples = build(data, neighbours, byGenre, wanted, config, metrics, pool);
         GenreExpert shared = null;
         if (config.trainsSharedExpert()) {
             List<ExpertExample> ex = examples.get(SHARED);
@@ -63,32 +69,47 @@ final class TwoStageExamples {
         }
         GenreExpert base = config.residualExperts() ? shared : null;
         CompiledExpert baseCompiled = base == null ? null : base.compile(table);
-        double[] ctx = base == null ? null : new double[baseCompiled.contextSize()];
+        List<Callable<GenreExpert>> jobs = new ArrayList<>();
+        List<Map<String, Double>> jobMetrics = new ArrayList<>();
         for (int g = 0; g < Genre.COUNT; g++) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            jobMetrics.add(m);
             if (!wanted[g]) {
+                jobs.add(() -> null);
                 continue;
             }
             List<ExpertExample> ex = examples.get(g);
+            String name = Genre.ofIndex(g).wireName();
             if (ex.isEmpty()) {
-                LOG.info("expert {}: no positive among its candidates; no expert", Genre.ofIndex(g).wireName());
+                LOG.info("expert {}: no positive among its candidates; no expert", name);
+                jobs.add(() -> null);
                 continue;
             }
-            if (base != null) {
-                List<ExpertExample> withOffset = new ArrayList<>(ex.size());
-                double[] lastUser = null;
-                for (ExpertExample x : ex) {
-                    if (x.user() != lastUser) {
-                        baseCompiled.prepareUser(x.user(), ctx);
-                        lastUser = x.user();
-                    }
-                    withOffset.add(x.withOffset(baseCompiled.logit(ctx, x.movie(), x.pair())));
-                }
-                ex = withOffset;
-            }
-            experts[g] = MoeTrainer.fit(Genre.ofIndex(g).wireName(), positivesIn(ex), ex, table, config, g + 1, metrics, base,
-                    System.nanoTime());
+            int stream = g + 1;
+            jobs.add(() -> MoeTrainer.fit(name, positivesIn(ex), base == null ? ex : withOffsets(ex, baseCompiled), table, config,
+                    stream, m, base, System.nanoTime()));
+        }
+        List<GenreExpert> done = MoeTrainer.invokeAll(pool, jobs);
+        for (int g = 0; g < Genre.COUNT; g++) {
+            experts[g] = done.get(g);
+            metrics.putAll(jobMetrics.get(g));
         }
         return shared;
+    }
+
+    /** The examples with the base expert's logit as their offset (a residual expert learns on top of it). */
+    private static List<ExpertExample> withOffsets(List<ExpertExample> ex, CompiledExpert base) {
+        double[] ctx = new double[base.contextSize()];
+        List<ExpertExample> out = new ArrayList<>(ex.size());
+        double[] lastUser = null;
+        for (ExpertExample x : ex) {
+            if (x.user() != lastUser) {
+                base.prepareUser(x.user(), ctx);
+                lastUser = x.user();
+            }
+            out.add(x.withOffset(base.logit(ctx, x.movie(), x.pair())));
+        }
+        return out;
     }
 
     /**
@@ -97,6 +118,21 @@ final class TwoStageExamples {
      */
     static List<List<ExpertExample>> build(TrainingData data, ItemNeighbours neighbours, List<List<Interaction>> byGenre,
                                            boolean[] wanted, TrainingConfig config, Map<String, Double> metrics) {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            return build(data, neighbours, byGenre, wanted, config, metrics, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The same, with the fold fits and the candidate lists computed on {@code pool}; the examples (and
+     * every random draw) are still made in interaction order, so the pool size does not change them.
+     */
+    static List<List<ExpertExample>> build(TrainingData data, ItemNeighbours neighbours, List<List<Interaction>> byGenre,
+                                           boolean[] wanted, TrainingConfig config, Map<String, Double> metrics,
+                                           ExecutorService pool) {
         long t0 = System.nanoTime();
         MovieTable table = data.table();
         TrainingConfig.FirstStage first = config.firstStage();
@@ -126,7 +162,7 @@ final class TwoStageExamples {
             }
             sampler[e] = new NegativeSampler(allMovies(table.size()), counts, config.popularityExponent());
         }
-        CandidateGenerator[] generators = foldGenerators(data, first, table, config.seed());
+        CandidateGenerator[] generators = foldGenerators(data, first, table, config.seed(), pool);
         Map<String, Integer> foldOf = folds(data, first.folds(), config.seed());
 
         List<List<ExpertExample>> examples = new ArrayList<>();
@@ -139,16 +175,25 @@ final class TwoStageExamples {
         int[] slots = new int[first.candidates()];
         long inside = 0;
         long seen = 0;
+        List<Interaction> wantedInteractions = new ArrayList<>();
         for (Interaction it : data.interactions()) {
-            Integer bitsOfExperts = mask.get(it);
-            if (bitsOfExperts == null) {
-                continue;
+            if (mask.containsKey(it)) {
+                wantedInteractions.add(it);
             }
+        }
+        List<Candidates> chunk = List.of();
+        for (int i = 0; i < wantedInteractions.size(); i++) {
+            if (i % CHUNK == 0) {
+                // The candidate lists of the next chunk, computed side by side (they draw nothing at random).
+                chunk = candidates(wantedInteractions.subList(i, Math.min(i + CHUNK, wantedInteractions.size())), generators, foldOf,
+                        data, pool);
+            }
+            Interaction it = wantedInteractions.get(i);
+            int bitsOfExperts = mask.get(it);
             seen++;
             int[] watched = data.userWatches().get(it.userId());
             int positive = it.movie();
-            Candidates cands = generators[foldOf.get(it.userId())].candidates(oldestFirst(it.recent()),
-                    i -> i != positive && Arrays.binarySearch(watched, i) >= 0);
+            Candidates cands = chunk.get(i % CHUNK);
             int at = cands.indexOf(positive);
             if (at < 0) {
                 continue;
@@ -242,9 +287,9 @@ final class TwoStageExamples {
 
     /** Per fold, the candidate generator over a first stage fitted on every other fold's users. */
     private static CandidateGenerator[] foldGenerators(TrainingData data, TrainingConfig.FirstStage first, MovieTable table,
-                                                      long seed) {
+                                                      long seed, ExecutorService pool) {
         Map<String, Integer> foldOf = folds(data, first.folds(), seed);
-        CandidateGenerator[] out = new CandidateGenerator[first.folds()];
+        List<Callable<CandidateGenerator>> jobs = new ArrayList<>();
         for (int f = 0; f < first.folds(); f++) {
             List<int[]> others = new ArrayList<>();
             for (Map.Entry<String, int[]> e : data.userWatches().entrySet()) {
@@ -252,9 +297,35 @@ final class TwoStageExamples {
                     others.add(e.getValue());
                 }
             }
-            ItemToItem model = ItemToItem.ease(others, table.size(), first.lambda(), first.neighbours());
-            out[f] = new CandidateGenerator(model, table, first.candidates());
+            jobs.add(() -> new CandidateGenerator(ItemToItem.ease(others, table.size(), first.lambda(), first.neighbours()), table,
+                    first.candidates()));
         }
-        return out;
+        return MoeTrainer.invokeAll(pool, jobs).toArray(new CandidateGenerator[0]);
+    }
+
+    /** Each interaction's candidates from its fold's first stage, the user's other watched movies left out. */
+    private static List<Candidates> candidates(List<Interaction> interactions, CandidateGenerator[] generators,
+                                               Map<String, Integer> foldOf, TrainingData data, ExecutorService pool) {
+        int parts = MoeTrainer.threads();
+        int per = (interactions.size() + parts - 1) / parts;
+        List<Callable<List<Candidates>>> jobs = new ArrayList<>();
+        for (int from = 0; from < interactions.size(); from += per) {
+            List<Interaction> part = interactions.subList(from, Math.min(from + per, interactions.size()));
+            jobs.add(() -> {
+                List<Candidates> out = new ArrayList<>(part.size());
+                for (Interaction it : part) {
+                    int[] watched = data.userWatches().get(it.userId());
+                    int positive = it.movie();
+                    out.add(generators[foldOf.get(it.userId())].candidates(oldestFirst(it.recent()),
+                            i -> i != positive && Arrays.binarySearch(watched, i) >= 0));
+                }
+                return out;
+            });
+        }
+        List<Candidates> all = new ArrayList<>(interactions.size());
+        for (List<Candidates> c : MoeTrainer.invokeAll(pool, jobs)) {
+            all.addAll(c);
+        }
+        return all;
     }
 }

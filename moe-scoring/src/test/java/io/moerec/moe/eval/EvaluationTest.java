@@ -35,8 +35,16 @@ class EvaluationTest {
         assertEquals(300 * 10, lines.size());
         assertTrue(lines.get(0).matches("u\\d+\t\\d+\t1"), lines.get(0));
         assertTrue(r.toMarkdown().contains("| moe-eigen |"));
-        assertTrue(r.toMarkdown().contains("| moe-dense vs global-model |"), r.toMarkdown());
-        assertEquals(moe.ndcg().mean() - r.method("global-model").ndcg().mean(), r.pairedNdcg("moe-softmax").delta().mean(), 1e-12);
+        assertTrue(r.toMarkdown().contains("| moe-dense vs global-single-stage |"), r.toMarkdown());
+        // The global model of the two-stage design: the shared expert alone over the same candidates, every
+        // other method also paired against it.
+        EvaluationReport.MethodResult global2 = r.method(Evaluation.GLOBAL_TWO_STAGE);
+        assertTrue(global2.ndcg().mean() > pop.ndcg().mean(), "two-stage global " + global2.ndcg());
+        assertEquals(r.methods().size() - 1, r.pairedNdcgVsTwoStageGlobal().size());
+        assertEquals(moe.ndcg().mean() - global2.ndcg().mean(), r.pairedNdcgVsTwoStageGlobal().stream()
+                .filter(p -> p.method().equals("moe-softmax")).findFirst().orElseThrow().delta().mean(), 1e-12);
+        assertTrue(r.toMarkdown().contains("| moe-softmax vs global-two-stage |"), r.toMarkdown());
+        assertEquals(moe.ndcg().mean() - r.method(Evaluation.GLOBAL).ndcg().mean(), r.pairedNdcg("moe-softmax").delta().mean(), 1e-12);
         assertTrue(r.toJson().contains("\"specialisation\""));
         // The item-to-item peers, chosen on the validation cut; every other method paired against the best of them.
         for (String peer : List.of(Peers.EASE, Peers.EASE_RECENCY, Peers.KNN_RECENCY)) {

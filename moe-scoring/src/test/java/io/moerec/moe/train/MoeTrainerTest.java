@@ -1,6 +1,7 @@
 package io.moerec.moe.train;
 
 import io.moerec.moe.TrainingConfig;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +12,17 @@ import io.moerec.moe.MoeModel;
 import io.moerec.moe.PlantedTastes;
 import io.moerec.moe.math.MoeMath;
 import io.moerec.moe.routing.RouterKind;
+import io.moerec.moe.bundle.ModelBundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MoeTrainerTest {
 
@@ -71,5 +79,43 @@ class MoeTrainerTest {
         double[] u = users.values().iterator().next();
         assertTrue(!model.scorer(RouterKind.SOFTMAX).recommend(u, id -> false, 10)
                 .equals(other.scorer(RouterKind.SOFTMAX).recommend(u, id -> false, 10)));
+    }
+
+    @Test
+    void thePoolSizeDoesNotChangeTheTrainedBytes(@TempDir Path tmp) throws Exception {
+        // Experts, gate and eigen router train side by side, each with its own seed: one thread or four
+        // must give the same weights. The Tribuo files carry a training timestamp, so the compiled and
+        // binary parts are compared byte for byte and the Tribuo-only gate and energy model by their outputs.
+        TrainingData data = TrainingData.prepare(world.catalog, world.events, model.config().features());
+        MoeModel one = trainWith(1, data);
+        MoeModel four = trainWith(4, data);
+        ModelBundle.save(one, tmp.resolve("one"));
+        ModelBundle.save(four, tmp.resolve("four"));
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(tmp.resolve("one"))) {
+            files = s.filter(f -> f.toString().endsWith(".bin")).map(tmp.resolve("one")::relativize).sorted().toList();
+        }
+        assertTrue(files.size() >= 8, files.toString());
+        assertTrue(files.stream().anyMatch(f -> f.toString().startsWith("compiled/expert-")), files.toString());
+        for (Path f : files) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("one").resolve(f)), Files.readAllBytes(tmp.resolve("four").resolve(f)),
+                    f.toString());
+        }
+        double[] a = new double[Genre.COUNT];
+        double[] b = new double[Genre.COUNT];
+        for (double[] u : data.latestUserVectors().values()) {
+            one.gate().probabilities(u, a);
+            four.gate().probabilities(u, b);
+            assertArrayEquals(a, b, 0);
+        }
+    }
+
+    private static MoeModel trainWith(int threads, TrainingData data) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            return MoeTrainer.train("pool of " + threads, data, TrainingConfig.defaults(), pool);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
