@@ -132,7 +132,7 @@ class TrainerKafkaTest {
         }
 
         void await(BooleanSupplier condition, String what) throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
             while (!condition.getAsBoolean()) {
                 assertNull(failure.get(), () -> "the trainer failed: " + failure.get());
                 assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
@@ -236,7 +236,7 @@ class TrainerKafkaTest {
         boolean caughtMidWrite = false;
         try (ChildJvm child = ChildJvm.start("trainer", List.of("-Xmx512m", "-cp", System.getProperty("java.class.path")),
                 MoerecCli.class.getName(), args, Map.of(), tmp.resolve("trainer-child.log"))) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
             while (st.entries().size() < 2) {
                 assertTrue(child.isAlive() && System.nanoTime() < deadline, () -> "no second cycle: " + child.logTail(4000));
                 Thread.sleep(50);

@@ -75,7 +75,7 @@ class OfflineEqualsOnlineTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    static final Duration DEADLINE = Duration.ofSeconds(60);
+    static final Duration DEADLINE = Duration.ofSeconds(180);
     static final int USERS = 30;
 
     @TempDir
@@ -87,7 +87,7 @@ class OfflineEqualsOnlineTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(420)
     void eachUsersLastListIsTheOfflineListOfTheSameEventsAndBundle() throws Exception {
         // The world the fixtures' bundles were trained on (same generator and seed, so the same catalog);
         // its first users' events, in the replay order, are the history.
