@@ -166,15 +166,16 @@ public final class PreferenceFeaturesFunction
     private void processEvent(ViewingEvent event, ReadOnlyContext ctx, Collector<UserPreferenceFeatures> out)
             throws Exception {
         eventsIn.inc();
-        UserPreferenceState state = PreferenceFeatureLogic.upgraded(preference.value());
+        // Buffered events whose movie has arrived since come first: lateness is judged against them too.
+        ReadOnlyBroadcastState<Long, Integer> catalog = ctx.getBroadcastState(CATALOG);
+        UserPreferenceState state = applyPending(PreferenceFeatureLogic.upgraded(preference.value()), catalog,
+                Long.MIN_VALUE, ctx.timerService(), out);
         if (logic.isLate(state, event)) {
             late.inc();
             ctx.output(LATE, event);
             preference.update(logic.noteWatched(state, event.movieId())); // not applied, but watched
             return;
         }
-        ReadOnlyBroadcastState<Long, Integer> catalog = ctx.getBroadcastState(CATALOG);
-        state = applyPending(state, catalog, Long.MIN_VALUE, ctx.timerService(), out);
         Integer bits = catalog.get(event.movieId());
         if (bits == null) {
             unknownMovie.inc();

@@ -126,6 +126,18 @@ class PreferenceFeaturesFunctionTest {
     }
 
     @Test
+    void anOldEventIsJudgedLateAgainstTheBufferedEventsItsMovieArrivalReleased() throws Exception {
+        open(config, ACTION);
+        send(ViewingEvent.complete("e1", "u1", 7, T + 2 * 3_600_000L)); // movie 7 unknown: buffered
+        harness.processBroadcastElement(CatalogUpdate.of(COMEDY), T);
+        ViewingEvent late = ViewingEvent.play("late", "u1", 1, T);       // two hours older than e1
+        send(late);
+        // e1 is applied first, so the old event is late, as it would be had the catalog been complete.
+        assertEquals(List.of("e1"), harness.extractOutputValues().stream().map(UserPreferenceFeatures::triggerEventId).toList());
+        assertEquals(List.of(late), harness.getSideOutput(PreferenceFeaturesFunction.LATE).stream().map(StreamRecord::getValue).toList());
+    }
+
+    @Test
     void bufferedEventIsAppliedByItsTimerWithOrWithoutTheMovie() throws Exception {
         open(config);
         send(ViewingEvent.complete("e1", "u1", 7, T));

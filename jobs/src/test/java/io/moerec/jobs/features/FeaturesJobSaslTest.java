@@ -134,7 +134,7 @@ class FeaturesJobSaslTest {
                 }
             }
         } finally {
-            job.cancel().get();
+            FlinkJobs.cancelAndAwaitEnd(job);
         }
         assertEquals(log.size(), features.size(), "one committed update per event, written and read over SASL");
 

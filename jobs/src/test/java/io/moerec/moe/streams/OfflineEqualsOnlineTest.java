@@ -16,6 +16,7 @@ import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
 import io.moerec.jobs.broker.KafkaBrokerExtension;
 import io.moerec.jobs.features.FeaturesJob;
+import io.moerec.jobs.features.FlinkJobs;
 import io.moerec.moe.MoeScorer;
 import io.moerec.moe.eval.OfflineScoring;
 import io.moerec.moe.routing.RouterKind;
@@ -173,7 +174,7 @@ class OfflineEqualsOnlineTest {
             }
         } finally {
             if (job != null) {
-                job.cancel().get();
+                FlinkJobs.cancelAndAwaitEnd(job);
             }
         }
     }
