@@ -11,6 +11,7 @@ import io.moerec.ingest.generate.SyntheticDataGenerator;
 import io.moerec.ingest.json.InvalidRecordException;
 import io.moerec.ingest.json.UserFeaturesCodec;
 import io.moerec.moe.train.MoeTrainer;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.runner.Runner;
@@ -41,7 +43,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code -Dmoerec.bench.data}, e.g. ml-latest-small) or {@code synthetic} (the project's generator at
  * its defaults). The set-up encodes every update once and prints the encoded bytes per record (mean,
  * p50, p99, max); the benchmarks then time encode, decode and both, in µs per record, cycling through an
- * evenly spaced sample of at most {@value #SAMPLE} updates (so heavy and light users weigh as in the log).
+ * evenly spaced sample of at most {@value #SAMPLE} updates (so heavy and light users weigh as in the log),
+ * and print each iteration's µs of thread CPU time per record beside JMH's wall-clock figure.
  * Run with {@code java -Dmoerec.bench.data=DIR -cp <moe-scoring test classpath> io.moerec.moe.bench.UserFeaturesCodecJmh}.
  */
 @State(Scope.Benchmark)
@@ -105,7 +108,28 @@ public class UserFeaturesCodecJmh {
     private int nextIndex() {
         int i = next;
         next = i + 1 == sample.length ? 0 : i + 1;
+        calls++;
         return i;
+    }
+
+    private long calls;
+    private long cpuStart;
+
+    /**
+     * µs of the benchmark thread's CPU time per record, printed per iteration: on a shared machine the
+     * thread waits for a core, so wall-clock time overstates what a record costs; this does not.
+     */
+    @Setup(Level.Iteration)
+    public void startCpuClock() {
+        calls = 0;
+        cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    @TearDown(Level.Iteration)
+    public void stopCpuClock() {
+        double cpuMicros = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e3;
+        System.out.printf(Locale.ROOT, "%n  [cpu] %s: %d records, %.3f us of thread CPU time per record%n", data, calls,
+                cpuMicros / calls);
     }
 
     @Benchmark
