@@ -430,7 +430,8 @@ class BadInputPipelineIT {
         private Sent badFeatures(String user, String trigger) {
             UserPreferenceFeatures f = new UserPreferenceFeatures(user, 0, 1, new double[Genre.COUNT], 0, 0, new long[0],
                     new long[0], new long[EventType.values().length], trigger, 0);
-            String good = new String(featuresCodec.encode(f), StandardCharsets.UTF_8);
+            // The JSON form (which the scoring app still reads) to mutate as text; the binary form is fuzzed in moe-scoring.
+            String good = new String(UserFeaturesCodec.encodeJson(f), StandardCharsets.UTF_8);
             byte[] value;
             String kind;
             switch (random.nextInt(7)) {

@@ -74,7 +74,7 @@ public final class KafkaConnectors {
     }
 
     /**
-     * Exactly-once sink of features to {@code topic}, keyed by user id, value = {@link UserFeaturesCodec};
+     * Exactly-once sink of features to {@code topic}, keyed by user id, value = {@link UserFeaturesCodec}'s binary form;
      * a {@link UserPreferenceFeatures#isTombstone() tombstone} (a deleted user) is written with a
      * {@code null} value.
      */

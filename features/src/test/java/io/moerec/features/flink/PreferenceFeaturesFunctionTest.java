@@ -262,7 +262,7 @@ class PreferenceFeaturesFunctionTest {
     }
 
     @Test
-    void theFeaturesSerializerWritesATombstoneAsANullValue() {
+    void theFeaturesSerializerWritesATombstoneAsANullValueAndFeaturesInTheBinaryForm() throws Exception {
         KafkaConnectors.FeaturesSerializer s = new KafkaConnectors.FeaturesSerializer("user-features");
         var record = s.serialize(UserPreferenceFeatures.tombstone("u1", T), null, T);
         assertEquals("user-features", record.topic());
@@ -270,7 +270,9 @@ class PreferenceFeaturesFunctionTest {
         assertEquals(null, record.value());
         ViewingEvent e1 = ViewingEvent.play("e1", "u1", 1, T);
         UserPreferenceFeatures real = logic.features(logic.apply(null, e1, ACTION), e1);
-        assertTrue(s.serialize(real, null, T).value().length > 0);
+        byte[] value = s.serialize(real, null, T).value();
+        assertEquals(2, value[0], "the binary form's format byte");
+        assertEquals(real, new io.moerec.ingest.json.UserFeaturesCodec().decode(value));
     }
 
     List<UserPreferenceFeatures> tombstones() {

@@ -27,7 +27,7 @@ import java.util.Objects;
  * <p>A <b>tombstone</b> ({@link #tombstone}, {@link #isTombstone()}, {@code featureVersion} =
  * {@link #TOMBSTONE_VERSION}) stands, inside the features job only, for "this user was deleted on request": its
  * Kafka serializer writes it as a record with a {@code null} value, which the compacted topic and the
- * scoring app treat as deletion. It never has a JSON form ({@code UserFeaturesCodec} refuses it).
+ * scoring app treat as deletion. It never has an encoded form ({@code UserFeaturesCodec} refuses it).
  */
 public record UserPreferenceFeatures(
         String userId,

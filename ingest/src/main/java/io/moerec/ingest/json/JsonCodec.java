@@ -1,7 +1,8 @@
 package io.moerec.ingest.json;
 
 /**
- * Encodes and strictly decodes one record type as UTF-8 JSON. Implementations are immutable and
+ * Encodes and strictly decodes one record type: as UTF-8 JSON, but for {@link UserFeaturesCodec}, which
+ * writes a compact binary form and reads both. Implementations are immutable and
  * thread-safe, so one instance may serve a Kafka serde, a Flink schema and a file reader at once.
  *
  * @param <T> the record type

@@ -29,7 +29,8 @@ public enum RejectReason {
     NULL_KEY("the Kafka record has no key"),
     KEY_MISMATCH("the Kafka key differs from the record's own id"),
     UNPARSEABLE_LINE("a line of an input file cannot be parsed"),
-    LATE("the event is later than the allowed lateness");
+    LATE("the event is later than the allowed lateness"),
+    MALFORMED_BINARY("the bytes are not one well-formed record of a binary format");
 
     private final String description;
 

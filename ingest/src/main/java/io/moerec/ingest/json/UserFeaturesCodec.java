@@ -1,17 +1,17 @@
 package io.moerec.ingest.json;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.moerec.ingest.domain.EventType;
-import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
-import java.io.IOException;
 
 /**
- * JSON codec of {@link UserPreferenceFeatures}, schema {@code schemas/user-features.schema.json}.
- * Per-genre and per-type values are objects keyed by wire name so that consumers in other languages
- * need not know the vocabulary order. As an output record it tolerates unknown top-level fields
- * (newer writers may add some); the vocabulary inside must match exactly.
+ * The codec of {@link UserPreferenceFeatures} on {@code user-features}, used by the features job (writer),
+ * the scoring app and every other reader. It writes the compact binary form (format 2,
+ * {@code schemas/user-features.binary.md}): one format byte {@code 0x02}, then the fields, the watched set
+ * as gaps between ascending ids. It reads that form and the JSON form (format 1,
+ * {@code schemas/user-features.schema.json}, a record starting with {@code '{'}) that earlier versions
+ * wrote, so a compacted topic or a changelog written before an upgrade stays readable. The first byte
+ * tells the forms apart; any other first byte below {@code 0x20} that is not JSON whitespace is a format
+ * this reader does not know ({@link RejectReason#UNSUPPORTED_SCHEMA_VERSION}). Both readers are strict
+ * and fail with an {@link InvalidRecordException} that names the field.
  */
 public final class UserFeaturesCodec implements JsonCodec<UserPreferenceFeatures> {
 
@@ -36,103 +36,46 @@ public final class UserFeaturesCodec implements JsonCodec<UserPreferenceFeatures
         return maxBytes;
     }
 
+    /** The binary form (format 2). */
     @Override
     public byte[] encode(UserPreferenceFeatures f) {
-        if (f.isTombstone()) {
-            throw new IllegalArgumentException("a tombstone of user '" + f.userId() + "' has no JSON form (write a null value)");
-        }
-        return JsonWriter.write(1024, g -> {
-            g.writeStringField("userId", f.userId());
-            g.writeNumberField("asOf", f.asOf());
-            g.writeNumberField("featureVersion", f.featureVersion());
-            g.writeNumberField("genreVocabularyVersion", Genre.VOCABULARY_VERSION);
-            writeGenres(g, "genreAffinity", f.genreAffinity());
-            writeGenres(g, "genreAffinityNormalised", f.genreAffinityNormalised());
-            g.writeNumberField("activity", f.activity());
-            g.writeNumberField("firstEventTime", f.firstEventTime());
-            g.writeArrayFieldStart("recentWatches");
-            for (long id : f.recentWatches()) {
-                g.writeNumber(id);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("watched");
-            for (long id : f.watched()) {
-                g.writeNumber(id);
-            }
-            g.writeEndArray();
-            g.writeObjectFieldStart("eventCounts");
-            for (EventType t : EventType.values()) {
-                g.writeNumberField(t.name(), f.eventCounts()[t.ordinal()]);
-            }
-            g.writeEndObject();
-            g.writeStringField("triggerEventId", f.triggerEventId());
-            g.writeNumberField("triggerEventTime", f.triggerEventTime());
-        });
+        checkNotTombstone(f);
+        return UserFeaturesBinary.encode(f);
     }
 
-    private static void writeGenres(JsonGenerator g, String field, double[] values) throws IOException {
-        g.writeObjectFieldStart(field);
-        for (Genre genre : Genre.values()) {
-            g.writeNumberField(genre.wireName(), values[genre.ordinal()]);
+    /**
+     * The JSON form (format 1), which {@link #decode} still reads: for people and tools that want to read a
+     * record, and for writing records as a writer before format 2 did.
+     */
+    public static byte[] encodeJson(UserPreferenceFeatures f) {
+        checkNotTombstone(f);
+        return UserFeaturesJson.encode(f);
+    }
+
+    private static void checkNotTombstone(UserPreferenceFeatures f) {
+        if (f.isTombstone()) {
+            throw new IllegalArgumentException("a tombstone of user '" + f.userId() + "' has no encoded form (write a null value)");
         }
-        g.writeEndObject();
     }
 
     @Override
     public UserPreferenceFeatures decode(byte[] bytes) throws InvalidRecordException {
-        StrictJson.Fields f = StrictJson.parseObject(bytes, maxBytes);
-        JsonWriter.checkSchemaVersion(f);
-        long vocab = f.longValue("genreVocabularyVersion");
-        if (vocab != Genre.VOCABULARY_VERSION) {
-            throw new InvalidRecordException(RejectReason.UNSUPPORTED_SCHEMA_VERSION,
-                    "field 'genreVocabularyVersion' is " + vocab + ", this reader knows " + Genre.VOCABULARY_VERSION);
+        if (bytes == null || bytes.length == 0) {
+            throw new InvalidRecordException(RejectReason.EMPTY, "the record has no bytes");
         }
-        String userId = f.string("userId");
-        EventRules.checkId("userId", userId);
-        long featureVersion = f.longValue("featureVersion");
-        if (featureVersion < 1 || featureVersion > Integer.MAX_VALUE) {
-            // The schema's minimum; 0 would read back as an in-job tombstone marker.
-            throw new InvalidRecordException(RejectReason.VALUE_OUT_OF_RANGE, "field 'featureVersion' must be at least 1");
+        if (bytes.length > maxBytes) {
+            throw new InvalidRecordException(RejectReason.OVERSIZE,
+                    "the record has " + bytes.length + " bytes, the limit is " + maxBytes);
         }
-        double[] affinity = new double[Genre.COUNT];
-        StrictJson.Fields a = f.object("genreAffinity", true);
-        for (Genre genre : Genre.values()) {
-            affinity[genre.ordinal()] = a.doubleValue(genre.wireName());
+        int first = bytes[0] & 0xff;
+        if (first == UserFeaturesBinary.FORMAT) {
+            return UserFeaturesBinary.decode(bytes);
         }
-        a.rejectUnknown();
-        f.object("genreAffinityNormalised", false); // derived from genreAffinity; read for its type only
-        long[] counts = new long[EventType.COUNT];
-        StrictJson.Fields c = f.object("eventCounts", true);
-        for (EventType t : EventType.values()) {
-            counts[t.ordinal()] = c.longValue(t.name());
+        if (first < 0x20 && first != '\t' && first != '\n' && first != '\r') {
+            throw new InvalidRecordException(RejectReason.UNSUPPORTED_SCHEMA_VERSION, String.format(
+                    "the record's format byte is 0x%02x; this reader knows 0x%02x (binary) and JSON ('{')",
+                    first, UserFeaturesBinary.FORMAT));
         }
-        c.rejectUnknown();
-        long[] watches = longs(f, "recentWatches");
-        long[] watched = longs(f, "watched");
-        if (watched.length > UserPreferenceFeatures.MAX_WATCHED) {
-            throw new InvalidRecordException(RejectReason.VALUE_OUT_OF_RANGE,
-                    "field 'watched' holds " + watched.length + " ids, at most " + UserPreferenceFeatures.MAX_WATCHED + " allowed");
-        }
-        for (int i = 1; i < watched.length; i++) {
-            if (watched[i - 1] >= watched[i]) {
-                throw new InvalidRecordException(RejectReason.VALUE_OUT_OF_RANGE, "field 'watched' must be strictly ascending");
-            }
-        }
-        return new UserPreferenceFeatures(userId, f.longValue("asOf"), (int) featureVersion, affinity,
-                f.doubleValue("activity"), f.longValue("firstEventTime"), watches, watched, counts,
-                f.string("triggerEventId"), f.longValue("triggerEventTime"));
-    }
-
-    private static long[] longs(StrictJson.Fields f, String field) throws InvalidRecordException {
-        JsonNode array = f.array(field, true);
-        long[] out = new long[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode n = array.get(i);
-            if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-                throw new InvalidRecordException(RejectReason.WRONG_TYPE, "field '" + field + "' must hold integers");
-            }
-            out[i] = n.longValue();
-        }
-        return out;
+        return UserFeaturesJson.decode(bytes, maxBytes);
     }
 }

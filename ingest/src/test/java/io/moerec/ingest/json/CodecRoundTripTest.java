@@ -62,9 +62,11 @@ class CodecRoundTripTest {
         UserPreferenceFeatures f = new UserPreferenceFeatures("u1", T, 3, affinity, 12.345678901234567, T - 10_000,
                 new long[] {5, 4, 3}, new long[] {1, 3, 4, 5, 9, Long.MAX_VALUE}, new long[] {1, 2, 3, 4, 5}, "e9", T - 5);
         UserFeaturesCodec codec = new UserFeaturesCodec();
-        UserPreferenceFeatures back = codec.decode(codec.encode(f));
-        assertEquals(f, back);
-        assertArrayEquals(f.genreAffinityNormalised(), back.genreAffinityNormalised());
+        for (byte[] bytes : new byte[][] {codec.encode(f), UserFeaturesCodec.encodeJson(f)}) {
+            UserPreferenceFeatures back = codec.decode(bytes);
+            assertEquals(f, back);
+            assertArrayEquals(f.genreAffinityNormalised(), back.genreAffinityNormalised());
+        }
     }
 
     @Test
@@ -78,16 +80,17 @@ class CodecRoundTripTest {
         UserPreferenceFeatures f = new UserPreferenceFeatures("u".repeat(128), T, 3, new double[Genre.COUNT], 1.0 / 3, T,
                 recent, watched, new long[] {Long.MAX_VALUE, 1, 1, 1, 1}, "e".repeat(128), T);
         UserFeaturesCodec codec = new UserFeaturesCodec();
-        byte[] bytes = codec.encode(f);
-        org.junit.jupiter.api.Assertions.assertTrue(bytes.length <= UserFeaturesCodec.MAX_BYTES,
-                bytes.length + " bytes > " + UserFeaturesCodec.MAX_BYTES);
-        assertEquals(f, codec.decode(bytes));
+        for (byte[] bytes : new byte[][] {codec.encode(f), UserFeaturesCodec.encodeJson(f)}) {
+            org.junit.jupiter.api.Assertions.assertTrue(bytes.length <= UserFeaturesCodec.MAX_BYTES,
+                    bytes.length + " bytes > " + UserFeaturesCodec.MAX_BYTES);
+            assertEquals(f, codec.decode(bytes));
+        }
     }
 
     @Test
-    void aWatchedSetOutOfOrderOrOverItsBoundIsRefused() throws Exception {
+    void aWatchedSetOutOfOrderOrOverItsBoundIsRefusedInTheJsonForm() throws Exception {
         UserFeaturesCodec codec = new UserFeaturesCodec();
-        String json = new String(codec.encode(new UserPreferenceFeatures("u1", T, 3, new double[Genre.COUNT], 0, T,
+        String json = new String(UserFeaturesCodec.encodeJson(new UserPreferenceFeatures("u1", T, 3, new double[Genre.COUNT], 0, T,
                 new long[0], new long[] {2, 7}, new long[5], "e1", T)), java.nio.charset.StandardCharsets.UTF_8);
         byte[] unsorted = json.replace("\"watched\":[2,7]", "\"watched\":[7,2]").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(RejectReason.VALUE_OUT_OF_RANGE, org.junit.jupiter.api.Assertions.assertThrows(InvalidRecordException.class,
@@ -105,12 +108,13 @@ class CodecRoundTripTest {
     }
 
     @Test
-    void aFeaturesTombstoneHasNoJsonFormAndVersionZeroIsRefused() throws Exception {
+    void aFeaturesTombstoneHasNoEncodedFormAndVersionZeroIsRefused() throws Exception {
         UserFeaturesCodec codec = new UserFeaturesCodec();
         UserPreferenceFeatures t = UserPreferenceFeatures.tombstone("u1", T);
         org.junit.jupiter.api.Assertions.assertTrue(t.isTombstone());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> codec.encode(t));
-        String json = new String(codec.encode(new UserPreferenceFeatures("u1", T, 1, new double[Genre.COUNT], 0, T,
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> UserFeaturesCodec.encodeJson(t));
+        String json = new String(UserFeaturesCodec.encodeJson(new UserPreferenceFeatures("u1", T, 1, new double[Genre.COUNT], 0, T,
                 new long[0], new long[0], new long[5], "e1", T)), java.nio.charset.StandardCharsets.UTF_8);
         byte[] zero = json.replace("\"featureVersion\":1", "\"featureVersion\":0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         InvalidRecordException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidRecordException.class, () -> codec.decode(zero));

@@ -104,7 +104,8 @@ class SchemaContractTest {
             long[] counts = r.longs(EventType.COUNT, 0, 10_000).toArray();
             UserPreferenceFeatures f = new UserPreferenceFeatures("u" + i, 1_700_000_000_000L + i, 3, a, r.nextDouble(0, 100),
                     1_600_000_000_000L, recent, watched, counts, "e" + i, 1_700_000_000_000L);
-            assertValid(FEATURES, codec.encode(f));
+            assertValid(FEATURES, UserFeaturesCodec.encodeJson(f));
+            assertEquals(f, codec.decode(UserFeaturesCodec.encodeJson(f)));
         }
     }
 
