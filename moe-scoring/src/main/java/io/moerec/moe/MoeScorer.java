@@ -34,8 +34,8 @@ import java.util.function.LongPredicate;
  * candidates are scored, by the formula given at the full constructor, and each item names the recent
  * watch behind it ({@link RecommendedItem#because}). A chosen genre
  * without a trained expert is dropped and its weight is not handed to the others. Immutable and
- * thread-safe after construction; a request allocates only small per-request arrays (the catalog-size knn
- * buffer is per thread).
+ * thread-safe after construction; a request allocates only small per-request arrays (the catalog-size
+ * buffers are per thread).
  */
 public final class MoeScorer {
 
@@ -55,8 +55,26 @@ public final class MoeScorer {
     private final boolean wholeCatalog;
     /** The first stage of the two-stage path, or null for the single-stage path. */
     private final CandidateGenerator candidates;
-    /** Per thread, the catalog-size knn buffer: all zero between requests (a request clears what it wrote). */
-    private final ThreadLocal<double[]> knnScratch;
+    /** Per thread, the request buffers. */
+    private final ThreadLocal<Scratch> scratch;
+
+    /**
+     * A thread's request buffers: catalog-size ones, all zero between requests (a request clears what it
+     * wrote), so that a request neither allocates nor fills them.
+     */
+    private static final class Scratch {
+        /** Single stage (null on the two-stage path): knn of every movie. */
+        final double[] knn;
+        /** Two stage (null on the single-stage path): 1 + the candidate position of each candidate movie, 0 elsewhere. */
+        final int[] slot;
+        /** Two stage: knn of each candidate, by position. */
+        double[] candidateKnn = new double[0];
+
+        Scratch(int movies, boolean twoStage) {
+            knn = twoStage ? null : new double[movies];
+            slot = twoStage ? new int[movies] : null;
+        }
+    }
 
     /** Scores with the experts' raw probabilities (no sampling correction) and no item-history signal. */
     public MoeScorer(MovieTable table, CompiledExpert[] experts, Router router) {
@@ -125,7 +143,7 @@ public final class MoeScorer {
             throw new IllegalArgumentException("need one correction per genre");
         }
         this.correction = correction == null ? null : correction.clone();
-        this.knnScratch = ThreadLocal.withInitial(() -> new double[table.size()]);
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(table.size(), candidates != null));
     }
 
     /** The output of expert {@code g} for a movie: corrected as configured. */
@@ -174,17 +192,19 @@ public final class MoeScorer {
      */
     public List<RecommendedItem> recommend(double[] user, int[] recent, LongPredicate excluded, int n, int[] routedExperts,
                                            double[] routedWeights, int count) {
-        double[] knn = knnScratch.get();
+        int[] chosen = Arrays.copyOf(routedExperts, count);
+        double[] weights = Arrays.copyOf(routedWeights, count);
+        int c = compact(chosen, weights, count);
+        if (candidates != null) {
+            return twoStage(user, recent, excluded, n, chosen, weights, c);
+        }
+        double[] knn = scratch.get().knn;
         boolean wrote = neighbours != null && recent.length > 0;
         if (wrote) {
             neighbours.knn(recent, knn);
         }
         try {
-            int[] chosen = Arrays.copyOf(routedExperts, count);
-            double[] weights = Arrays.copyOf(routedWeights, count);
-            int c = compact(chosen, weights, count);
-            return candidates != null ? twoStage(user, recent, knn, excluded, n, chosen, weights, c)
-                    : singleStage(user, knn, excluded, n, chosen, weights, c);
+            return singleStage(user, knn, excluded, n, chosen, weights, c);
         } finally {
             if (wrote) {
                 neighbours.clearKnn(recent, knn);
@@ -268,13 +288,24 @@ public final class MoeScorer {
     }
 
     /** The two-stage path: the first stage's candidates, re-ranked by the routed experts (and the shared one). */
-    private List<RecommendedItem> twoStage(double[] user, int[] recent, double[] knn, LongPredicate excluded, int n,
+    private List<RecommendedItem> twoStage(double[] user, int[] recent, LongPredicate excluded, int n,
                                            int[] chosen, double[] weights, int c) {
         int[] oldestFirst = new int[recent.length];
         for (int i = 0; i < recent.length; i++) {
             oldestFirst[i] = recent[recent.length - 1 - i];
         }
         Candidates cands = candidates.candidates(oldestFirst, i -> excluded.test(table.movieId(i)));
+        // knn of the candidates only: the experts never read it for another movie.
+        Scratch buffers = scratch.get();
+        if (buffers.candidateKnn.length < cands.size()) {
+            buffers.candidateKnn = new double[cands.size()];
+        }
+        double[] knn = buffers.candidateKnn;
+        if (neighbours != null) {
+            neighbours.knn(recent, cands.items(), cands.size(), buffers.slot, knn);
+        } else {
+            Arrays.fill(knn, 0, cands.size(), 0.0);
+        }
         double[][] ctx = new double[c][];
         for (int i = 0; i < c; i++) {
             ctx[i] = new double[experts[chosen[i]].contextSize()];
@@ -289,7 +320,7 @@ public final class MoeScorer {
         TopN top = new TopN(n);
         for (int x = 0; x < cands.size(); x++) {
             int m = cands.items()[x];
-            pair[0] = knn[m];
+            pair[0] = knn[x];
             System.arraycopy(cands.signals()[x], 0, pair, 1, CandidateGenerator.SIGNALS);
             double pShared = shared == null ? 0 : MoeMath.sigmoid(shared.logit(sctx, m, pair));
             double s = sharedWeight * pShared;

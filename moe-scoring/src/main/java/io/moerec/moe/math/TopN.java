@@ -24,6 +24,14 @@ public final class TopN {
         return a < b || (a == b && ia > ib);
     }
 
+    /**
+     * Whether {@link #offer} would keep (score, item) now: the heap has room or the pair beats the
+     * worst one kept. Lets a caller skip a costly test for pairs that would be dropped anyway.
+     */
+    public boolean accepts(double score, int item) {
+        return size < scores.length || worse(scores[0], items[0], score, item);
+    }
+
     public void offer(double score, int item) {
         if (size < scores.length) {
             int i = size++;

@@ -1,7 +1,6 @@
 package io.moerec.moe.model;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.IntPredicate;
 
 /**
@@ -28,6 +27,8 @@ public final class CandidateGenerator {
     /** Dense indices by training interactions, most first (ties: lower index first). */
     private final int[] popular;
     private final ThreadLocal<ItemToItem.Scratch> scratch;
+    /** The rank signal of each rank, log(1 + rank) / log(1 + c). */
+    private final double[] rankSignal;
 
     public CandidateGenerator(ItemToItem model, MovieTable table, int c) {
         if (model.items() != table.size()) {
@@ -43,6 +44,11 @@ public final class CandidateGenerator {
                 .sorted((a, b) -> table.interactions(a) != table.interactions(b)
                         ? Long.compare(table.interactions(b), table.interactions(a)) : Integer.compare(a, b))
                 .mapToInt(Integer::intValue).toArray();
+        this.rankSignal = new double[c];
+        double rankScale = Math.log1p(c);
+        for (int x = 0; x < c; x++) {
+            rankSignal[x] = Math.log1p(x) / rankScale;
+        }
         this.scratch = ThreadLocal.withInitial(() -> new ItemToItem.Scratch(model.items(), HALF_LIVES.length));
     }
 
@@ -90,17 +96,16 @@ public final class CandidateGenerator {
      * negative entries are unknown movies), leaving out movies for which {@code excluded} holds.
      */
     public Candidates candidates(int[] recentOldestFirst, IntPredicate excluded) {
-        List<ItemToItem.Candidate> found = model.candidates(recentOldestFirst, HALF_LIVES, excluded, c, scratch.get());
-        int k = found.size();
+        ItemToItem.Scratch found = scratch.get();
+        int k = model.select(recentOldestFirst, HALF_LIVES, excluded, c, found);
         int[] items = new int[c];
         int[] because = new int[c];
         double[] top = new double[HALF_LIVES.length];
         for (int x = 0; x < k; x++) {
-            ItemToItem.Candidate cand = found.get(x);
-            items[x] = cand.item();
-            because[x] = cand.because();
+            items[x] = found.item(x);
+            because[x] = found.because(x);
             for (int h = 0; h < top.length; h++) {
-                top[h] = Math.max(top[h], cand.scores()[h]);
+                top[h] = Math.max(top[h], found.score(x, h));
             }
         }
         int n = k;
@@ -116,16 +121,15 @@ public final class CandidateGenerator {
             }
         }
         double[][] signals = new double[n][SIGNALS];
-        double rankScale = Math.log1p(c);
         for (int x = 0; x < n; x++) {
             if (x < k) {
-                double[] s = found.get(x).scores();
                 for (int h = 0; h < top.length; h++) {
-                    signals[x][h] = top[h] > 0 ? s[h] / top[h] : 0;
+                    signals[x][h] = top[h] > 0 ? found.score(x, h) / top[h] : 0;
                 }
             }
-            signals[x][SIGNALS - 1] = Math.log1p(x) / rankScale;
+            signals[x][SIGNALS - 1] = rankSignal[x];
         }
-        return new Candidates(Arrays.copyOf(items, n), Arrays.copyOf(because, n), signals);
+        return n == c ? new Candidates(items, because, signals)
+                : new Candidates(Arrays.copyOf(items, n), Arrays.copyOf(because, n), signals);
     }
 }

@@ -130,6 +130,43 @@ public final class ItemNeighbours {
         }
     }
 
+    /**
+     * Writes knn(items[x]) into {@code out[x]} for the first {@code count} of {@code items} (distinct
+     * dense indices): the values {@link #knn} gives them, summed in the same order, without touching
+     * the rest of the catalog. {@code slot} is a catalog-size buffer, all zero before and after the call.
+     */
+    public void knn(int[] recent, int[] items, int count, int[] slot, double[] out) {
+        Arrays.fill(out, 0, count, 0.0);
+        int n = 0;
+        for (int j : recent) {
+            if (j >= 0) {
+                n++;
+            }
+        }
+        if (n == 0) {
+            return;
+        }
+        for (int x = 0; x < count; x++) {
+            slot[items[x]] = x + 1;
+        }
+        for (int j : recent) {
+            if (j < 0) {
+                continue;
+            }
+            int[] nb = neighbours[j];
+            double[] s = similarity[j];
+            for (int y = 0; y < nb.length; y++) {
+                int x = slot[nb[y]];
+                if (x != 0) {
+                    out[x - 1] += s[y] / n;
+                }
+            }
+        }
+        for (int x = 0; x < count; x++) {
+            slot[items[x]] = 0;
+        }
+    }
+
     /** Zeroes what {@link #knn} wrote into {@code out} for {@code recent}: a reusable buffer without a full fill. */
     public void clearKnn(int[] recent, double[] out) {
         for (int j : recent) {

@@ -137,30 +137,100 @@ public final class ItemToItem {
     }
 
     /**
-     * Per-thread working memory of {@link #candidates}: catalog-size arrays that a call leaves cleared,
-     * so one scratch serves any number of calls of one thread (not thread-safe).
+     * Per-thread working memory of {@link #select}, and where it leaves its result: catalog-size arrays
+     * that a call leaves as it found them, so one scratch serves any number of calls of one thread (not
+     * thread-safe). Sized for a model of {@code items} items and a number of half-lives; the recency
+     * weights are cached per half-life set and grown with the history length.
      */
     public static final class Scratch {
-        private final double[][] acc;
-        private final double[] bestContribution;
-        private final int[] because;
+        private final int halfLives;
+        /** Per item, its score at the first half-life (zero between calls). */
+        private final double[] first;
+        /** Per item, 1 if this call touched it (0 between calls). */
+        private final byte[] mark;
+        /** The items touched in this call, in first-touch order (one spare slot for the branch-free append). */
         private final int[] touched;
-        private final boolean[] mark;
-        /** Recent items already met, walking newest to oldest. */
+        /** Per item, 1 + its position among the found candidates, 0 for any other item (0 between calls). */
+        private final int[] slot;
+        /** Recent items already met, walking newest to oldest (false between calls). */
         private final boolean[] met;
+        /** Positions of the recent list that count (an item's newest occurrence, known items only), newest first. */
+        private int[] use = new int[0];
+        /** The half-lives {@link #ageWeights} were computed for, and 0.5^(age/h) at {@code age·halfLives + h}. */
+        private double[] weightsFor = new double[0];
+        private double[] ageWeights = new double[0];
+        private TopN top;
+        private double[] topScores = new double[0];
+
+        /** The result of the last {@link #select}: how many, best first. */
+        private int found;
+        private int[] foundItems = new int[0];
+        private int[] foundBecause = new int[0];
+        /** Per found candidate, its largest single contribution to the first score. */
+        private double[] foundBest = new double[0];
+        /** The found items' scores, candidate x at half-life h at {@code x·halfLives + h}. */
+        private double[] foundScores = new double[0];
 
         /** Scratch for a model of {@code items} items and {@code halfLives} half-lives. */
         public Scratch(int items, int halfLives) {
-            acc = new double[halfLives][items];
-            bestContribution = new double[items];
-            because = new int[items];
-            touched = new int[items];
-            mark = new boolean[items];
+            this.halfLives = halfLives;
+            first = new double[items];
+            mark = new byte[items];
+            touched = new int[items + 1];
+            slot = new int[items];
             met = new boolean[items];
         }
 
         boolean fits(int items, int halfLives) {
-            return acc.length == halfLives && mark.length == items;
+            return this.halfLives == halfLives && first.length == items;
+        }
+
+        /** Candidates found by the last {@link #select}. */
+        public int found() {
+            return found;
+        }
+
+        /** The dense index of found candidate {@code x} (0 is the best). */
+        public int item(int x) {
+            return foundItems[x];
+        }
+
+        /** The recent watch behind found candidate {@code x}. */
+        public int because(int x) {
+            return foundBecause[x];
+        }
+
+        /** The score of found candidate {@code x} at half-life {@code h}. */
+        public double score(int x, int h) {
+            return foundScores[x * halfLives + h];
+        }
+
+        /** Recency weights for ages 0 … n−1 at each half-life, computed once per half-life set and length. */
+        private double[] ageWeights(double[] halfLivesWanted, int n) {
+            if (!Arrays.equals(weightsFor, halfLivesWanted) || ageWeights.length < n * halfLives) {
+                int ages = Math.max(n, ageWeights.length / halfLives);
+                double[] w = new double[ages * halfLives];
+                for (int h = 0; h < halfLives; h++) {
+                    double[] byPosition = recencyWeights(ages, halfLivesWanted[h]);
+                    for (int age = 0; age < ages; age++) {
+                        w[age * halfLives + h] = byPosition[ages - 1 - age];
+                    }
+                }
+                ageWeights = w;
+                weightsFor = halfLivesWanted.clone();
+            }
+            return ageWeights;
+        }
+
+        private void ensureCapacity(int c) {
+            if (top == null || topScores.length != c) {
+                top = new TopN(c);
+                topScores = new double[c];
+                foundItems = new int[c];
+                foundBecause = new int[c];
+                foundBest = new double[c];
+                foundScores = new double[c * halfLives];
+            }
         }
     }
 
@@ -177,6 +247,28 @@ public final class ItemToItem {
 
     /** As {@link #candidates(int[], double[], IntPredicate, int)} with the caller's scratch. */
     public List<Candidate> candidates(int[] recent, double[] halfLives, IntPredicate excluded, int c, Scratch scratch) {
+        int k = select(recent, halfLives, excluded, c, scratch);
+        List<Candidate> out = new ArrayList<>(k);
+        for (int x = 0; x < k; x++) {
+            double[] s = new double[halfLives.length];
+            for (int h = 0; h < s.length; h++) {
+                s[h] = scratch.score(x, h);
+            }
+            out.add(new Candidate(scratch.item(x), s, scratch.because(x)));
+        }
+        return out;
+    }
+
+    /**
+     * The candidates of {@link #candidates(int[], double[], IntPredicate, int, Scratch)}, left in
+     * {@code scratch} ({@link Scratch#item}, {@link Scratch#score}, {@link Scratch#because}) instead of
+     * allocated per candidate; returns how many. Only the first half-life ranks, so a first pass sums
+     * that score alone over every touched item and keeps the top c, asking the exclusion only of items
+     * that would enter them; a second pass over the same neighbour rows adds the other half-lives'
+     * scores and the "because" watch for those c items only. Both passes walk the watches oldest first
+     * and each row in order, so every sum is taken in the same order as a one-pass sum would take it.
+     */
+    public int select(int[] recent, double[] halfLives, IntPredicate excluded, int c, Scratch scratch) {
         if (halfLives.length == 0) {
             throw new IllegalArgumentException("at least one half-life is needed");
         }
@@ -184,81 +276,106 @@ public final class ItemToItem {
             throw new IllegalArgumentException("scratch for another model size or number of half-lives");
         }
         int n = recent.length;
-        double[][] rw = new double[halfLives.length][];
-        for (int h = 0; h < halfLives.length; h++) {
-            rw[h] = recencyWeights(n, halfLives[h]);
-        }
-        // Newest occurrence of each item only: walk newest to oldest and skip items seen already.
-        boolean[] use = new boolean[n];
-        boolean[] met = scratch.met;
-        for (int p = n - 1; p >= 0; p--) {
-            use[p] = recent[p] >= 0 && !met[recent[p]];
-            if (use[p]) {
-                met[recent[p]] = true;
-            }
-        }
-        for (int p = 0; p < n; p++) {
-            if (recent[p] >= 0) {
-                met[recent[p]] = false;
-            }
-        }
-        double[][] acc = scratch.acc;
-        double[] bestContribution = scratch.bestContribution;
-        int[] because = scratch.because;
+        int hs = halfLives.length;
+        double[] ageWeights = scratch.ageWeights(halfLives, n);
+        int used = newestOccurrences(recent, scratch);
+        int[] use = scratch.use;
+
+        // Pass 1: the first half-life's score of every touched item.
+        double[] first = scratch.first;
+        byte[] mark = scratch.mark;
         int[] touched = scratch.touched;
-        boolean[] mark = scratch.mark;
         int t = 0;
-        for (int p = 0; p < n; p++) {
-            if (!use[p]) {
-                continue;
+        for (int u = used - 1; u >= 0; u--) {
+            int p = use[u];
+            double rw = ageWeights[(n - 1 - p) * hs];
+            int[] nb = neighbours[recent[p]];
+            float[] w = weights[recent[p]];
+            for (int y = 0; y < nb.length; y++) {
+                int i = nb[y];
+                // Branch-free "list i once": whether i is new is unpredictable, a mispredicted branch costs more.
+                touched[t] = i;
+                t += 1 - mark[i];
+                mark[i] = 1;
+                first[i] += rw * w[y];
             }
+        }
+        scratch.ensureCapacity(Math.max(1, c));
+        TopN top = scratch.top;
+        for (int x = 0; x < t; x++) {
+            int i = touched[x];
+            double s = first[i];
+            if (s > 0 && top.accepts(s, i) && !excluded.test(i)) {
+                top.offer(s, i);
+            }
+            first[i] = 0;
+            mark[i] = 0;
+        }
+        int[] items = scratch.foundItems;
+        int k = Math.min(top.drainBestFirst(items, scratch.topScores), c);
+
+        // Pass 2: every half-life's score and the top contributor, for the k candidates only.
+        int[] slot = scratch.slot;
+        double[] scores = scratch.foundScores;
+        double[] best = scratch.foundBest;
+        int[] because = scratch.foundBecause;
+        Arrays.fill(scores, 0, k * hs, 0.0);
+        Arrays.fill(because, 0, k, -1);
+        for (int x = 0; x < k; x++) {
+            slot[items[x]] = x + 1;
+        }
+        for (int u = used - 1; u >= 0; u--) {
+            int p = use[u];
             int j = recent[p];
+            int wBase = (n - 1 - p) * hs;
             int[] nb = neighbours[j];
             float[] w = weights[j];
             for (int y = 0; y < nb.length; y++) {
-                int i = nb[y];
-                if (!mark[i]) {
-                    mark[i] = true;
-                    touched[t++] = i;
-                    because[i] = -1;
+                int x = slot[nb[y]] - 1;
+                if (x < 0) {
+                    continue;
                 }
-                for (int h = 0; h < halfLives.length; h++) {
-                    acc[h][i] += rw[h][p] * w[y];
+                int row = x * hs;
+                for (int h = 0; h < hs; h++) {
+                    scores[row + h] += ageWeights[wBase + h] * w[y];
                 }
-                double contribution = rw[0][p] * w[y];
-                if (because[i] < 0 || contribution > bestContribution[i]) {
-                    bestContribution[i] = contribution;
-                    because[i] = j;
+                // The largest contribution to the first score; ties keep the older watch.
+                double contribution = ageWeights[wBase] * w[y];
+                if (because[x] < 0 || contribution > best[x]) {
+                    best[x] = contribution;
+                    because[x] = j;
                 }
             }
         }
-        TopN top = new TopN(Math.max(1, c));
-        for (int x = 0; x < t; x++) {
-            int i = touched[x];
-            if (acc[0][i] > 0 && !excluded.test(i)) {
-                top.offer(acc[0][i], i);
+        for (int x = 0; x < k; x++) {
+            slot[items[x]] = 0;
+        }
+        scratch.found = k;
+        return k;
+    }
+
+    /**
+     * Writes into {@code scratch.use} the positions of {@code recent} that count, newest first: known
+     * items at their newest occurrence. Returns how many.
+     */
+    private static int newestOccurrences(int[] recent, Scratch scratch) {
+        if (scratch.use.length < recent.length) {
+            scratch.use = new int[recent.length];
+        }
+        int[] use = scratch.use;
+        boolean[] met = scratch.met;
+        int used = 0;
+        for (int p = recent.length - 1; p >= 0; p--) {
+            int j = recent[p];
+            if (j >= 0 && !met[j]) {
+                met[j] = true;
+                use[used++] = p;
             }
         }
-        int[] order = new int[top.size()];
-        int k = top.drainBestFirst(order, new double[order.length]);
-        List<Candidate> out = new ArrayList<>(k);
-        for (int x = 0; x < Math.min(k, c); x++) {
-            int i = order[x];
-            double[] s = new double[halfLives.length];
-            for (int h = 0; h < s.length; h++) {
-                s[h] = acc[h][i];
-            }
-            out.add(new Candidate(i, s, because[i]));
+        for (int u = 0; u < used; u++) {
+            met[recent[use[u]]] = false;
         }
-        for (int x = 0; x < t; x++) {
-            int i = touched[x];
-            mark[i] = false;
-            bestContribution[i] = 0;
-            for (double[] a : acc) {
-                a[i] = 0;
-            }
-        }
-        return out;
+        return used;
     }
 
     /** Indices of the {@code m} largest positive entries of {@code row}, largest first, ties to the lower index. */
