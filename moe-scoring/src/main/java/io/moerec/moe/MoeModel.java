@@ -91,7 +91,8 @@ public final class MoeModel {
         }
         this.itemToItem = Objects.requireNonNull(itemToItem, "itemToItem");
         this.candidates = config.firstStage().enabled()
-                ? new CandidateGenerator(itemToItem, table, config.firstStage().candidates()) : null;
+                ? new CandidateGenerator(itemToItem, table, config.firstStage().candidates(),
+                config.firstStage().contextSignals()) : null;
         if (itemToItem.items() != table.size()) {
             throw new IllegalArgumentException("the item-to-item model covers " + itemToItem.items() + " movies, the table "
                     + table.size());

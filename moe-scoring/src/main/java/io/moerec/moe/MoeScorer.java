@@ -10,6 +10,7 @@ import io.moerec.moe.model.CandidateGenerator;
 import io.moerec.moe.model.CandidateGenerator.Candidates;
 import io.moerec.moe.model.ExpertFeatures;
 import io.moerec.moe.model.CompiledExpert;
+import io.moerec.moe.model.ContextSignals;
 import io.moerec.moe.model.ItemNeighbours;
 import io.moerec.moe.model.MovieTable;
 import io.moerec.moe.model.SamplingCorrection;
@@ -322,6 +323,7 @@ public final class MoeScorer {
             int m = cands.items()[x];
             pair[0] = knn[x];
             System.arraycopy(cands.signals()[x], 0, pair, 1, CandidateGenerator.SIGNALS);
+            System.arraycopy(cands.context()[x], 0, pair, ExpertFeatures.PAIR_CONTEXT, ContextSignals.COUNT);
             double pShared = shared == null ? 0 : MoeMath.sigmoid(shared.logit(sctx, m, pair));
             double s = sharedWeight * pShared;
             int bits = wholeCatalog ? -1 : table.genreBits(m);

@@ -142,6 +142,11 @@ class TwoStageScoringTest {
                 "train.itemToItem.folds", "5", "train.candidates", "100", "train.hardNegatives", "2"));
         assertEquals(new TrainingConfig.FirstStage(200, 50, 5, 100, 2), c.firstStage());
         assertEquals(c, TrainingConfig.fromMap(c.toMap()));
+        assertFalse(TrainingConfig.defaults().firstStage().contextSignals(), "off by default");
+        TrainingConfig ctx = TrainingConfig.fromMap(Map.of("train.contextSignals", "true"));
+        assertTrue(ctx.firstStage().contextSignals());
+        assertEquals(ctx, TrainingConfig.fromMap(ctx.toMap()));
+        assertFailsNaming(() -> TrainingConfig.fromMap(Map.of("train.contextSignals", "maybe")), "train.contextSignals");
         assertFalse(TrainingConfig.fromMap(Map.of("train.candidates", "0")).firstStage().enabled());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainingConfig.fromMap(Map.of("train.hardNegatives", "5")));
@@ -150,5 +155,10 @@ class TwoStageScoringTest {
         assertTrue(e.getMessage().contains("train.itemToItem.folds"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TrainingConfig.fromMap(Map.of("train.itemToItem.lambda", "0")));
         assertTrue(e.getMessage().contains("train.itemToItem.lambda"), e.getMessage());
+    }
+
+    private static void assertFailsNaming(org.junit.jupiter.api.function.Executable bad, String key) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad);
+        assertTrue(e.getMessage().contains(key), e.getMessage());
     }
 }

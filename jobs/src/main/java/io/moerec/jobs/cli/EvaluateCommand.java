@@ -8,6 +8,7 @@ import io.moerec.ingest.source.JsonLinesDataSet;
 import io.moerec.moe.eval.EvalSplit;
 import io.moerec.moe.eval.Evaluation;
 import io.moerec.moe.eval.EvaluationReport;
+import io.moerec.moe.eval.Peers;
 import io.moerec.moe.routing.RouterKind;
 import io.moerec.moe.train.MoeTrainer;
 import io.moerec.moe.TrainingConfig;
@@ -92,6 +93,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--no-peers", description = "Leave out the item-to-item peers and their validation grid.")
     boolean noPeers;
+
+    @Option(names = "--validation", description = "Evaluate on the validation cut instead: the training part split again "
+            + "as the data was (the cut the peers are tuned on), so that settings are chosen without reading the test part.")
+    boolean validation;
 
     @Option(names = "--capacity-factor", paramLabel = "CF", description = "Expert capacity factor: per batch of test users an "
             + "expert takes at most ceil(CF * batch * k / 18) routed slots, the rest overflow to the next-best expert; "
@@ -191,7 +196,10 @@ final class EvaluateCommand implements Callable<Integer> {
             warnRejected(cat, MoeTrainer.readAll(cat, catalog, none));
             evalSplit = EvalSplit.given(eventsOf(trainFile, cat), eventsOf(testFile, cat));
         }
-        LOG.info("{} split: {} training events, {} test users", evalSplit.kind(), evalSplit.train().size(), evalSplit.test().size());
+        if (validation) {
+            evalSplit = Peers.validationCut(evalSplit);
+        }
+        LOG.info("{} split{}: {} training events, {} test users", evalSplit.kind(), validation ? " (validation cut)" : "", evalSplit.train().size(), evalSplit.test().size());
         EvaluationReport report = Evaluation.run(catalog, evalSplit, config, opt);
         write(report);
         PrintWriter out = spec.commandLine().getOut();

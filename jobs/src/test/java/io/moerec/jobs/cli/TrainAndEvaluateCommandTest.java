@@ -134,6 +134,28 @@ class TrainAndEvaluateCommandTest {
     }
 
     @Test
+    void validationMeasuresTheCutOfTheTrainingPartNotTheTestPart() throws Exception {
+        long[] trainingEvents = new long[2];
+        int i = 0;
+        for (boolean validation : new boolean[] {false, true}) {
+            Path reports = tmp.resolve("validation-" + validation);
+            List<String> args = new java.util.ArrayList<>(List.of("evaluate", data.toString(), "--routers", "softmax", "--no-peers",
+                    "--report-dir", reports.toString()));
+            if (validation) {
+                args.add("--validation");
+            }
+            MoerecCliTest.Run r = MoerecCliTest.run(with(QUICK, args.toArray(new String[0])));
+            assertEquals(0, r.exit(), r.out() + r.err());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Training events (\\d+)")
+                    .matcher(Files.readString(reports.resolve("report.md")));
+            assertTrue(m.find());
+            trainingEvents[i++] = Long.parseLong(m.group(1));
+        }
+        // The validation cut trains on the training part's own earlier events only.
+        assertTrue(trainingEvents[1] > 0 && trainingEvents[1] < trainingEvents[0], java.util.Arrays.toString(trainingEvents));
+    }
+
+    @Test
     void helpMentionsTheOptions() {
         MoerecCliTest.Run train = MoerecCliTest.run("train", "--help");
         assertEquals(0, train.exit());
@@ -141,7 +163,8 @@ class TrainAndEvaluateCommandTest {
             assertTrue(train.out().contains(o), o + " in\n" + train.out());
         }
         MoerecCliTest.Run eval = MoerecCliTest.run("evaluate", "--help");
-        for (String o : List.of("--split", "--train", "--test", "--catalog", "--routers", "--report-dir", "--dump-recs", "--no-peers")) {
+        for (String o : List.of("--split", "--train", "--test", "--catalog", "--routers", "--report-dir", "--dump-recs", "--no-peers",
+                "--validation")) {
             assertTrue(eval.out().contains(o), o + " in\n" + eval.out());
         }
         assertTrue(MoerecCliTest.run("--help").out().contains("evaluate"));

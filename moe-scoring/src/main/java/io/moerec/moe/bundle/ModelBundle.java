@@ -41,7 +41,7 @@ import org.tribuo.classification.Label;
 public final class ModelBundle {
 
     /** Format of the directory layout; bumped on any incompatible change. */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     public static final String MANIFEST = "MANIFEST.sha256";
     public static final String DESCRIPTOR = "bundle.json";
     static final String PROVENANCE = "provenance.json";

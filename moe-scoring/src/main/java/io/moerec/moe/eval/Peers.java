@@ -97,7 +97,7 @@ public final class Peers {
     }
 
     /** The validation cut of a split's training part, made as the split was. */
-    static EvalSplit validationCut(EvalSplit split) {
+    public static EvalSplit validationCut(EvalSplit split) {
         return split.kind().equals("global-time") ? EvalSplit.globalTime(split.train(), 0.8, 5)
                 : EvalSplit.userTime(split.train(), 10, 0.2);
     }

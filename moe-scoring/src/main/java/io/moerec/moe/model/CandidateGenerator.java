@@ -11,7 +11,8 @@ import java.util.function.IntPredicate;
  * carries the recent watch that contributed most to its score ("because you watched"; −1 for popular
  * fill) and {@link #SIGNALS} signals for the experts: its item-to-item score at each half-life divided
  * by the user's top candidate score at that half-life (0 for popular fill), then
- * {@code log(1 + rank) / log(1 + c)}, rank 0 being the best. Immutable and thread-safe: each thread
+ * {@code log(1 + rank) / log(1 + c)}, rank 0 being the best; and, when built with them, the
+ * {@link ContextSignals} of each candidate (all zero otherwise). Immutable and thread-safe: each thread
  * gets its own catalog-size scratch.
  */
 public final class CandidateGenerator {
@@ -29,8 +30,16 @@ public final class CandidateGenerator {
     private final ThreadLocal<ItemToItem.Scratch> scratch;
     /** The rank signal of each rank, log(1 + rank) / log(1 + c). */
     private final double[] rankSignal;
+    /** The context signals' function, or null when they stay zero. */
+    private final ContextSignals context;
 
+    /** A generator without context signals. */
     public CandidateGenerator(ItemToItem model, MovieTable table, int c) {
+        this(model, table, c, false);
+    }
+
+    /** A generator whose candidates carry their {@link ContextSignals} when {@code contextSignals} holds. */
+    public CandidateGenerator(ItemToItem model, MovieTable table, int c, boolean contextSignals) {
         if (model.items() != table.size()) {
             throw new IllegalArgumentException("the item-to-item model covers " + model.items() + " movies, the table "
                     + table.size());
@@ -50,6 +59,12 @@ public final class CandidateGenerator {
             rankSignal[x] = Math.log1p(x) / rankScale;
         }
         this.scratch = ThreadLocal.withInitial(() -> new ItemToItem.Scratch(model.items(), HALF_LIVES.length));
+        this.context = contextSignals ? new ContextSignals(model, table) : null;
+    }
+
+    /** Whether the candidates carry their context signals. */
+    public boolean contextSignals() {
+        return context != null;
     }
 
     /** The recency half-lives of the signals, in events; the first ranks. */
@@ -73,8 +88,9 @@ public final class CandidateGenerator {
      * @param items   dense indices
      * @param because per candidate, the recent watch (dense index) contributing most to its score; −1 for popular fill
      * @param signals per candidate, its {@link #SIGNALS} signals
+     * @param context per candidate, its {@link ContextSignals#COUNT} context signals
      */
-    public record Candidates(int[] items, int[] because, double[][] signals) {
+    public record Candidates(int[] items, int[] because, double[][] signals, double[][] context) {
 
         public int size() {
             return items.length;
@@ -129,7 +145,8 @@ public final class CandidateGenerator {
             }
             signals[x][SIGNALS - 1] = rankSignal[x];
         }
-        return n == c ? new Candidates(items, because, signals)
-                : new Candidates(Arrays.copyOf(items, n), Arrays.copyOf(because, n), signals);
+        int[] chosen = n == c ? items : Arrays.copyOf(items, n);
+        double[][] ctx = context != null ? context.of(recentOldestFirst, chosen, k) : new double[n][ContextSignals.COUNT];
+        return new Candidates(chosen, n == c ? because : Arrays.copyOf(because, n), signals, ctx);
     }
 }

@@ -11,7 +11,8 @@ import org.tribuo.impl.ArrayExample;
  * the user-affinity × movie-genre crosses, the summed affinity over the movie's genres and
  * activity × popularity (an FM learns such interactions itself, so it gets none); the pair signals
  * ({@link #PAIR_SIZE} of them: {@code knn}, the mean similarity to the user's recent watches, then the
- * first stage's item-to-item scores and rank, see {@link CandidateGenerator}); and a one-hot movie
+ * first stage's item-to-item scores and rank, see {@link CandidateGenerator}, then the candidate's
+ * {@link ContextSignals}); and a one-hot movie
  * identity so that an expert can learn per-movie effects. Training examples and the equality test go
  * through {@link #toExample}; compiled scorers read weights by the same names, so both paths see the
  * same numbers.
@@ -30,9 +31,12 @@ public final class ExpertFeatures {
     public static final int KNN = ACT_POP + 1;
     /**
      * The pair signals of a (user, movie) pair start at {@link #KNN}: index 0 is knn, the next
-     * {@link CandidateGenerator#SIGNALS} are the first stage's (zero off the two-stage path).
+     * {@link CandidateGenerator#SIGNALS} are the first stage's, then {@link ContextSignals#COUNT} context
+     * signals (zero off the two-stage path, and without context signals).
      */
-    public static final int PAIR_SIZE = 1 + CandidateGenerator.SIGNALS;
+    public static final int PAIR_SIZE = 1 + CandidateGenerator.SIGNALS + ContextSignals.COUNT;
+    /** Index in the pair signals of the first context signal. */
+    public static final int PAIR_CONTEXT = 1 + CandidateGenerator.SIGNALS;
     /**
      * Tribuo name of the residual experts' offset feature: the shared expert's logit of the pair. It has
      * no index: a compiled residual expert folds it into its weights ({@link GenreExpert#compile}).
@@ -79,8 +83,11 @@ public final class ExpertFeatures {
         if (index == KNN) {
             return "x.knn";
         }
-        if (index < MOVIE_BASE) {
+        if (index < KNN + PAIR_CONTEXT) {
             return "x.i2i." + CandidateGenerator.signalName(index - KNN - 1);
+        }
+        if (index < MOVIE_BASE) {
+            return "x.ctx." + ContextSignals.name(index - KNN - PAIR_CONTEXT);
         }
         return "m.id." + table.movieId(index - MOVIE_BASE);
     }

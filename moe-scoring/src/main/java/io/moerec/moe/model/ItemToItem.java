@@ -86,6 +86,16 @@ public final class ItemToItem {
         return weights[item].clone();
     }
 
+    /** The neighbour list of {@code item} itself, not a copy: callers in this package only read it. */
+    int[] neighbourList(int item) {
+        return neighbours[item];
+    }
+
+    /** The weights of {@link #neighbourList}, not a copy. */
+    float[] weightList(int item) {
+        return weights[item];
+    }
+
     /** Stored (neighbour, weight) pairs over all items: 8 bytes each. */
     public long storedWeights() {
         long n = 0;

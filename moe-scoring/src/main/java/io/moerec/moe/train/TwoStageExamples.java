@@ -5,6 +5,7 @@ import io.moerec.moe.TrainingConfig;
 import io.moerec.moe.model.CandidateGenerator;
 import io.moerec.moe.model.CandidateGenerator.Candidates;
 import io.moerec.moe.model.CompiledExpert;
+import io.moerec.moe.model.ContextSignals;
 import io.moerec.moe.model.ExpertExample;
 import io.moerec.moe.model.ExpertFeatures;
 import io.moerec.moe.model.GenreExpert;
@@ -237,12 +238,16 @@ final class TwoStageExamples {
         return examples;
     }
 
-    /** The pair signals of candidate {@code x} (−1: not a candidate, its first-stage scores 0 and its rank last). */
+    /**
+     * The pair signals of candidate {@code x} (−1: not a candidate, its first-stage scores and context signals 0
+     * and its rank last).
+     */
     static double[] pair(Candidates cands, int x, double knn) {
         double[] p = new double[ExpertFeatures.PAIR_SIZE];
         p[0] = knn;
         if (x >= 0) {
             System.arraycopy(cands.signals()[x], 0, p, 1, CandidateGenerator.SIGNALS);
+            System.arraycopy(cands.context()[x], 0, p, ExpertFeatures.PAIR_CONTEXT, ContextSignals.COUNT);
         } else {
             p[CandidateGenerator.SIGNALS] = 1.0;
         }
@@ -298,7 +303,7 @@ final class TwoStageExamples {
                 }
             }
             jobs.add(() -> new CandidateGenerator(ItemToItem.ease(others, table.size(), first.lambda(), first.neighbours()), table,
-                    first.candidates()));
+                    first.candidates(), first.contextSignals()));
         }
         return MoeTrainer.invokeAll(pool, jobs).toArray(new CandidateGenerator[0]);
     }

@@ -4,6 +4,7 @@ import io.moerec.ingest.domain.Genre;
 import io.moerec.moe.MoeModel;
 import io.moerec.moe.math.TopN;
 import io.moerec.moe.model.CandidateGenerator;
+import io.moerec.moe.model.ContextSignals;
 import io.moerec.moe.model.ExpertFeatures;
 import io.moerec.moe.model.GenreExpert;
 import io.moerec.moe.model.MovieTable;
@@ -100,6 +101,7 @@ public final class NaiveScorer {
             double[] pair = new double[ExpertFeatures.PAIR_SIZE];
             pair[0] = knn[m];
             System.arraycopy(cands.signals()[x], 0, pair, 1, CandidateGenerator.SIGNALS);
+            System.arraycopy(cands.context()[x], 0, pair, ExpertFeatures.PAIR_CONTEXT, ContextSignals.COUNT);
             int bits = soft ? -1 : table.genreBits(m);
             double routed = 0;
             double weight = 0;

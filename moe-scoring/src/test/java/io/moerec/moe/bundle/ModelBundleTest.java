@@ -190,7 +190,11 @@ class ModelBundleTest {
         // So is a format-2 bundle (before the item-to-item first stage).
         rewrite(dir, ModelBundle.DESCRIPTOR, "\"formatVersion\" : 1", "\"formatVersion\" : 2");
         e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
-        assertTrue(e.getMessage().contains("format version 2; this build reads version 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("format version 2; this build reads version 4"), e.getMessage());
+        // And a format-3 bundle (expert weights laid out before the context signals).
+        rewrite(dir, ModelBundle.DESCRIPTOR, "\"formatVersion\" : 2", "\"formatVersion\" : 3");
+        e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
+        assertTrue(e.getMessage().contains("format version 3; this build reads version 4"), e.getMessage());
     }
 
     @Test
