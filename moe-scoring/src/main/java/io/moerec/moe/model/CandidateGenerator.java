@@ -32,6 +32,8 @@ public final class CandidateGenerator {
     private final double[] rankSignal;
     /** The context signals' function, or null when they stay zero. */
     private final ContextSignals context;
+    /** The context rows of every candidate when the signals are off: zeros, shared, never written. */
+    private final double[][] noContext;
 
     /** A generator without context signals. */
     public CandidateGenerator(ItemToItem model, MovieTable table, int c) {
@@ -60,6 +62,7 @@ public final class CandidateGenerator {
         }
         this.scratch = ThreadLocal.withInitial(() -> new ItemToItem.Scratch(model.items(), HALF_LIVES.length));
         this.context = contextSignals ? new ContextSignals(model, table) : null;
+        this.noContext = new double[c][ContextSignals.COUNT];
     }
 
     /** Whether the candidates carry their context signals. */
@@ -88,7 +91,8 @@ public final class CandidateGenerator {
      * @param items   dense indices
      * @param because per candidate, the recent watch (dense index) contributing most to its score; −1 for popular fill
      * @param signals per candidate, its {@link #SIGNALS} signals
-     * @param context per candidate, its {@link ContextSignals#COUNT} context signals
+     * @param context per candidate, its {@link ContextSignals#COUNT} context signals (zeros when off; then rows may
+     *                outnumber the candidates, the rows are shared and must not be written)
      */
     public record Candidates(int[] items, int[] because, double[][] signals, double[][] context) {
 
@@ -146,7 +150,7 @@ public final class CandidateGenerator {
             signals[x][SIGNALS - 1] = rankSignal[x];
         }
         int[] chosen = n == c ? items : Arrays.copyOf(items, n);
-        double[][] ctx = context != null ? context.of(recentOldestFirst, chosen, k) : new double[n][ContextSignals.COUNT];
+        double[][] ctx = context != null ? context.of(recentOldestFirst, chosen, k) : noContext;
         return new Candidates(chosen, n == c ? because : Arrays.copyOf(because, n), signals, ctx);
     }
 }
