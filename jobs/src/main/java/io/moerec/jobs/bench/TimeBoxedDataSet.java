@@ -48,19 +48,24 @@ final class TimeBoxedDataSet implements DataSet {
         RecordStream<ViewingEvent> all = base.events();
         return new RecordStream<>() {
             private long start = Long.MIN_VALUE;
+            private boolean expired;
 
             @Override
             public boolean hasNext() {
-                long now = nanoClock.getAsLong();
-                if (start == Long.MIN_VALUE) {
-                    start = now;
+                if (!expired) {
+                    long now = nanoClock.getAsLong();
+                    if (start == Long.MIN_VALUE) {
+                        start = now;
+                    }
+                    expired = now - start >= limitNanos;
                 }
-                return now - start < limitNanos && all.hasNext();
+                return !expired && all.hasNext();
             }
 
+            /** The next event once {@link #hasNext} said there is one, even if the limit passed since. */
             @Override
             public Parsed<ViewingEvent> next() {
-                if (!hasNext()) {
+                if (expired || !all.hasNext()) {
                     throw new NoSuchElementException();
                 }
                 return all.next();

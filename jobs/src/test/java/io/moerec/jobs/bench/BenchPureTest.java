@@ -176,6 +176,14 @@ class BenchPureTest {
             }
         }
         assertEquals(List.of("e0", "e1", "e2"), read);
+        // The limit passing between hasNext and next does not lose the event hasNext promised.
+        now[0] = 0;
+        try (var s = boxed.events()) {
+            assertTrue(s.hasNext());
+            now[0] = 5_000_000_000L;
+            assertEquals("e0", ((Parsed.Ok<ViewingEvent>) s.next()).value().eventId());
+            assertTrue(!s.hasNext());
+        }
         // A limit longer than the data: every event, in order.
         now[0] = 0;
         List<String> all = new ArrayList<>();
