@@ -60,6 +60,17 @@ public final class FeaturesJobConfig {
     public static final String CHECKPOINT_DIR = "checkpoint.dir";
     public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
     public static final String TRANSACTION_TIMEOUT_MS = "transaction.timeout-ms";
+    /**
+     * The sinks' delivery guarantee: {@value #EXACTLY_ONCE} (transactions committed with each checkpoint,
+     * the default) or {@value #AT_LEAST_ONCE} (records visible as soon as written; replayed after a restore).
+     */
+    public static final String SINK_DELIVERY_GUARANTEE = "sink.delivery-guarantee";
+    public static final String EXACTLY_ONCE = "exactly-once";
+    public static final String AT_LEAST_ONCE = "at-least-once";
+    /** The sinks' producers' {@code linger.ms}. */
+    public static final String SINK_LINGER_MS = "sink.linger-ms";
+    /** The sinks' producers' {@code compression.type}. */
+    public static final String SINK_COMPRESSION = "sink.compression";
     public static final String START = "start";
     public static final String RESTORE = "restore";
 
@@ -85,16 +96,18 @@ public final class FeaturesJobConfig {
     public static final String ENV_PREFIX = "MOEREC_FEATURES_";
 
     /** Client settings the job derives from its own keys; {@code kafka.<name>} for these is refused. */
-    static final Map<String, String> OWNED_KAFKA_PROPERTIES = Map.of(
-            "bootstrap.servers", BOOTSTRAP_SERVERS,
-            "group.id", GROUP_ID,
-            "transactional.id", TRANSACTIONAL_ID_PREFIX,
-            "transaction.timeout.ms", TRANSACTION_TIMEOUT_MS,
-            "isolation.level", "nothing (the job reads read_committed)",
-            "key.serializer", "nothing (the job's serializers)",
-            "value.serializer", "nothing (the job's serializers)",
-            "key.deserializer", "nothing (the job's deserializers)",
-            "value.deserializer", "nothing (the job's deserializers)");
+    static final Map<String, String> OWNED_KAFKA_PROPERTIES = Map.ofEntries(
+            Map.entry("bootstrap.servers", BOOTSTRAP_SERVERS),
+            Map.entry("group.id", GROUP_ID),
+            Map.entry("transactional.id", TRANSACTIONAL_ID_PREFIX),
+            Map.entry("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS),
+            Map.entry("linger.ms", SINK_LINGER_MS),
+            Map.entry("compression.type", SINK_COMPRESSION),
+            Map.entry("isolation.level", "nothing (the job reads read_committed)"),
+            Map.entry("key.serializer", "nothing (the job's serializers)"),
+            Map.entry("value.serializer", "nothing (the job's serializers)"),
+            Map.entry("key.deserializer", "nothing (the job's deserializers)"),
+            Map.entry("value.deserializer", "nothing (the job's deserializers)"));
 
     /** The broker's default {@code transaction.max.timeout.ms}: a longer producer timeout is refused. */
     public static final long MAX_TRANSACTION_TIMEOUT_MS = 15 * 60 * 1000L;
@@ -130,7 +143,8 @@ public final class FeaturesJobConfig {
                     + " the most the job can ever be scaled out to; it must never change for a job with state"
                     + " (a savepoint restores only with the same value), so choose it once, generously")
             .key(CHECKPOINT_INTERVAL_MS, "10000", millisAtLeast(100),
-                    "exactly-once checkpoint interval, ms; output becomes visible to read_committed consumers at each checkpoint")
+                    "exactly-once checkpoint interval, ms; with `sink.delivery-guarantee` exactly-once, output becomes visible to"
+                    + " read_committed consumers at each checkpoint")
             .key(ConfigKey.of(CHECKPOINT_DIR, "", CHECKPOINT_URI,
                     "where checkpoints are kept (retained on cancellation), set as Flink's `execution.checkpointing.dir`;"
                     + " empty: the cluster's `execution.checkpointing.dir`").showingDefault("(the cluster's)"))
@@ -145,6 +159,16 @@ public final class FeaturesJobConfig {
                                 return v;
                             }),
                     "the sinks' Kafka transaction timeout, ms (the broker's default cap is 15 min)")
+            .key(SINK_DELIVERY_GUARANTEE, EXACTLY_ONCE, oneOf(EXACTLY_ONCE, AT_LEAST_ONCE),
+                    "the sinks' guarantee. `exactly-once`: Kafka transactions committed with each checkpoint, so read_committed"
+                    + " consumers see each update once, up to `checkpoint.interval-ms` after it was made. `at-least-once`: records"
+                    + " are visible as soon as written (no checkpoint wait) and flushed at each checkpoint; after a crash the"
+                    + " updates since the last checkpoint are written again, so consumers may see duplicates. Lists still never"
+                    + " hold a watched movie: every update carries the user's complete watched set")
+            .key(SINK_LINGER_MS, "5", longIn(0, 60_000),
+                    "the sinks' producers' `linger.ms`: how long a batch waits for more records (5 is the Kafka client's default)")
+            .key(SINK_COMPRESSION, "none", oneOf("none", "gzip", "snappy", "lz4", "zstd"),
+                    "the sinks' producers' `compression.type`")
             .key(START, "earliest", oneOf("earliest", "latest"), "where the events source starts without a restored state")
             .key(RESTORE, RESTORE_NONE, ValueParser.allowing("`none`, `latest` or a path", required()),
                     "the state to start from: none; `latest` = the newest retained checkpoint under a `file:` `checkpoint.dir`"
@@ -263,6 +287,22 @@ public final class FeaturesJobConfig {
 
     public long transactionTimeoutMs() {
         return values.get(TRANSACTION_TIMEOUT_MS, Long.class);
+    }
+
+    /** Whether the sinks are transactional ({@value #SINK_DELIVERY_GUARANTEE} = {@value #EXACTLY_ONCE}). */
+    public boolean exactlyOnceSinks() {
+        return values.get(SINK_DELIVERY_GUARANTEE, String.class).equals(EXACTLY_ONCE);
+    }
+
+    /**
+     * Producer settings of the sinks on top of {@link #kafkaProperties()}: {@value #SINK_LINGER_MS} as
+     * {@code linger.ms}, {@value #SINK_COMPRESSION} as {@code compression.type}.
+     */
+    public Map<String, String> sinkProducerProperties() {
+        Map<String, String> m = new TreeMap<>(kafkaProperties);
+        m.put("linger.ms", Long.toString(values.get(SINK_LINGER_MS, Long.class)));
+        m.put("compression.type", values.get(SINK_COMPRESSION, String.class));
+        return m;
     }
 
     /** {@code earliest} or {@code latest}. */

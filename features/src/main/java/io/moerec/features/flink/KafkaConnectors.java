@@ -27,9 +27,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * The production sources and sinks of {@link FeaturesPipeline}: Kafka sources of raw records
  * ({@code read_committed}, so that aborted transactions of upstream writers are never read) and
- * exactly-once Kafka sinks writing the ingest codecs' bytes. Each sink has its own transactional id
- * prefix ({@code prefix + "-features"}, {@code "-late"}, {@code "-dlq"}): two sinks sharing one would
- * fence each other's producers.
+ * Kafka sinks writing the ingest codecs' bytes, exactly-once unless a factory is given another
+ * {@link DeliveryGuarantee}. Each sink has its own transactional id prefix ({@code prefix + "-features"},
+ * {@code "-late"}, {@code "-dlq"}): two sinks sharing one would fence each other's producers.
  *
  * <p>Each factory has a form taking {@code clientProperties}: standard Kafka client properties
  * (security: {@code security.protocol}, {@code sasl.*}, {@code ssl.*}) given to the underlying
@@ -85,7 +85,14 @@ public final class KafkaConnectors {
 
     public static KafkaSink<UserPreferenceFeatures> featuresSink(String bootstrapServers, Map<String, String> clientProperties,
                                                                String topic, String transactionalIdPrefix, long transactionTimeoutMs) {
-        return exactlyOnce(bootstrapServers, clientProperties, transactionalIdPrefix + "-features", transactionTimeoutMs,
+        return featuresSink(bootstrapServers, clientProperties, topic, transactionalIdPrefix, transactionTimeoutMs,
+                DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    public static KafkaSink<UserPreferenceFeatures> featuresSink(String bootstrapServers, Map<String, String> clientProperties,
+                                                               String topic, String transactionalIdPrefix, long transactionTimeoutMs,
+                                                               DeliveryGuarantee guarantee) {
+        return sink(bootstrapServers, clientProperties, transactionalIdPrefix + "-features", transactionTimeoutMs, guarantee,
                 new FeaturesSerializer(topic));
     }
 
@@ -97,7 +104,14 @@ public final class KafkaConnectors {
 
     public static KafkaSink<ViewingEvent> lateSink(String bootstrapServers, Map<String, String> clientProperties, String topic,
                                                    String transactionalIdPrefix, long transactionTimeoutMs) {
-        return exactlyOnce(bootstrapServers, clientProperties, transactionalIdPrefix + "-late", transactionTimeoutMs,
+        return lateSink(bootstrapServers, clientProperties, topic, transactionalIdPrefix, transactionTimeoutMs,
+                DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    public static KafkaSink<ViewingEvent> lateSink(String bootstrapServers, Map<String, String> clientProperties, String topic,
+                                                   String transactionalIdPrefix, long transactionTimeoutMs,
+                                                   DeliveryGuarantee guarantee) {
+        return sink(bootstrapServers, clientProperties, transactionalIdPrefix + "-late", transactionTimeoutMs, guarantee,
                 new LateEventSerializer(topic));
     }
 
@@ -112,11 +126,18 @@ public final class KafkaConnectors {
 
     public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, Map<String, String> clientProperties,
                                                           String topic, String transactionalIdPrefix, long transactionTimeoutMs) {
+        return deadLetterSink(bootstrapServers, clientProperties, topic, transactionalIdPrefix, transactionTimeoutMs,
+                DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, Map<String, String> clientProperties,
+                                                          String topic, String transactionalIdPrefix, long transactionTimeoutMs,
+                                                          DeliveryGuarantee guarantee) {
         // A rejected record may be as large as its topic allows; with the headers it needs more than the
         // producer's default 1 MiB request (an explicit max.request.size among the client properties wins).
         Map<String, String> props = new HashMap<>(clientProperties);
         props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(DeadLetters.MAX_DEAD_LETTER_BYTES));
-        return exactlyOnce(bootstrapServers, props, transactionalIdPrefix + "-dlq", transactionTimeoutMs,
+        return sink(bootstrapServers, props, transactionalIdPrefix + "-dlq", transactionTimeoutMs, guarantee,
                 new DeadLetterSerializer(topic));
     }
 
@@ -126,13 +147,17 @@ public final class KafkaConnectors {
         return p;
     }
 
-    private static <T> KafkaSink<T> exactlyOnce(String bootstrapServers, Map<String, String> clientProperties,
-                                                String transactionalIdPrefix, long transactionTimeoutMs,
-                                                KafkaRecordSerializationSchema<T> serializer) {
+    /** Only EXACTLY_ONCE and AT_LEAST_ONCE: NONE would drop what a crash left unflushed without a word. */
+    private static <T> KafkaSink<T> sink(String bootstrapServers, Map<String, String> clientProperties,
+                                         String transactionalIdPrefix, long transactionTimeoutMs, DeliveryGuarantee guarantee,
+                                         KafkaRecordSerializationSchema<T> serializer) {
+        if (guarantee == DeliveryGuarantee.NONE) {
+            throw new IllegalArgumentException("the job's sinks are exactly-once or at-least-once, not " + guarantee);
+        }
         return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(properties(clientProperties))
                 .setBootstrapServers(bootstrapServers)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 // The connector's default (1 h) exceeds the broker's default maximum (15 min).
                 .setProperty("transaction.timeout.ms", Long.toString(transactionTimeoutMs))

@@ -1,5 +1,7 @@
 package io.moerec.jobs.bench;
 
+import io.moerec.ingest.config.ConfigKey;
+import io.moerec.ingest.config.ConfigSpec;
 import io.moerec.ingest.replay.ReplayOptions;
 import io.moerec.ingest.replay.ReplaySummary;
 import io.moerec.ingest.replay.Replayer;
@@ -12,6 +14,7 @@ import io.moerec.jobs.pipeline.ModelCache;
 import io.moerec.jobs.pipeline.PipelineObservations;
 import io.moerec.jobs.pipeline.PipelineSession;
 import io.moerec.moe.TrainingConfig;
+import io.moerec.moe.streams.ScoringConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +27,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -63,13 +69,29 @@ public final class Bench {
      * @param window         the latency and lag windows
      * @param router         the scoring app's router
      * @param training       the MoE's training configuration
+     * @param loadSeconds    offer the second phase for at most this long (empty: until its events ran out)
+     * @param featuresExtra  features-job settings over the pipeline's ({@link LivePipeline.Settings#features})
+     * @param scoringExtra   scoring-app settings over the benchmark's (router, coalescing)
+     * @param childJvmOptions extra options of both child JVMs
+     * @param jfrDir         record each process with JDK Flight Recorder during the second phase, into this directory (empty: no)
      */
     public record Options(int brokerPort, Path workDir, Path modelCache, double cutQuantile, double rate, OptionalDouble duration,
                           OptionalDouble overloadRate, OptionalLong maxLoadEvents, Duration sampleEvery, Duration window,
-                          String router, TrainingConfig training) {
+                          String router, TrainingConfig training, OptionalDouble loadSeconds, Map<String, String> featuresExtra,
+                          Map<String, String> scoringExtra, List<String> childJvmOptions, Optional<Path> jfrDir) {
+        /** The default time the second phase is offered for, seconds: long enough to be a sustained load. */
+        public static final double DEFAULT_LOAD_SECONDS = 30;
+
         public Options {
             Objects.requireNonNull(workDir, "workDir");
             Objects.requireNonNull(modelCache, "modelCache");
+            Objects.requireNonNull(jfrDir, "jfrDir");
+            featuresExtra = Map.copyOf(featuresExtra);
+            scoringExtra = Map.copyOf(scoringExtra);
+            childJvmOptions = List.copyOf(childJvmOptions);
+            if (loadSeconds.isPresent() && !(loadSeconds.getAsDouble() > 0 && Double.isFinite(loadSeconds.getAsDouble()))) {
+                throw new IllegalArgumentException("load seconds must be a positive number, got " + loadSeconds.getAsDouble());
+            }
             if (!(rate > 0) || Double.isInfinite(rate)) {
                 throw new IllegalArgumentException("rate must be a positive number of events/s, got " + rate);
             }
@@ -107,9 +129,10 @@ public final class Bench {
             say(String.format(Locale.ROOT, "raw broker: %,d records, produce %,.0f ev/s, consume %,.0f ev/s, produce-then-consume %,.0f ev/s",
                     broker.records(), broker.producePerSecond(), broker.consumePerSecond(), broker.roundTripPerSecond()));
 
-            Map<String, String> scoring = PipelineSession.scoringSettings(options.router(), Map.of());
+            Map<String, String> scoring = PipelineSession.scoringSettings(options.router(), options.scoringExtra());
             LivePipeline.Settings settings = new LivePipeline.Settings(session.bootstrapServers(), model.bundle(),
-                    options.workDir().resolve("pipeline"), Map.of(), scoring);
+                    options.workDir().resolve("pipeline"), options.featuresExtra(), scoring)
+                    .withChildJvmOptions(options.childJvmOptions());
             AtomicReference<PhaseSampler> sampler = new AtomicReference<>();
             PipelineObservations obs = new PipelineObservations(split.cut(), (publishedAt, seenAt) -> {
                 PhaseSampler s = sampler.get();
@@ -147,16 +170,35 @@ public final class Bench {
                 published += phases.get(0).events();
                 if (plan.loadEvents() > 0) {
                     double rate = options.overloadRate().orElse(Double.POSITIVE_INFINITY);
-                    Phase load = new Phase(Double.isInfinite(rate) ? "max-load" : "overload", rate,
-                            EventTimeSlice.between(data, plan.fixedTo(), plan.loadTo()), plan.loadEvents());
-                    phases.add(runPhase(load, session, s, published));
+                    DataSet slice = EventTimeSlice.between(data, plan.fixedTo(), plan.loadTo());
+                    if (options.loadSeconds().isPresent()) {
+                        slice = new TimeBoxedDataSet(slice, Duration.ofMillis(Math.round(options.loadSeconds().getAsDouble() * 1000)),
+                                System::nanoTime);
+                    }
+                    Phase load = new Phase(Double.isInfinite(rate) ? "max-load" : "overload", rate, slice, plan.loadEvents(),
+                            options.loadSeconds().orElse(0));
+                    Map<String, Long> pids = new LinkedHashMap<>();
+                    processes.forEach((name, p) -> pids.put(name, p.pid()));
+                    FlightRecordings jfr = options.jfrDir().isPresent()
+                            ? FlightRecordings.start(pids, options.jfrDir().get(), load.name()) : null;
+                    try {
+                        phases.add(runPhase(load, session, s, published));
+                    } finally {
+                        if (jfr != null) {
+                            jfr.close();
+                            say("flight recordings of the " + load.name() + " phase: " + jfr.files());
+                        }
+                    }
                 }
                 PipelineObservations.Accounting a = obs.accounting();
                 BenchReport.FinalAccounting acc = new BenchReport.FinalAccounting(a.events(), a.featureUpdates(), a.late(),
                         a.deadLetters(), a.duplicateUpdates(), a.balanced(), obs.listsWithWatchedMovies().size());
-                Map<String, String> shown = new LinkedHashMap<>(scoring);
-                shown.put("features " + FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "1000");
-                shown.put("heaps", "features-job -Xmx1g, scoring-app -Xmx768m, parent " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+                Map<String, String> shown = new LinkedHashMap<>();
+                shown(shown, "features ", SHOWN_FEATURES, FeaturesJobConfig.SPEC, pipeline.featuresSettings(), options.featuresExtra());
+                shown(shown, "scoring ", SHOWN_SCORING, ScoringConfig.SPEC, pipeline.scoringSettings(), scoring);
+                options.loadSeconds().ifPresent(sec -> shown.put("load phase", "offered for at most " + sec + " s"));
+                shown.put("heaps", "features-job -Xmx1g, scoring-app -Xmx768m, parent " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB"
+                        + (options.childJvmOptions().isEmpty() ? "" : "; children " + String.join(" ", options.childJvmOptions())));
                 BenchReport.Setup setup = new BenchReport.Setup(data.description(), split.history().size(), split.liveCount(),
                         model.version() + (model.reused() ? " (cached)" : " (trained in " + Math.round(model.seconds()) + " s)"), shown,
                         machine() + "; load average before " + loadBefore + ", after " + loadAverage(), warmUpSeconds);
@@ -165,7 +207,27 @@ public final class Bench {
         }
     }
 
-    private record Phase(String name, double rate, DataSet slice, long expected) {
+    private record Phase(String name, double rate, DataSet slice, long expected, double offerSeconds) {
+        Phase(String name, double rate, DataSet slice, long expected) {
+            this(name, rate, slice, expected, 0);
+        }
+    }
+
+    /** Settings shown in the report whatever their value (besides every setting the benchmark or its user gave). */
+    private static final Set<String> SHOWN_FEATURES = Set.of(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS,
+            FeaturesJobConfig.SINK_DELIVERY_GUARANTEE, FeaturesJobConfig.SINK_LINGER_MS, FeaturesJobConfig.SINK_COMPRESSION,
+            FeaturesJobConfig.PARALLELISM);
+    private static final Set<String> SHOWN_SCORING = Set.of(ScoringConfig.ROUTER, ScoringConfig.COALESCE_INTERVAL_MS,
+            ScoringConfig.PROCESSING_GUARANTEE, ScoringConfig.STREAM_THREADS);
+
+    /** Into {@code shown}: each of {@code keys} with its value (given or default), then every {@code extra} setting. */
+    private static void shown(Map<String, String> shown, String prefix, Set<String> keys, ConfigSpec spec, Map<String, String> given,
+                              Map<String, String> extra) {
+        for (String k : new TreeSet<>(keys)) {
+            ConfigKey<?> key = spec.keys().get(k);
+            shown.put(prefix + k, given.getOrDefault(k, key == null ? "?" : key.defaultValue()));
+        }
+        extra.forEach((k, v) -> shown.put(prefix + k, v));
     }
 
     private BenchReport.Phase runPhase(Phase phase, PipelineSession session, PhaseSampler sampler, long publishedBefore)
@@ -192,7 +254,7 @@ public final class Bench {
         long lists = obs.snapshot(System.currentTimeMillis(), Map.of()).lists() - lists0;
         BenchReport.Phase p = new BenchReport.Phase(phase.name(), phase.rate(), sent.sent(), publishSeconds, drainedSeconds, lists,
                 m.latency(), m.processes(), m.maxFeaturesLag(), m.maxScoringLag(), drainedSeconds - publishSeconds, m.windows(),
-                obs.accounting().balanced());
+                obs.accounting().balanced(), phase.offerSeconds());
         say(String.format(Locale.ROOT, "%s: %,d events published in %.1f s (%,.0f ev/s), drained after %.1f s: %,.0f ev/s sustained, "
                         + "%,d lists; latency p50 %,d ms, p99 %,d ms, max %,d ms; accounting %s", p.name(), p.events(), publishSeconds,
                 p.publishedPerSecond(), drainedSeconds, p.sustainedPerSecond(), lists, m.latency().p50(), m.latency().p99(),

@@ -1,5 +1,7 @@
 package io.moerec.jobs.bench;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,7 +39,7 @@ public record BenchReport(Setup setup, RoundTrip broker, List<Phase> phases, Lis
     public record Setup(String data, long historyEvents, long liveEvents, String model, Map<String, String> settings,
                         String machine, double warmUpSeconds) {
         public Setup {
-            settings = Map.copyOf(settings);
+            settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         }
     }
 
@@ -110,13 +112,36 @@ public record BenchReport(Setup setup, RoundTrip broker, List<Phase> phases, Lis
      * @param recoverySeconds from the replayer's last acknowledgement until the pipeline had drained
      * @param windows         the phase in windows
      * @param balanced        every event published so far accounted for exactly once after the phase
+     * @param offerSeconds    the replayer offered the phase's events for at most this long (0: until its slice ended)
      */
     public record Phase(String name, double offeredRate, long events, double publishSeconds, double drainedSeconds, long lists,
                         Latency latency, Map<String, ProcessUse> processes, long maxFeaturesLag, long maxScoringLag,
-                        double recoverySeconds, List<Window> windows, boolean balanced) {
+                        double recoverySeconds, List<Window> windows, boolean balanced, double offerSeconds) {
         public Phase {
             processes = Map.copyOf(processes);
             windows = List.copyOf(windows);
+        }
+
+        /** A phase offered until its slice ended. */
+        public Phase(String name, double offeredRate, long events, double publishSeconds, double drainedSeconds, long lists,
+                     Latency latency, Map<String, ProcessUse> processes, long maxFeaturesLag, long maxScoringLag,
+                     double recoverySeconds, List<Window> windows, boolean balanced) {
+            this(name, offeredRate, events, publishSeconds, drainedSeconds, lists, latency, processes, maxFeaturesLag, maxScoringLag,
+                    recoverySeconds, windows, balanced, 0);
+        }
+
+        /**
+         * Whether a phase with a time limit ran out of events well before it (publication took under 90 % of
+         * the limit): then it measured a burst and its drain, not a sustained load.
+         */
+        public boolean endedByData() {
+            return offerSeconds > 0 && publishSeconds < 0.9 * offerSeconds;
+        }
+
+        /** CPU milliseconds {@code process} used per 1,000 events of the phase; NaN when unknown. */
+        public double cpuMsPerThousandEvents(String process) {
+            ProcessUse u = processes.get(process);
+            return u == null || events == 0 ? Double.NaN : u.cpuSeconds() * 1e6 / events;
         }
 
         /** Events over the time until drained. */

@@ -64,17 +64,45 @@ public final class BenchReportWriter {
         r.phases().forEach(p -> b.append(String.format(Locale.ROOT, " %.1f %% |", 100 * p.sustainedPerSecond() / t.roundTripPerSecond())));
         b.append("\n\n");
 
+        for (BenchReport.Phase p : r.phases()) {
+            if (p.endedByData()) {
+                b.append(String.format(Locale.ROOT, "**%s ran out of events after %.1f s of the %.0f s asked**: a burst and its drain, "
+                        + "not a sustained load; give more events (`--events`, `--load-events`) or fewer `--load-seconds`.%n%n",
+                        p.name(), p.publishSeconds(), p.offerSeconds()));
+            }
+        }
+
+        b.append("## CPU per 1,000 events\n\n");
+        b.append("CPU ms (user + system, all threads) per 1,000 events of the phase.\n\n");
+        b.append("| phase | events |");
+        PROCESSES.forEach(name -> b.append(' ').append(name).append(" |"));
+        b.append(" all |\n|---|---:|");
+        PROCESSES.forEach(name -> b.append("---:|"));
+        b.append("---:|\n");
+        for (BenchReport.Phase p : r.phases()) {
+            b.append(String.format(Locale.ROOT, "| %s | %,d |", p.name(), p.events()));
+            double all = 0;
+            for (String name : PROCESSES) {
+                double v = p.cpuMsPerThousandEvents(name);
+                all += Double.isNaN(v) ? 0 : v;
+                b.append(' ').append(cpuMs(v)).append(" |");
+            }
+            b.append(' ').append(cpuMs(all)).append(" |\n");
+        }
+        b.append('\n');
+
         b.append("## CPU and memory\n\n");
-        b.append("| phase | process | CPU s | cores (CPU s / drained s) | peak RSS MiB (sampled) | RSS high-water MiB | max heap used MiB (sampled) |\n");
-        b.append("|---|---|---:|---:|---:|---:|---:|\n");
+        b.append("| phase | process | CPU s | cores (CPU s / drained s) | CPU ms per 1,000 events | peak RSS MiB (sampled) | RSS high-water MiB | max heap used MiB (sampled) |\n");
+        b.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (BenchReport.Phase p : r.phases()) {
             for (String name : PROCESSES) {
                 BenchReport.ProcessUse u = p.processes().get(name);
                 if (u == null) {
                     continue;
                 }
-                b.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.2f | %s | %s | %s |%n", p.name(), name, u.cpuSeconds(),
-                        u.cpuSeconds() / p.drainedSeconds(), mib(u.peakRssMiB()), mib(u.hwmMiB()), mib(u.maxHeapMiB())));
+                b.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.2f | %s | %s | %s | %s |%n", p.name(), name, u.cpuSeconds(),
+                        u.cpuSeconds() / p.drainedSeconds(), cpuMs(p.cpuMsPerThousandEvents(name)), mib(u.peakRssMiB()),
+                        mib(u.hwmMiB()), mib(u.maxHeapMiB())));
             }
         }
         b.append('\n');
@@ -116,8 +144,13 @@ public final class BenchReportWriter {
                 group offsets are not used: Flink commits them only with checkpoints and they were seen to stay stale.) \
                 **scoring lag**: the scoring app's consumer-group lag on `user-features` against `read_committed` end \
                 offsets. Both sampled every sample interval.
-                - **CPU**: `ProcessHandle.info().totalCpuDuration()` deltas over the phase (user + system, all threads). \
-                The parent runs the broker, the replayer and the monitoring consumer.
+                - **CPU**: `ProcessHandle.info().totalCpuDuration()` deltas over the phase (user + system, all threads), \
+                from the phase's start until it drained. The parent runs the broker, the replayer and the monitoring \
+                consumer. **CPU per 1,000 events**: a process's CPU over the phase × 1,000 / the phase's events, in ms; \
+                what an event costs each process, idle time included (at a low rate, timers and polling weigh more).
+                - **max-load offered for S s** (`--load-seconds`): the replayer publishes as fast as it can for S s (or \
+                until the live part or `--load-events` runs out); the phase then runs until drained. A phase that ran \
+                out of events before 90 % of S is flagged: it measured a burst, not a sustained load.
                 - **memory**: `VmRSS` (sampled) and `VmHWM` from `/proc/<pid>/status` (native memory such as RocksDB's \
                 included); heap used from `jstat -gc` (survivor + eden + old used) once per window, parent's from \
                 `Runtime`: samples of a sawtooth, not peaks.
@@ -146,6 +179,16 @@ public final class BenchReportWriter {
             n.put("publishedPerSecond", p.publishedPerSecond());
             n.put("listsPerSecond", p.listsPerSecond());
             n.put("shareOfBrokerRoundTrip", p.sustainedPerSecond() / r.broker().roundTripPerSecond());
+            n.put("endedByData", p.endedByData());
+            ObjectNode cpu = n.putObject("cpuMsPerThousandEvents");
+            for (String name : PROCESSES) {
+                double v = p.cpuMsPerThousandEvents(name);
+                if (Double.isNaN(v)) {
+                    cpu.putNull(name);
+                } else {
+                    cpu.put(name, v);
+                }
+            }
         }
         try {
             return m.writeValueAsString(root) + "\n";
@@ -156,6 +199,10 @@ public final class BenchReportWriter {
 
     private static String rate(double r) {
         return Double.isInfinite(r) ? "max" : String.format(Locale.ROOT, "%,.0f", r);
+    }
+
+    private static String cpuMs(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f", v);
     }
 
     private static String ms(long v) {

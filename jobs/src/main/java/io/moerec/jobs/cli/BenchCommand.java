@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -67,6 +69,25 @@ final class BenchCommand implements Callable<Integer> {
         this.maxLoadEvents = OptionalLong.of(value);
     }
 
+    private double loadSeconds = Bench.Options.DEFAULT_LOAD_SECONDS;
+
+    @Option(names = "--load-seconds", paramLabel = "SECONDS",
+            description = "Offer the second phase for this long (at full speed or --overload-rate), or until its events run out "
+                    + "(default: 30; the report flags a phase that ran out of events before 90 % of it).")
+    void setLoadSeconds(double value) {
+        this.loadSeconds = EngineOptions.positive(spec, "--load-seconds", value);
+    }
+
+    @Option(names = "--child-java-opts", paramLabel = "OPTIONS",
+            description = "Extra JVM options for the features job's and the scoring app's JVMs, split at spaces (after their own, "
+                    + "so an -Xmx here wins).")
+    String childJavaOpts = "";
+
+    @Option(names = "--jfr", paramLabel = "DIR",
+            description = "Record each process (features job, scoring app, this JVM) with JDK Flight Recorder during the second "
+                    + "phase (jcmd JFR.start, settings=profile) into DIR.")
+    Path jfrDir;
+
     private double cut = 0.5;
 
     @Option(names = "--cut", paramLabel = "Q",
@@ -103,13 +124,16 @@ final class BenchCommand implements Callable<Integer> {
         if (sample > window) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--sample': must not exceed --window (" + window + ")");
         }
+        engine.validateSettings();
         TrainCommand.routeJulToSlf4j();
         PrintWriter out = spec.commandLine().getOut();
         try (WorkDirectory dir = WorkDirectory.of(engine.workDir, "bench")) {
             Path work = dir.path();
             DataSet ds = engine.dataSet(out, work, "bench");
             Bench.Options options = new Bench.Options(port.port, work, engine.modelCache, cut, rate, duration, overloadRate, maxLoadEvents,
-                    seconds(sample), seconds(window), engine.router, TrainingConfig.defaults());
+                    seconds(sample), seconds(window), engine.router, TrainingConfig.defaults(), OptionalDouble.of(loadSeconds),
+                    engine.featuresExtra(), engine.scoringExtra(),
+                    childJavaOpts.isBlank() ? List.of() : List.of(childJavaOpts.trim().split("\\s+")), Optional.ofNullable(jfrDir));
             BenchReport r = new Bench(options, out).run(ds);
             Path md = BenchReportWriter.write(r, reportDir);
             out.println("[bench] report: " + md + " and " + md.resolveSibling("bench.json"));

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -92,13 +91,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        engine.validateSettings();
         TrainCommand.routeJulToSlf4j();
         PrintWriter out = spec.commandLine().getOut();
         try (WorkDirectory dir = WorkDirectory.of(engine.workDir, "demo")) {
             Path work = dir.path();
             DataSet data = engine.dataSet(out, work, "demo");
             Demo.Options options = new Demo.Options(port.port, work, engine.modelCache, cut, liveSeconds, speed, engine.router,
-                    TrainingConfig.defaults(), Map.of(), Map.of(), Duration.ofSeconds(2), System.console() != null,
+                    TrainingConfig.defaults(), engine.featuresExtra(), engine.scoringExtra(), Duration.ofSeconds(2), System.console() != null,
                     ui ? Optional.of(uiPort) : Optional.empty(), retrainEvery);
             Demo.Result r = new Demo(options, out).run(data);
             if (finalLists != null) {

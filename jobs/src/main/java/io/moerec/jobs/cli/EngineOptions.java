@@ -4,10 +4,14 @@ import io.moerec.ingest.generate.GenerationResult;
 import io.moerec.ingest.generate.GeneratorConfig;
 import io.moerec.ingest.generate.SyntheticDataGenerator;
 import io.moerec.ingest.source.DataSet;
+import io.moerec.jobs.pipeline.Delivery;
+import io.moerec.jobs.pipeline.LivePipeline;
 import io.moerec.moe.routing.RouterKind;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,6 +51,51 @@ final class EngineOptions {
             this.router = RouterKind.parse(value).configName();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--router': " + e.getMessage());
+        }
+    }
+
+    Delivery delivery = Delivery.EXACTLY_ONCE;
+
+    @Option(names = "--delivery", paramLabel = "GUARANTEE",
+            description = "exactly-once (default) or at-least-once for both jobs: the features job's sink.delivery-guarantee and "
+                    + "the scoring app's processing.guarantee (at_least_once, offsets committed every second). At least once, "
+                    + "nothing waits for a checkpoint or a transaction, and a crash may publish some updates and lists twice.")
+    void setDelivery(String value) {
+        try {
+            this.delivery = Delivery.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--delivery': " + e.getMessage());
+        }
+    }
+
+    @Option(names = "--features-setting", paramLabel = "KEY=VALUE",
+            description = "A features-job key (features/CONFIGURATION.md), e.g. checkpoint.interval-ms=250; repeatable; wins over --delivery.")
+    Map<String, String> featuresSettings = new LinkedHashMap<>();
+
+    @Option(names = "--scoring-setting", paramLabel = "KEY=VALUE",
+            description = "A scoring-app key (moe-scoring/CONFIGURATION.md), e.g. num.stream.threads=2; repeatable; wins over --delivery.")
+    Map<String, String> scoringSettings = new LinkedHashMap<>();
+
+    /** The features job's extra settings: --delivery's, then --features-setting. */
+    Map<String, String> featuresExtra() {
+        Map<String, String> m = new LinkedHashMap<>(delivery.featuresSettings());
+        m.putAll(featuresSettings);
+        return m;
+    }
+
+    /** The scoring app's extra settings: --delivery's, then --scoring-setting. */
+    Map<String, String> scoringExtra() {
+        Map<String, String> m = new LinkedHashMap<>(delivery.scoringSettings());
+        m.putAll(scoringSettings);
+        return m;
+    }
+
+    /** Fails naming the key if a --features-setting or --scoring-setting would stop a child at start-up. */
+    void validateSettings() {
+        try {
+            LivePipeline.validate(featuresExtra(), scoringExtra());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid --features-setting or --scoring-setting: " + e.getMessage());
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -133,6 +134,8 @@ public final class FeaturesJob {
         OffsetsInitializer start = config.start().equals("latest") ? OffsetsInitializer.latest() : OffsetsInitializer.earliest();
         String servers = config.bootstrapServers();
         Map<String, String> client = config.kafkaProperties();
+        Map<String, String> producer = config.sinkProducerProperties();
+        DeliveryGuarantee guarantee = config.exactlyOnceSinks() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
         return new FeaturesPipeline(config.pipeline(),
                 KafkaConnectors.rawSource(servers, client, config.eventsTopic(), config.groupId(), start, false),
                 // The catalog is always read whole: it is compacted and the broadcast state needs every movie.
@@ -140,11 +143,11 @@ public final class FeaturesJob {
                         OffsetsInitializer.earliest(), false),
                 KafkaConnectors.rawSource(servers, client, config.deletionsTopic(), config.groupId() + "-deletions",
                         OffsetsInitializer.earliest(), false),
-                KafkaConnectors.featuresSink(servers, client, config.featuresTopic(), config.transactionalIdPrefix(),
-                        config.transactionTimeoutMs()),
-                KafkaConnectors.lateSink(servers, client, config.lateTopic(), config.transactionalIdPrefix(),
-                        config.transactionTimeoutMs()),
-                KafkaConnectors.deadLetterSink(servers, client, config.dlqTopic(), config.transactionalIdPrefix(),
-                        config.transactionTimeoutMs()));
+                KafkaConnectors.featuresSink(servers, producer, config.featuresTopic(), config.transactionalIdPrefix(),
+                        config.transactionTimeoutMs(), guarantee),
+                KafkaConnectors.lateSink(servers, producer, config.lateTopic(), config.transactionalIdPrefix(),
+                        config.transactionTimeoutMs(), guarantee),
+                KafkaConnectors.deadLetterSink(servers, producer, config.dlqTopic(), config.transactionalIdPrefix(),
+                        config.transactionTimeoutMs(), guarantee));
     }
 }

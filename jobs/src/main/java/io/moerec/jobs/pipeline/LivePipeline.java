@@ -71,9 +71,11 @@ public final class LivePipeline implements AutoCloseable {
      * @param classpath        the children's class path (each minus the other's RocksDB build): the jobs
      *                         module's runtime class path; inside surefire/failsafe the test JVM's
      *                         {@code java.class.path} is not it
+     * @param childJvmOptions  extra options for both children's JVMs, after the pipeline's own (so a
+     *                         {@code -Xmx} here wins), e.g. a flight recording or GC logging
      */
     public record Settings(String bootstrapServers, Path bundle, Path workDir, Map<String, String> features,
-                           Map<String, String> scoring, String classpath) {
+                           Map<String, String> scoring, String classpath, List<String> childJvmOptions) {
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(bundle, "bundle");
@@ -81,12 +83,24 @@ public final class LivePipeline implements AutoCloseable {
             Objects.requireNonNull(classpath, "classpath");
             features = Map.copyOf(features);
             scoring = Map.copyOf(scoring);
+            childJvmOptions = List.copyOf(childJvmOptions);
+        }
+
+        /** No extra JVM options. */
+        public Settings(String bootstrapServers, Path bundle, Path workDir, Map<String, String> features,
+                        Map<String, String> scoring, String classpath) {
+            this(bootstrapServers, bundle, workDir, features, scoring, classpath, List.of());
         }
 
         /** The children run on this JVM's {@code java.class.path}. */
         public Settings(String bootstrapServers, Path bundle, Path workDir, Map<String, String> features,
                         Map<String, String> scoring) {
             this(bootstrapServers, bundle, workDir, features, scoring, System.getProperty("java.class.path"));
+        }
+
+        /** These settings with {@code options} as the children's extra JVM options. */
+        public Settings withChildJvmOptions(List<String> options) {
+            return new Settings(bootstrapServers, bundle, workDir, features, scoring, classpath, options);
         }
     }
 
@@ -110,21 +124,40 @@ public final class LivePipeline implements AutoCloseable {
     }
 
     /** The features job's settings: this pipeline's defaults under {@link Settings#features}. */
-    Map<String, String> featuresSettings() {
+    public Map<String, String> featuresSettings() {
+        return featuresSettings(settings.bootstrapServers(), settings.workDir(), settings.features());
+    }
+
+    private static Map<String, String> featuresSettings(String bootstrapServers, Path workDir, Map<String, String> extra) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put(FeaturesJobConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers());
-        s.put(FeaturesJobConfig.CHECKPOINT_DIR, settings.workDir().resolve("checkpoints").toUri().toString());
+        s.put(FeaturesJobConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        s.put(FeaturesJobConfig.CHECKPOINT_DIR, workDir.resolve("checkpoints").toUri().toString());
         // One slot's worth of work on the demo's MiniCluster (Flink's local default would be every core).
         s.put(FeaturesJobConfig.PARALLELISM, "1");
         // Lists wait for the features' transaction: a short checkpoint interval keeps latency low.
         s.put(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "1000");
         s.put(FeaturesJobConfig.TRANSACTION_TIMEOUT_MS, "60000");
-        s.putAll(settings.features());
+        s.putAll(extra);
         return s;
     }
 
+    /**
+     * Checks extra settings of both jobs as the children will (over this pipeline's defaults), so that a
+     * bad key or value fails before anything starts.
+     *
+     * @throws IllegalArgumentException naming the key
+     */
+    public static void validate(Map<String, String> features, Map<String, String> scoring) {
+        Path work = Path.of(System.getProperty("java.io.tmpdir"));
+        FeaturesJobConfig.fromMap(featuresSettings("localhost:9092", work, features));
+        Map<String, String> sc = new LinkedHashMap<>(Map.of(ScoringConfig.BOOTSTRAP_SERVERS, "localhost:9092",
+                ScoringConfig.MODEL_PATH, work.toString()));
+        sc.putAll(scoring);
+        ScoringConfig.fromMap(sc);
+    }
+
     /** The scoring app's settings: this pipeline's defaults under {@link Settings#scoring}. */
-    Map<String, String> scoringSettings() {
+    public Map<String, String> scoringSettings() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put(ScoringConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers());
         s.put(ScoringConfig.MODEL_PATH, settings.bundle().toString());
@@ -138,7 +171,9 @@ public final class LivePipeline implements AutoCloseable {
         featuresStarts++;
         List<String> jvm = new ArrayList<>(ChildJvm.FLINK_JAVA_17_OPTIONS);
         // Job and task state changes at INFO in its log: a restart is there to see (and to test for).
-        jvm.addAll(List.of("-Xmx1g", "-D" + FLINK_STATE_LOG_PROPERTY + "=info", "-cp", ChildJvm.classpathWithout(settings.classpath(), "/rocksdbjni-")));
+        jvm.addAll(List.of("-Xmx1g", "-D" + FLINK_STATE_LOG_PROPERTY + "=info"));
+        jvm.addAll(settings.childJvmOptions());
+        jvm.addAll(List.of("-cp", ChildJvm.classpathWithout(settings.classpath(), "/rocksdbjni-")));
         Map<String, String> s = featuresSettings();
         s.putAll(extra);
         return ChildJvm.start("features-job", jvm, FeaturesJob.class.getName(), asArgs(s), Map.of(),
@@ -147,7 +182,9 @@ public final class LivePipeline implements AutoCloseable {
 
     private ChildJvm startScoringApp() throws IOException {
         scoringStarts++;
-        List<String> jvm = List.of("-Xmx768m", "-cp", ChildJvm.classpathWithout(settings.classpath(), "/frocksdbjni-"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx768m"));
+        jvm.addAll(settings.childJvmOptions());
+        jvm.addAll(List.of("-cp", ChildJvm.classpathWithout(settings.classpath(), "/frocksdbjni-")));
         return ChildJvm.start("scoring-app", jvm, ScoringApp.class.getName(), asArgs(scoringSettings()), Map.of(),
                 settings.workDir().resolve("logs").resolve("scoring-app-" + scoringStarts + ".log"));
     }

@@ -6,6 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.moerec.ingest.domain.EventType;
+import io.moerec.ingest.domain.Movie;
+import io.moerec.ingest.domain.ViewingEvent;
+import io.moerec.ingest.source.DataSet;
+import io.moerec.ingest.source.Parsed;
+import io.moerec.ingest.source.RecordStream;
+import io.moerec.jobs.pipeline.Delivery;
+import io.moerec.jobs.pipeline.LivePipeline;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -84,11 +95,125 @@ class BenchPureTest {
         assertTrue(md.contains("| max-load | max | 20,000 | 10,000 | 1,250 |"), md);
         // Broker: 100,000 / (10 + 2.5) s = 8,000 ev/s; the fixed phase's 937.5 ev/s is 11.7 % of it.
         assertTrue(md.contains("| 100,000 | 10,000 | 40,000 | 8,000 | 11.7 % | 15.6 % |"), md);
-        assertTrue(md.contains("| fixed-rate | features-job | 12.5 | 0.39 | 480 | 500 | 130 |"), md);
+        assertTrue(md.contains("| fixed-rate | features-job | 12.5 | 0.39 | 417 | 480 | 500 | 130 |"), md);
         assertTrue(md.contains("| 0–30 | 900 | 800 | 1,700 | 1,900 | 700 | 300 | 480 / 400 / 560 |"), md);
         assertTrue(md.contains("| 0–16 | 0 | – | – | – | 20,000 | 4,000 | – / – / – |"), md);
         assertTrue(md.contains("read_committed"), md);
         assertTrue(md.contains("balanced"), md);
+    }
+
+    @Test
+    void cpuPerThousandEventsPerProcessAndPhase() {
+        BenchReport r = report();
+        // 12.5 CPU s over 30,000 events = 417 ms per 1,000; over 20,000 = 625.
+        assertEquals(12.5e6 / 30_000, r.phases().get(0).cpuMsPerThousandEvents(Bench.SCORING_APP), 1e-9);
+        assertTrue(Double.isNaN(r.phases().get(0).cpuMsPerThousandEvents("no such process")));
+        String md = BenchReportWriter.markdown(r);
+        assertTrue(md.contains("| phase | events | features-job | scoring-app | parent (broker, replayer, monitor) | all |"), md);
+        assertTrue(md.contains("| fixed-rate | 30,000 | 417 | 417 | 417 | 1,250 |"), md);
+        assertTrue(md.contains("| max-load | 20,000 | 625 | 625 | 625 | 1,875 |"), md);
+    }
+
+    @Test
+    void aTimeLimitedPhaseThatRanOutOfEventsIsFlagged() {
+        BenchReport r = report();
+        BenchReport.Phase p = r.phases().get(1);
+        BenchReport.Phase sustained = new BenchReport.Phase(p.name(), p.offeredRate(), p.events(), 29.0, p.drainedSeconds(), p.lists(),
+                p.latency(), p.processes(), p.maxFeaturesLag(), p.maxScoringLag(), p.recoverySeconds(), p.windows(), true, 30);
+        BenchReport.Phase burst = new BenchReport.Phase(p.name(), p.offeredRate(), p.events(), 2.0, p.drainedSeconds(), p.lists(),
+                p.latency(), p.processes(), p.maxFeaturesLag(), p.maxScoringLag(), p.recoverySeconds(), p.windows(), true, 30);
+        assertTrue(!p.endedByData() && !sustained.endedByData() && burst.endedByData());
+        BenchReport flagged = new BenchReport(r.setup(), r.broker(), List.of(r.phases().get(0), burst), r.timeline(), r.finalAccounting());
+        assertTrue(BenchReportWriter.markdown(flagged).contains("**max-load ran out of events after 2.0 s of the 30 s asked**"));
+        assertTrue(!BenchReportWriter.markdown(r).contains("**max-load ran out"));
+    }
+
+    @Test
+    void aTimeBoxedDataSetEndsItsEventsAtTheLimitKeepingTheirOrder() {
+        long[] now = {0};
+        List<ViewingEvent> events = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            events.add(new ViewingEvent("e" + i, "u" + (i % 3), 1, EventType.PLAY,
+                    1000L + i, null, null, null));
+        }
+        DataSet base = new DataSet() {
+            @Override
+            public String description() {
+                return "ten events";
+            }
+
+            @Override
+            public RecordStream<Movie> movies() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public RecordStream<ViewingEvent> events() {
+                Iterator<ViewingEvent> it = events.iterator();
+                return new RecordStream<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
+
+                    @Override
+                    public Parsed<ViewingEvent> next() {
+                        return new Parsed.Ok<>(it.next(), "test", 0);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+        TimeBoxedDataSet boxed = new TimeBoxedDataSet(base, Duration.ofSeconds(3), () -> now[0]);
+        List<String> read = new ArrayList<>();
+        try (var s = boxed.events()) {
+            while (s.hasNext()) {
+                read.add(((Parsed.Ok<ViewingEvent>) s.next()).value().eventId());
+                now[0] += 1_000_000_000L; // each event takes a second
+            }
+        }
+        assertEquals(List.of("e0", "e1", "e2"), read);
+        // The limit passing between hasNext and next does not lose the event hasNext promised.
+        now[0] = 0;
+        try (var s = boxed.events()) {
+            assertTrue(s.hasNext());
+            now[0] = 5_000_000_000L;
+            assertEquals("e0", ((Parsed.Ok<ViewingEvent>) s.next()).value().eventId());
+            assertTrue(!s.hasNext());
+        }
+        // A limit longer than the data: every event, in order.
+        now[0] = 0;
+        List<String> all = new ArrayList<>();
+        try (var s = new TimeBoxedDataSet(base, Duration.ofHours(1), () -> now[0]).events()) {
+            s.forEachRemaining(p -> all.add(((Parsed.Ok<ViewingEvent>) p).value().eventId()));
+        }
+        assertEquals(10, all.size());
+        assertEquals("e9", all.get(9));
+        assertThrows(IllegalArgumentException.class, () -> new TimeBoxedDataSet(base, Duration.ZERO, () -> 0));
+    }
+
+    @Test
+    void deliverySetsBothJobsGuarantees() {
+        assertEquals(Delivery.AT_LEAST_ONCE, Delivery.parse("at_least_once"));
+        assertEquals(Delivery.EXACTLY_ONCE, Delivery.parse("Exactly-Once"));
+        assertThrows(IllegalArgumentException.class, () -> Delivery.parse("none"));
+        assertEquals(Map.of("sink.delivery-guarantee", "at-least-once"),
+                Delivery.AT_LEAST_ONCE.featuresSettings());
+        assertEquals("at_least_once", Delivery.AT_LEAST_ONCE.scoringSettings().get("processing.guarantee"));
+        assertEquals("exactly_once_v2", Delivery.EXACTLY_ONCE.scoringSettings().get("processing.guarantee"));
+        // Both jobs accept what --delivery sets; a bad extra setting fails naming its key before anything starts.
+        for (Delivery d : Delivery.values()) {
+            LivePipeline.validate(d.featuresSettings(), d.scoringSettings());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LivePipeline.validate(Map.of("sink.compression", "brotli"), Map.of()));
+        assertTrue(e.getMessage().contains("sink.compression"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> LivePipeline.validate(Map.of(), Map.of("processing.guarantee", "exactly_once")));
+        assertTrue(e.getMessage().contains("processing.guarantee"), e.getMessage());
     }
 
     @Test
@@ -103,5 +228,7 @@ class BenchPureTest {
         assertEquals(1700, n.get("phases").get(0).get("windows").get(0).get("latency").get("p99").asLong());
         assertTrue(n.get("finalAccounting").get("balanced").asBoolean());
         assertTrue(!json.contains("Infinity"), json);
+        assertEquals(12.5e6 / 20_000, max.get("cpuMsPerThousandEvents").get(Bench.FEATURES_JOB).asDouble(), 1e-9);
+        assertTrue(!max.get("endedByData").asBoolean());
     }
 }

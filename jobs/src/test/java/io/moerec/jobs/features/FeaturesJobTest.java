@@ -145,6 +145,25 @@ class FeaturesJobTest {
         assertNames(FeaturesPipelineConfig.IDLENESS_MS, with(FeaturesPipelineConfig.IDLENESS_MS, "x"));
         assertNames("checkpoint.intervall-ms", with("checkpoint.intervall-ms", "5"));
         assertNames(FeaturesJobConfig.ROCKSDB_BLOOM_FILTER, with(FeaturesJobConfig.ROCKSDB_BLOOM_FILTER, "yes"));
+        assertNames(FeaturesJobConfig.SINK_DELIVERY_GUARANTEE, with(FeaturesJobConfig.SINK_DELIVERY_GUARANTEE, "none"));
+        assertNames(FeaturesJobConfig.SINK_LINGER_MS, with(FeaturesJobConfig.SINK_LINGER_MS, "-1"));
+        assertNames(FeaturesJobConfig.SINK_COMPRESSION, with(FeaturesJobConfig.SINK_COMPRESSION, "brotli"));
+        // The sinks' producer settings have their own keys; kafka.* must not set them behind their back.
+        assertNames(FeaturesJobConfig.SINK_LINGER_MS, with("kafka.linger.ms", "20"));
+    }
+
+    @Test
+    void sinksAreExactlyOnceUnlessAtLeastOnceIsAsked() {
+        FeaturesJobConfig d = FeaturesJobConfig.fromMap(MINIMAL);
+        assertTrue(d.exactlyOnceSinks());
+        assertEquals(Map.of("linger.ms", "5", "compression.type", "none"), d.sinkProducerProperties());
+        FeaturesJobConfig c = FeaturesJobConfig.fromMap(Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "b:9092",
+                FeaturesJobConfig.SINK_DELIVERY_GUARANTEE, FeaturesJobConfig.AT_LEAST_ONCE, FeaturesJobConfig.SINK_LINGER_MS, "20",
+                FeaturesJobConfig.SINK_COMPRESSION, "lz4", "kafka.client.rack", "r1"));
+        assertFalse(c.exactlyOnceSinks());
+        assertEquals(Map.of("linger.ms", "20", "compression.type", "lz4", "client.rack", "r1"), c.sinkProducerProperties());
+        // The wired job builds with at-least-once sinks (no transactional id needed).
+        FeaturesJob.pipeline(c).build(StreamExecutionEnvironment.getExecutionEnvironment(c.flinkConfiguration()));
     }
 
     @Test

@@ -136,7 +136,11 @@ public final class ScoringConfig {
             .key(MAX_RECORD_BYTES, Integer.toString(UserFeaturesCodec.MAX_BYTES), StrictJson.recordLimitParser(),
                     "a `user-features` record longer than this goes to the DLQ as `OVERSIZE` before parsing, bytes")
             .key(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2, oneOf(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
-                    "Kafka Streams' processing guarantee")
+                    "Kafka Streams' processing guarantee. `exactly_once_v2`: lists are written in transactions committed every"
+                    + " `commit.interval.ms` (100 ms), each update scored once. `at_least_once`: lists are visible as soon as"
+                    + " written; after a crash the updates since the last offset commit (`commit.interval.ms`, 30 s unless set"
+                    + " by `streams.commit.interval.ms`) are scored again, so consumers may see a list twice. Lists still never"
+                    + " hold a watched movie: exclusion uses the watched set every update carries")
             .key(STREAM_THREADS, "1", intIn(1, 64), "Kafka Streams threads of this instance")
             .key(STANDBY_REPLICAS, "0", intIn(0, 8), "standby copies of each state store on other instances")
             .key(ConfigKey.of(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "moerec", "streams").toString(),
