@@ -98,13 +98,13 @@ public final class GenreClassifier {
     }
 
     private static ArrayExample<Label> example(String[] names, double[] x, Label label, float weight) {
-        ArrayExample<Label> ex = new ArrayExample<>(label, weight, names.length);
+        ExpertFeatures.Features ex = new ExpertFeatures.Features();
         for (int i = 0; i < names.length; i++) {
             if (x[i] != 0.0) {
                 ex.add(names[i], x[i]);
             }
         }
-        return ex;
+        return ex.toExample(label, weight);
     }
 
     public int dimension() {
