@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * newest events, scores the candidate and the serving model on those held-out events
  * ({@link HoldoutScore}), lets the {@link BlessPolicy} decide, adds the candidate with its report to the
  * {@link ModelStore} either way, and commits the store's state (serving entry and input position
- * together); only then does it announce a blessed candidate on {@code models}.
+ * together); only then does it announce a blessed candidate on {@code models}. With
+ * {@code warm-start.expert-epochs} set, a candidate's experts and gate start from the serving model's
+ * weights ({@link io.moerec.moe.train.WarmStart}) and train fewer epochs; the hold-out comparison still decides.
  *
  * <p>The input position lives only in the store's state: on start the trainer re-reads each partition
  * from the offset where its part of the committed window began, so the window is rebuilt, and counts as
@@ -61,7 +63,10 @@ public final class ContinuousTrainer implements AutoCloseable {
     public static final int K = 10;
     private static final Duration POLL = Duration.ofMillis(200);
 
-    /** How a candidate is trained: {@link MoeTrainer#train(String, List, List, TrainingConfig)} unless a test says otherwise. */
+    /**
+     * How a candidate is trained when a test says otherwise; by default {@link MoeTrainer}, warm-started from the
+     * serving model when {@link TrainerConfig#warmStart} gives a start.
+     */
     @FunctionalInterface
     public interface CandidateTrainer {
         MoeModel train(String description, List<Movie> catalog, List<ViewingEvent> events, TrainingConfig config);
@@ -97,9 +102,10 @@ public final class ContinuousTrainer implements AutoCloseable {
     private MoeModel servingModel;
 
     public ContinuousTrainer(TrainerConfig config) {
-        this(config, MoeTrainer::train);
+        this(config, null);
     }
 
+    /** With {@code trainer} null, candidates are trained by {@link MoeTrainer} (warm-started as configured). */
     public ContinuousTrainer(TrainerConfig config, CandidateTrainer trainer) {
         this.config = config;
         this.trainer = trainer;
@@ -265,10 +271,15 @@ public final class ContinuousTrainer implements AutoCloseable {
             return;
         }
         List<Movie> movies = List.copyOf(catalog.values());
+        Optional<ModelStore.Entry> servingEntry = store.serving();
+        MoeModel serving = servingEntry.map(this::servingModel).orElse(null);
         MoeModel candidate;
+        long tTrain = System.nanoTime();
         try {
-            candidate = trainer.train("trainer window of " + split.all().size() + " events up to " + Instant.ofEpochMilli(split.cut()),
-                    movies, split.train(), config.training());
+            String description = "trainer window of " + split.all().size() + " events up to " + Instant.ofEpochMilli(split.cut());
+            candidate = trainer == null
+                    ? MoeTrainer.train(description, movies, split.train(), config.training(), config.warmStart(serving))
+                    : trainer.train(description, movies, split.train(), config.training());
         } catch (RuntimeException e) {
             // Bad luck with one window (too few interactions for any expert, say) must not stop the process.
             LOG.error("training a candidate on {} events failed; trying again after the next {} events: {}", split.train().size(),
@@ -277,10 +288,8 @@ public final class ContinuousTrainer implements AutoCloseable {
             lastTrainedAt = now;
             return;
         }
-        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
 
-        Optional<ModelStore.Entry> servingEntry = store.serving();
-        MoeModel serving = servingEntry.map(this::servingModel).orElse(null);
         // A serving model that saw events after the cut would be scored on its own training data: score after them.
         long from = serving == null ? split.cut() : Math.max(split.cut(), serving.provenance().lastEventTime() + 1);
         HoldoutScore candidateScore = HoldoutScore.of(candidate, config.blessRouter(), movies, split.all(), from, K);
@@ -311,9 +320,11 @@ public final class ContinuousTrainer implements AutoCloseable {
             metrics.rejected.incrementAndGet();
         }
         List<String> deleted = store.retain(config.storeKeep());
-        LOG.info("candidate {} ({} training events, trained in {} s, cycle {} s): NDCG@10 {} HR@10 {} on {} held-out first"
+        LOG.info("candidate {} ({} training events, trained in {} s{}, cycle {} s): NDCG@10 {} HR@10 {} on {} held-out first"
                         + " interactions; serving {} NDCG@10 {}; {}: {} (announced {}, not announced {}{})", entry.name(),
-                split.train().size(), fmt(trainSeconds), fmt((System.nanoTime() - t0) / 1e9), fmt(candidateScore.ndcg().mean()),
+                split.train().size(), fmt(trainSeconds),
+                candidate.provenance().metrics().getOrDefault("train.warmStart", 0.0) > 0 ? " warm-started from the serving model" : "",
+                fmt((System.nanoTime() - t0) / 1e9), fmt(candidateScore.ndcg().mean()),
                 fmt(candidateScore.hr().mean()), candidateScore.interactions(), servingEntry.map(ModelStore.Entry::name).orElse("none"),
                 servingScore == null ? "-" : fmt(servingScore.ndcg().mean()), decision.announce() ? "ANNOUNCED" : "NOT ANNOUNCED",
                 decision.reason(), metrics.announced.get(), metrics.rejected.get(),

@@ -47,6 +47,8 @@ public final class TrainerConfig {
     public static final String BLESS_MIN_INTERACTIONS = "bless.min-interactions";
     public static final String BLESS_ROUTER = "bless.router";
     public static final String MAX_RECORD_BYTES = "input.max-record-bytes";
+    public static final String WARM_START_EXPERT_EPOCHS = "warm-start.expert-epochs";
+    public static final String WARM_START_GATE_EPOCHS = "warm-start.gate-epochs";
     public static final String TRAINING_PREFIX = "training.";
     public static final String KAFKA_PREFIX = "kafka.";
 
@@ -88,6 +90,11 @@ public final class TrainerConfig {
                     named(RouterKind::parse)), "the router both models are scored with (the scoring app's `router`)")
             .key(MAX_RECORD_BYTES, Integer.toString(StrictJson.DEFAULT_MAX_RECORD_BYTES), StrictJson.recordLimitParser(),
                     "a `viewing-events` record longer than this is skipped as `OVERSIZE` (as the features job rejects it), bytes")
+            .key(WARM_START_EXPERT_EPOCHS, "0", intIn(0, 1_000),
+                    "with a serving model, train the candidate's LINEAR experts this many epochs starting from the serving model's"
+                    + " weights instead of `training.expert.epochs` from zero (a warm start; 0 = off, every candidate trained from scratch)")
+            .key(WARM_START_GATE_EPOCHS, "3", intIn(1, 1_000),
+                    "with a warm start, the gate's epochs from the serving gate's weights (instead of `training.train.gateEpochs`)")
             .family(TRAINING_PREFIX, "a training setting (`train.*`, `expert.*`, `features.*` of the MoE training configuration),"
                     + " e.g. `training.expert.epochs=5`", trainingNames(), name -> false)
             .family(KAFKA_PREFIX, "a Kafka client property handed to the trainer's consumer and producer (e.g. "
@@ -191,6 +198,13 @@ public final class TrainerConfig {
 
     public TrainingConfig training() {
         return training;
+    }
+
+    /** The warm start of a candidate from {@code serving} (null when there is none or warm starts are off). */
+    public io.moerec.moe.train.WarmStart warmStart(io.moerec.moe.MoeModel serving) {
+        int epochs = values.get(WARM_START_EXPERT_EPOCHS, Integer.class);
+        return serving == null || epochs == 0 ? null
+                : new io.moerec.moe.train.WarmStart(serving, epochs, values.get(WARM_START_GATE_EPOCHS, Integer.class));
     }
 
     /** {@code bootstrap.servers} and the {@code kafka.*} settings: the base of the trainer's clients. */

@@ -42,9 +42,19 @@ class TrainerConfigTest {
     }
 
     @Test
+    void warmStartsAreOffByDefaultAndNeedAServingModel() {
+        io.moerec.moe.MoeModel serving = io.moerec.moe.Fixtures.model();
+        assertEquals(null, TrainerConfig.fromMap(with()).warmStart(serving));
+        TrainerConfig warm = TrainerConfig.fromMap(with("warm-start.expert-epochs", "1"));
+        assertEquals(null, warm.warmStart(null));
+        assertEquals(new io.moerec.moe.train.WarmStart(serving, 1, 3), warm.warmStart(serving));
+    }
+
+    @Test
     void aBadValueStopsStartUpNamingItsKey() {
         for (String[] bad : new String[][] {{"window.events", "5"}, {"holdout.share", "0.9"}, {"bless.epsilon", "-1"},
-                {"bless.router", "nearest"}, {"store.keep", "0"}, {"retrain.every-events", "-3"}, {"input.max-record-bytes", "1"}}) {
+                {"bless.router", "nearest"}, {"store.keep", "0"}, {"retrain.every-events", "-3"}, {"input.max-record-bytes", "1"},
+                {"warm-start.expert-epochs", "-1"}, {"warm-start.gate-epochs", "0"}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainerConfig.fromMap(with(bad)));
             assertTrue(e.getMessage().contains(bad[0]), e.getMessage());
         }

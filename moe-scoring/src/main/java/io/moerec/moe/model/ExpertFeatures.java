@@ -1,6 +1,8 @@
 package io.moerec.moe.model;
 
 import io.moerec.ingest.domain.Genre;
+import java.util.Arrays;
+import org.tribuo.Output;
 import org.tribuo.classification.Label;
 import org.tribuo.impl.ArrayExample;
 
@@ -117,7 +119,7 @@ public final class ExpertFeatures {
         if (pair.length != PAIR_SIZE) {
             throw new IllegalArgumentException("expected " + PAIR_SIZE + " pair signals, got " + pair.length);
         }
-        ArrayExample<Label> ex = new ArrayExample<>(label, weight, 64);
+        Features ex = new Features();
         for (int i = 0; i < UserVector.DIM; i++) {
             addNonZero(ex, UserVector.name(i), u[i]);
         }
@@ -151,12 +153,37 @@ public final class ExpertFeatures {
             addNonZero(ex, OFFSET, offset);
         }
         ex.add(name(MOVIE_BASE + movie, table), 1.0);
-        return ex;
+        return ex.toExample(label, weight);
     }
 
-    private static void addNonZero(ArrayExample<Label> ex, String name, double v) {
+    private static void addNonZero(Features ex, String name, double v) {
         if (v != 0.0) {
             ex.add(name, v);
+        }
+    }
+
+    /**
+     * An example's features gathered before the example is made: {@link ArrayExample#add(String, double)}
+     * sorts the feature names on every call, the array constructor sorts them once (same example).
+     */
+    static final class Features {
+        private String[] names = new String[64];
+        private double[] values = new double[64];
+        private int size;
+
+        void add(String name, double value) {
+            if (size == names.length) {
+                names = Arrays.copyOf(names, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            names[size] = name;
+            values[size++] = value;
+        }
+
+        <T extends Output<T>> ArrayExample<T> toExample(T output, float weight) {
+            ArrayExample<T> ex = new ArrayExample<>(output, Arrays.copyOf(names, size), Arrays.copyOf(values, size));
+            ex.setWeight(weight);
+            return ex;
         }
     }
 }

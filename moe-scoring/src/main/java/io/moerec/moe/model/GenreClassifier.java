@@ -82,6 +82,15 @@ public final class GenreClassifier {
     /** Trains the classifier; rows with weight 0 are skipped. */
     public static GenreClassifier train(String what, String[] featureNames, List<Row> rows, int epochs, double learningRate,
                                         long seed) {
+        return train(what, featureNames, rows, epochs, learningRate, seed, null);
+    }
+
+    /**
+     * As above; with {@code warmFrom} (a classifier of an earlier model over the same kind of features)
+     * training starts from its weights, matched by feature and genre name, instead of zeros.
+     */
+    public static GenreClassifier train(String what, String[] featureNames, List<Row> rows, int epochs, double learningRate,
+                                        long seed, GenreClassifier warmFrom) {
         LabelFactory factory = new LabelFactory();
         MutableDataset<Label> ds = new MutableDataset<>(new SimpleDataSourceProvenance("moerec " + what, EPOCH, factory), factory);
         for (Row r : rows) {
@@ -92,19 +101,23 @@ public final class GenreClassifier {
         if (ds.size() == 0) {
             throw new IllegalArgumentException(what + ": no training rows");
         }
+        if (warmFrom != null) {
+            return new GenreClassifier(featureNames, new WarmLinearSGDTrainer(warmFrom.model, new AdaGrad(learningRate, 1e-6), epochs, 1,
+                    seed).trainFrom(ds));
+        }
         LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(learningRate, 1e-6), epochs,
                 Integer.MAX_VALUE, 1, seed);
         return new GenreClassifier(featureNames, trainer.train(ds));
     }
 
     private static ArrayExample<Label> example(String[] names, double[] x, Label label, float weight) {
-        ArrayExample<Label> ex = new ArrayExample<>(label, weight, names.length);
+        ExpertFeatures.Features ex = new ExpertFeatures.Features();
         for (int i = 0; i < names.length; i++) {
             if (x[i] != 0.0) {
                 ex.add(names[i], x[i]);
             }
         }
-        return ex;
+        return ex.toExample(label, weight);
     }
 
     public int dimension() {

@@ -81,6 +81,16 @@ public final class GenreExpert {
      */
     public static GenreExpert train(String name, ExpertHyperParameters hp, List<ExpertExample> examples,
                                     MovieTable table, long seed, GenreExpert base) {
+        return train(name, hp, examples, table, seed, base, null, hp.epochs());
+    }
+
+    /**
+     * As above; with {@code warmFrom} (a LINEAR expert of an earlier model, say the serving one) a
+     * LINEAR expert starts from its weights, matched by feature name, and trains {@code warmEpochs}
+     * epochs instead of {@link ExpertHyperParameters#epochs()} (a warm start); null trains from zero.
+     */
+    public static GenreExpert train(String name, ExpertHyperParameters hp, List<ExpertExample> examples,
+                                    MovieTable table, long seed, GenreExpert base, GenreExpert warmFrom, int warmEpochs) {
         LabelFactory factory = new LabelFactory();
         MutableDataset<Label> ds = new MutableDataset<>(new SimpleDataSourceProvenance("moerec expert " + name, EPOCH, factory), factory);
         for (ExpertExample e : examples) {
@@ -92,7 +102,9 @@ public final class GenreExpert {
         }
         AdaGrad optimiser = new AdaGrad(hp.learningRate(), 1e-6);
         Model<Label> model;
-        if (hp.kind() == ExpertKind.LINEAR) {
+        if (hp.kind() == ExpertKind.LINEAR && warmFrom != null && warmFrom.model instanceof LinearSGDModel init) {
+            model = new WarmLinearSGDTrainer(init, optimiser, warmEpochs, hp.minibatch(), seed).trainFrom(ds);
+        } else if (hp.kind() == ExpertKind.LINEAR) {
             model = new LinearSGDTrainer(new LogMulticlass(), optimiser, hp.epochs(), Integer.MAX_VALUE, hp.minibatch(), seed).train(ds);
         } else {
             model = new FMClassificationTrainer(new LogMulticlass(), optimiser, hp.epochs(), Integer.MAX_VALUE, hp.minibatch(), seed,

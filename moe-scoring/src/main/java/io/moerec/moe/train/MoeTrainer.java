@@ -101,18 +101,29 @@ public final class MoeTrainer {
     }
 
     public static MoeModel train(String description, List<Movie> catalog, List<ViewingEvent> events, TrainingConfig config) {
+        return train(description, catalog, events, config, null);
+    }
+
+    /** As above, warm-started from an earlier model when {@code warm} is not null (see {@link WarmStart}). */
+    public static MoeModel train(String description, List<Movie> catalog, List<ViewingEvent> events, TrainingConfig config,
+                                 WarmStart warm) {
         long t0 = System.nanoTime();
         TrainingData data = TrainingData.prepare(catalog, events, config.features());
         LOG.info("replayed {} events of {} users through feature logic v{}: {} interactions in {} ms", data.events(),
                 data.latestUserVectors().size(), PreferenceFeatureLogic.FEATURE_VERSION, data.interactions().size(),
                 (System.nanoTime() - t0) / 1_000_000);
-        return train(description, data, config);
+        return train(description, data, config, warm);
     }
 
     public static MoeModel train(String description, TrainingData data, TrainingConfig config) {
+        return train(description, data, config, (WarmStart) null);
+    }
+
+    /** As above, warm-started from an earlier model when {@code warm} is not null. */
+    public static MoeModel train(String description, TrainingData data, TrainingConfig config, WarmStart warm) {
         ExecutorService pool = Executors.newFixedThreadPool(threads(), daemonThreads());
         try {
-            return train(description, data, config, pool);
+            return train(description, data, config, pool, warm);
         } finally {
             pool.shutdownNow();
         }
@@ -138,6 +149,10 @@ public final class MoeTrainer {
      * Each part records its metrics in a map of its own; they are merged in a fixed order.
      */
     static MoeModel train(String description, TrainingData data, TrainingConfig config, ExecutorService pool) {
+        return train(description, data, config, pool, null);
+    }
+
+    static MoeModel train(String description, TrainingData data, TrainingConfig config, ExecutorService pool, WarmStart warm) {
         long t0 = System.nanoTime();
         MovieTable table = data.table();
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -155,7 +170,7 @@ public final class MoeTrainer {
         }
         Map<String, Double> gateMetrics = new LinkedHashMap<>();
         double[] i2iSeconds = new double[1];
-        Future<GenreClassifier> gateJob = pool.submit(() -> trainGate(data, config, gateMetrics));
+        Future<GenreClassifier> gateJob = pool.submit(() -> trainGate(data, config, gateMetrics, warm));
         Future<EigenBasis> basisJob = pool.submit(() -> fitBasis(data, config));
         Future<GenreClassifier> energyJob = pool.submit(() -> trainEnergyModel(data, join(basisJob), config));
         TrainingConfig.FirstStage first = config.firstStage();
@@ -183,7 +198,7 @@ public final class MoeTrainer {
         GenreExpert shared;
         GenreExpert[] experts = new GenreExpert[Genre.COUNT];
         if (first.enabled()) {
-            shared = TwoStageExamples.train(data, neighbours, byGenre, wanted, config, metrics, experts, pool);
+            shared = TwoStageExamples.train(data, neighbours, byGenre, wanted, config, metrics, experts, pool, warm);
         } else {
             // The shared, always-on expert: exactly the global model (same examples, seed stream and settings).
             shared = config.trainsSharedExpert() ? trainShared(data, neighbours, config, metrics) : null;
@@ -220,6 +235,7 @@ public final class MoeTrainer {
         double seconds = (System.nanoTime() - t0) / 1e9;
         metrics.put("train.experts", (double) trained);
         metrics.put("train.threads", (double) threads());
+        metrics.put("train.warmStart", warm == null ? 0.0 : 1.0);
         metrics.put("train.seconds", seconds);
         // When training finished: the scoring app reports the serving model's age from it.
         metrics.put(TrainingProvenance.TRAINED_AT_METRIC, (double) System.currentTimeMillis());
@@ -349,25 +365,36 @@ public final class MoeTrainer {
     /** Trains one expert on its examples with Tribuo and records its metrics; {@code t0} is when its work began. */
     static GenreExpert fit(String name, int positives, List<ExpertExample> examples, MovieTable table,
                                    TrainingConfig config, int stream, Map<String, Double> metrics, GenreExpert base, long t0) {
-        GenreExpert expert = GenreExpert.train(name, config.expert(), examples, table, config.seed() + stream, base);
+        return fit(name, positives, examples, table, config, stream, metrics, base, t0, null);
+    }
+
+    /** As above; with {@code warm} the expert starts from the earlier model's expert of the same name, if it has one. */
+    static GenreExpert fit(String name, int positives, List<ExpertExample> examples, MovieTable table, TrainingConfig config,
+                           int stream, Map<String, Double> metrics, GenreExpert base, long t0, WarmStart warm) {
+        GenreExpert from = warm == null ? null : warm.expert(name);
+        int epochs = from == null ? config.expert().epochs() : warm.expertEpochs();
+        GenreExpert expert = GenreExpert.train(name, config.expert(), examples, table, config.seed() + stream, base, from, epochs);
         double ms = (System.nanoTime() - t0) / 1e6;
-        double rate = examples.size() * config.expert().epochs() / Math.max(ms / 1000, 1e-9);
-        LOG.info("expert {}: {} positives, {} examples × {} epochs in {} ms ({} examples/s)", name, positives, examples.size(),
-                config.expert().epochs(), Math.round(ms), Math.round(rate));
+        double rate = examples.size() * epochs / Math.max(ms / 1000, 1e-9);
+        LOG.info("expert {}: {} positives, {} examples × {} epochs{} in {} ms ({} examples/s)", name, positives, examples.size(),
+                epochs, from == null ? "" : " (warm start)", Math.round(ms), Math.round(rate));
         metrics.put("expert." + name + ".positives", (double) positives);
         metrics.put("expert." + name + ".examples", (double) examples.size());
         metrics.put("expert." + name + ".millis", ms);
         return expert;
     }
 
-    private static GenreClassifier trainGate(TrainingData data, TrainingConfig config, Map<String, Double> metrics) {
+    private static GenreClassifier trainGate(TrainingData data, TrainingConfig config, Map<String, Double> metrics, WarmStart warm) {
         long t0 = System.nanoTime();
         List<GenreClassifier.Row> rows = new ArrayList<>();
         for (Interaction it : data.interactions()) {
             addGenreRows(rows, it.user(), data.table().genreBits(it.movie()), 1.0);
         }
-        GenreClassifier gate = GenreClassifier.train("gate", UserVector.featureNames(), rows, config.gateEpochs(),
-                config.gateLearningRate(), config.seed() + 101);
+        GenreClassifier gate = warm == null
+                ? GenreClassifier.train("gate", UserVector.featureNames(), rows, config.gateEpochs(), config.gateLearningRate(),
+                        config.seed() + 101)
+                : GenreClassifier.train("gate", UserVector.featureNames(), rows, warm.gateEpochs(), config.gateLearningRate(),
+                        config.seed() + 101, warm.gate());
         // Training top-k hit rate: how often the next watch's genres include one of the gate's top k.
         double[] p = new double[Genre.COUNT];
         int[] top = new int[config.topK()];

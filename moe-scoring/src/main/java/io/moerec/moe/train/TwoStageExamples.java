@@ -57,16 +57,18 @@ final class TwoStageExamples {
 
     /**
      * Trains the shared expert (returned; null when the configuration has none) and the genre experts with
-     * {@code wanted[g]} into {@code experts}, the genre experts side by side on {@code pool} (each its own seed).
+     * {@code wanted[g]} into {@code experts}, the genre experts side by side on {@code pool} (each its own seed);
+     * with {@code warm} (may be null) each starts from the earlier model's expert of its name.
      */
     static GenreExpert train(TrainingData data, ItemNeighbours neighbours, List<List<Interaction>> byGenre, boolean[] wanted,
-                             TrainingConfig config, Map<String, Double> metrics, GenreExpert[] experts, ExecutorService pool) {
+                             TrainingConfig config, Map<String, Double> metrics, GenreExpert[] experts, ExecutorService pool,
+                             WarmStart warm) {
         MovieTable table = data.table();
         List<List<ExpertExample>> examples = build(data, neighbours, byGenre, wanted, config, metrics, pool);
         GenreExpert shared = null;
         if (config.trainsSharedExpert()) {
             List<ExpertExample> ex = examples.get(SHARED);
-            shared = MoeTrainer.fit("shared", positivesIn(ex), ex, table, config, 0, metrics, null, System.nanoTime());
+            shared = MoeTrainer.fit("shared", positivesIn(ex), ex, table, config, 0, metrics, null, System.nanoTime(), warm);
         }
         GenreExpert base = config.residualExperts() ? shared : null;
         CompiledExpert baseCompiled = base == null ? null : base.compile(table);
@@ -88,7 +90,7 @@ final class TwoStageExamples {
             }
             int stream = g + 1;
             jobs.add(() -> MoeTrainer.fit(name, positivesIn(ex), base == null ? ex : withOffsets(ex, baseCompiled), table, config,
-                    stream, m, base, System.nanoTime()));
+                    stream, m, base, System.nanoTime(), warm));
         }
         List<GenreExpert> done = MoeTrainer.invokeAll(pool, jobs);
         for (int g = 0; g < Genre.COUNT; g++) {
