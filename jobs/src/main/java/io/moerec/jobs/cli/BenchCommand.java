@@ -73,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--load-seconds", paramLabel = "SECONDS",
             description = "Offer the second phase for this long (at full speed or --overload-rate), or until its events run out "
-                    + "(default: 30; the report flags a phase that ran out of events before 90 % of it).")
+                    + "(default: 30; the report flags a phase that ran out of events before 90 %% of it).")
     void setLoadSeconds(double value) {
         this.loadSeconds = EngineOptions.positive(spec, "--load-seconds", value);
     }

