@@ -104,17 +104,23 @@ public final class ItemNeighbours {
         return similarity[movie].clone();
     }
 
-    /**
-     * Writes knn(m) for every movie into {@code out} (length {@link #movies()}, zeroed by the caller)
-     * from the user's recent watches (dense indices; negative entries are ignored).
-     */
-    public void knn(int[] recent, double[] out) {
+    /** The recent watches that are known movies (non-negative dense indices). */
+    private static int known(int[] recent) {
         int n = 0;
         for (int j : recent) {
             if (j >= 0) {
                 n++;
             }
         }
+        return n;
+    }
+
+    /**
+     * Writes knn(m) for every movie into {@code out} (length {@link #movies()}, zeroed by the caller)
+     * from the user's recent watches (dense indices; negative entries are ignored).
+     */
+    public void knn(int[] recent, double[] out) {
+        int n = known(recent);
         if (n == 0) {
             return;
         }
@@ -137,12 +143,7 @@ public final class ItemNeighbours {
      */
     public void knn(int[] recent, int[] items, int count, int[] slot, double[] out) {
         Arrays.fill(out, 0, count, 0.0);
-        int n = 0;
-        for (int j : recent) {
-            if (j >= 0) {
-                n++;
-            }
-        }
+        int n = known(recent);
         if (n == 0) {
             return;
         }
@@ -187,12 +188,7 @@ public final class ItemNeighbours {
      * {@code mark} at the touched positions.
      */
     public int accumulate(int[] recent, int[] leaveOut, long[] watchers, double[] acc, boolean[] mark, int[] touched) {
-        int n = 0;
-        for (int j : recent) {
-            if (j >= 0) {
-                n++;
-            }
-        }
+        int n = known(recent);
         int t = 0;
         for (int j : recent) {
             if (j < 0) {
