@@ -24,13 +24,16 @@ import io.moerec.moe.train.TrainingData;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -164,10 +167,11 @@ class OfflineEqualsOnlineTest {
                 }
                 // Committed past every update (exactly-once: processed and its lists committed). Not "lag 0":
                 // the topic's end offset counts the features job's transaction markers, which the app's
-                // group commits past only when a later record arrives. A task that redoes an aborted
-                // transaction scores some updates twice, so the count is a lower bound only.
-                await("every update scored (" + events.size() + ") and committed",
-                        () -> app.metrics().eventsScored() >= events.size() && committedPast(admin, "offline-online", pastLastUpdate));
+                // group commits past only when a later record arrives. The scored count is in the message
+                // only: it once stayed below the updates while the group had committed past all of them.
+                await(() -> "every update processed and committed (scored " + app.metrics().eventsScored() + " of " + events.size() + "; committed "
+                        + committedOffsets(admin, "offline-online") + " against past the last updates " + pastLastUpdate + ")",
+                        () -> committedPast(admin, "offline-online", pastLastUpdate));
                 ReadOnlyKeyValueStore<String, RecommendationList> lists = app.streams().store(StoreQueryParameters
                         .fromNameAndType(ScoringTopology.LISTS_STORE, QueryableStoreTypes.<String, RecommendationList>keyValueStore()));
                 compare(users, events, lists, featuresConfig);
@@ -237,6 +241,17 @@ class OfflineEqualsOnlineTest {
         }
     }
 
+    private static Map<TopicPartition, Long> committedOffsets(Admin admin, String group) {
+        try {
+            Map<TopicPartition, Long> out = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .forEach((tp, o) -> out.put(tp, o == null ? null : o.offset()));
+            return out;
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
     /** Whether {@code group} has committed at or past each given offset. */
     private static boolean committedPast(Admin admin, String group, Map<TopicPartition, Long> offsets) {
         try {
@@ -256,10 +271,15 @@ class OfflineEqualsOnlineTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        await(() -> what, condition);
+    }
+
+    /** Waits for {@code condition}; {@code what} describes the state it waited for when it times out. */
+    private static void await(Supplier<String> what, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                fail("timed out waiting for " + what);
+                fail("timed out waiting for " + what.get());
             }
             Thread.sleep(100); // polling interval of a deadline-bounded wait
         }
