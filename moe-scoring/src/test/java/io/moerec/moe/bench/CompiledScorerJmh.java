@@ -10,7 +10,6 @@ import io.moerec.moe.train.MoeTrainer;
 import io.moerec.moe.TrainingConfig;
 import io.moerec.moe.train.TrainingData;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,12 +94,11 @@ public class CompiledScorerJmh {
     private int nextUser() {
         int u = next;
         next = (next + 1) % users.size();
-        calls++;
+        clock.count();
         return u;
     }
 
-    private long calls;
-    private long cpuStart;
+    private final ThreadCpuClock clock = new ThreadCpuClock();
 
     /**
      * Users per CPU-second of the benchmark thread, printed per iteration: on a shared machine the
@@ -108,15 +106,14 @@ public class CompiledScorerJmh {
      */
     @Setup(Level.Iteration)
     public void startCpuClock() {
-        calls = 0;
-        cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        clock.start();
     }
 
     @TearDown(Level.Iteration)
     public void stopCpuClock() {
-        double cpuSeconds = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e9;
-        System.out.printf(Locale.ROOT, "%n  [cpu] %d users in %.3f s of thread CPU time: %.0f users per CPU-second%n", calls,
-                cpuSeconds, calls / cpuSeconds);
+        double cpuSeconds = clock.cpuNanos() / 1e9;
+        System.out.printf(Locale.ROOT, "%n  [cpu] %d users in %.3f s of thread CPU time: %.0f users per CPU-second%n", clock.calls(),
+                cpuSeconds, clock.calls() / cpuSeconds);
     }
 
     @Benchmark

@@ -11,7 +11,6 @@ import io.moerec.ingest.generate.SyntheticDataGenerator;
 import io.moerec.ingest.json.InvalidRecordException;
 import io.moerec.ingest.json.UserFeaturesCodec;
 import io.moerec.moe.train.MoeTrainer;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -108,12 +107,11 @@ public class UserFeaturesCodecJmh {
     private int nextIndex() {
         int i = next;
         next = i + 1 == sample.length ? 0 : i + 1;
-        calls++;
+        clock.count();
         return i;
     }
 
-    private long calls;
-    private long cpuStart;
+    private final ThreadCpuClock clock = new ThreadCpuClock();
 
     /**
      * µs of the benchmark thread's CPU time per record, printed per iteration: on a shared machine the
@@ -121,15 +119,14 @@ public class UserFeaturesCodecJmh {
      */
     @Setup(Level.Iteration)
     public void startCpuClock() {
-        calls = 0;
-        cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        clock.start();
     }
 
     @TearDown(Level.Iteration)
     public void stopCpuClock() {
-        double cpuMicros = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e3;
-        System.out.printf(Locale.ROOT, "%n  [cpu] %s: %d records, %.3f us of thread CPU time per record%n", data, calls,
-                cpuMicros / calls);
+        double cpuMicros = clock.cpuNanos() / 1e3;
+        System.out.printf(Locale.ROOT, "%n  [cpu] %s: %d records, %.3f us of thread CPU time per record%n", data, clock.calls(),
+                cpuMicros / clock.calls());
     }
 
     @Benchmark
