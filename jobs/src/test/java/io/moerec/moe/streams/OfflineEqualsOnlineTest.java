@@ -42,11 +42,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -116,8 +118,10 @@ class OfflineEqualsOnlineTest {
         f.put(FeaturesJobConfig.TOPIC_EVENTS, eventsTopic.name());
         f.put(FeaturesJobConfig.TOPIC_MOVIES, movies.name());
         f.put(FeaturesJobConfig.TOPIC_FEATURES, features.name());
-        f.put(FeaturesJobConfig.TOPIC_LATE, KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_LATE).name());
-        f.put(FeaturesJobConfig.TOPIC_DLQ, KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_DLQ).name());
+        String late = KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_LATE).name();
+        String deadLetters = KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_DLQ).name();
+        f.put(FeaturesJobConfig.TOPIC_LATE, late);
+        f.put(FeaturesJobConfig.TOPIC_DLQ, deadLetters);
         f.put(FeaturesJobConfig.TOPIC_DELETIONS, deletions.name());
         f.put(FeaturesJobConfig.GROUP_ID, group);
         f.put(FeaturesJobConfig.TRANSACTIONAL_ID_PREFIX, group);
@@ -157,13 +161,20 @@ class OfflineEqualsOnlineTest {
                 Map<TopicPartition, Long> pastLastUpdate = new HashMap<>();
                 try (KafkaConsumer<byte[], byte[]> updates = ScoringFixtures.reader(KAFKA.bootstrapServers(), features.name())) {
                     long[] read = {0};
-                    await("a features update per event", () -> {
+                    JobClient running = job;
+                    await(() -> "a features update per event (read " + read[0] + " of " + events.size() + "; features job "
+                            + running.getJobStatus().join() + "; offsets of " + features.name() + ": last stable "
+                            + endOffsets(admin, features.name(), IsolationLevel.READ_COMMITTED) + ", end "
+                            + endOffsets(admin, features.name(), IsolationLevel.READ_UNCOMMITTED) + "; late events "
+                            + endOffsets(admin, late, IsolationLevel.READ_UNCOMMITTED) + "; dead letters "
+                            + endOffsets(admin, deadLetters, IsolationLevel.READ_UNCOMMITTED) + ")", () -> {
                         for (ConsumerRecord<byte[], byte[]> r : updates.poll(Duration.ofMillis(200))) {
                             read[0]++;
                             pastLastUpdate.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
                         }
-                        return read[0] == events.size();
+                        return read[0] >= events.size();
                     });
+                    assertEquals(events.size(), read[0], "committed updates, one per event");
                 }
                 // Committed past every update (exactly-once: processed and its lists committed). Not "lag 0":
                 // the topic's end offset counts the features job's transaction markers, which the app's
@@ -238,6 +249,21 @@ class OfflineEqualsOnlineTest {
             return behind(committed, endOffsets);
         } catch (Exception e) {
             return -1;
+        }
+    }
+
+    /** Each partition's end offset of {@code topic} as a reader of {@code isolation} sees it (read_committed: the last stable offset). */
+    private static Map<Integer, Long> endOffsets(Admin admin, String topic, IsolationLevel isolation) {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (var info : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
+                latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest());
+            }
+            Map<Integer, Long> out = new TreeMap<>();
+            admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get().forEach((tp, o) -> out.put(tp.partition(), o.offset()));
+            return out;
+        } catch (Exception e) {
+            return Map.of();
         }
     }
 
