@@ -28,6 +28,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -56,6 +57,7 @@ public final class FeaturesJobConfig {
     public static final String GROUP_ID = "group.id";
     public static final String PARALLELISM = "parallelism";
     public static final String MAX_PARALLELISM = "max-parallelism";
+    public static final String BUFFER_TIMEOUT_MS = "buffer-timeout-ms";
     public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval-ms";
     public static final String CHECKPOINT_DIR = "checkpoint.dir";
     public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
@@ -142,6 +144,11 @@ public final class FeaturesJobConfig {
                     "the number of key groups, set as Flink's `pipeline.max-parallelism` unless the cluster sets that key:"
                     + " the most the job can ever be scaled out to; it must never change for a job with state"
                     + " (a savepoint restores only with the same value), so choose it once, generously")
+            .key(ConfigKey.of(BUFFER_TIMEOUT_MS, "", ValueParser.allowing("0 to 60000", (key, value) -> value.isBlank() ? null
+                            : longIn(0, 60_000).parse(key, value)),
+                    "how long a task's network buffer waits to fill before it is sent on, ms, set as Flink's"
+                    + " `execution.buffer-timeout.interval` (0: each record at once, more CPU per event); empty: the cluster's"
+                    + " (Flink's default is 100, a latency floor on every network hop)").showingDefault("(the cluster's)"))
             .key(CHECKPOINT_INTERVAL_MS, "10000", millisAtLeast(100),
                     "exactly-once checkpoint interval, ms; with `sink.delivery-guarantee` exactly-once, output becomes visible to"
                     + " read_committed consumers at each checkpoint")
@@ -267,6 +274,11 @@ public final class FeaturesJobConfig {
         return p == null ? OptionalInt.empty() : OptionalInt.of(p);
     }
 
+    /** The network buffer timeout when {@value #BUFFER_TIMEOUT_MS} is given; empty: the cluster's. */
+    public Optional<Duration> bufferTimeout() {
+        return Optional.ofNullable(values.get(BUFFER_TIMEOUT_MS, Long.class)).map(Duration::ofMillis);
+    }
+
     /** The job's fixed number of key groups ({@value #MAX_PARALLELISM}). */
     public int maxParallelism() {
         return values.get(MAX_PARALLELISM, Integer.class);
@@ -366,7 +378,8 @@ public final class FeaturesJobConfig {
      * The Flink configuration: RocksDB (read path as {@value #ROCKSDB_PARTITIONED_INDEX_FILTERS} and
      * {@value #ROCKSDB_BLOOM_FILTER} say), incremental exactly-once checkpoints, no generic types. What a
      * cluster configures for itself is set only when its key is given: {@value #PARALLELISM} as
-     * {@code parallelism.default} (else {@code flink run -p} or the cluster's default applies) and
+     * {@code parallelism.default} (else {@code flink run -p} or the cluster's default applies),
+     * {@value #BUFFER_TIMEOUT_MS} as {@code execution.buffer-timeout.interval} and
      * {@value #CHECKPOINT_DIR} as {@code execution.checkpointing.dir} with file-system storage (else the
      * cluster's directory). {@value #MAX_PARALLELISM} becomes {@code pipeline.max-parallelism} (see
      * {@link #flinkConfiguration(ReadableConfig)} for a cluster that sets it).
@@ -386,6 +399,7 @@ public final class FeaturesJobConfig {
                 rocksDbPartitionedIndexFilters(), rocksDbBloomFilter());
         checkpointDir().ifPresent(dir -> FlinkSettings.checkpointsIn(c, dir));
         parallelism().ifPresent(p -> c.set(CoreOptions.DEFAULT_PARALLELISM, p));
+        bufferTimeout().ifPresent(t -> c.set(ExecutionOptions.BUFFER_TIMEOUT, t));
         if (cluster.getOptional(PipelineOptions.MAX_PARALLELISM).isEmpty()) {
             c.set(PipelineOptions.MAX_PARALLELISM, maxParallelism());
         }

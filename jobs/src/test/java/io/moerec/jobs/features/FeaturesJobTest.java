@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
@@ -86,16 +87,19 @@ class FeaturesJobTest {
         assertEquals(Optional.empty(), plain.checkpointDir());
         org.apache.flink.configuration.Configuration conf = plain.flinkConfiguration();
         for (org.apache.flink.configuration.ConfigOption<?> clusters : List.of(CoreOptions.DEFAULT_PARALLELISM,
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY, CheckpointingOptions.CHECKPOINT_STORAGE)) {
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY, CheckpointingOptions.CHECKPOINT_STORAGE, ExecutionOptions.BUFFER_TIMEOUT)) {
             assertFalse(conf.contains(clusters), clusters.key() + " is the cluster's");
         }
         // The job's environment sets no parallelism of its own either: Flink's default decides (locally, the cores).
         assertEquals(Runtime.getRuntime().availableProcessors(), FeaturesJob.environment(plain).getParallelism());
         // Given: mapped to Flink's own keys, and the environment runs with them.
         FeaturesJobConfig given = FeaturesJobConfig.fromMap(Map.of(FeaturesJobConfig.BOOTSTRAP_SERVERS, "b:9092",
-                FeaturesJobConfig.PARALLELISM, "3", FeaturesJobConfig.CHECKPOINT_DIR, dir.toUri().toString()));
+                FeaturesJobConfig.PARALLELISM, "3", FeaturesJobConfig.CHECKPOINT_DIR, dir.toUri().toString(),
+                FeaturesJobConfig.BUFFER_TIMEOUT_MS, "10"));
         conf = given.flinkConfiguration();
         assertEquals(3, conf.get(CoreOptions.DEFAULT_PARALLELISM));
+        assertEquals(java.time.Duration.ofMillis(10), conf.get(ExecutionOptions.BUFFER_TIMEOUT));
+        assertEquals(10, FeaturesJob.environment(given).getBufferTimeout());
         assertEquals(dir.toUri().toString(), conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
         assertEquals("filesystem", conf.get(CheckpointingOptions.CHECKPOINT_STORAGE));
         assertEquals(3, FeaturesJob.environment(given).getParallelism());
@@ -138,6 +142,7 @@ class FeaturesJobTest {
     void badValuesNameTheirKey() {
         assertNames(FeaturesJobConfig.BOOTSTRAP_SERVERS, Map.of());
         assertNames(FeaturesJobConfig.PARALLELISM, with(FeaturesJobConfig.PARALLELISM, "0"));
+        assertNames(FeaturesJobConfig.BUFFER_TIMEOUT_MS, with(FeaturesJobConfig.BUFFER_TIMEOUT_MS, "-1"));
         assertNames(FeaturesJobConfig.TRANSACTION_TIMEOUT_MS, with(FeaturesJobConfig.TRANSACTION_TIMEOUT_MS, "3600000"));
         assertNames(FeaturesJobConfig.TRANSACTION_TIMEOUT_MS, with(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "600000"));
         assertNames(FeaturesJobConfig.CHECKPOINT_DIR, with(FeaturesJobConfig.CHECKPOINT_DIR, "relative/dir"));
