@@ -27,9 +27,9 @@ import org.apache.kafka.streams.state.Stores;
  * The scoring topology: {@code user-features} → {@link ScoringProcessor} → {@code recommendations},
  * with the catalog from {@code movies} in a global store, and per user, in persistent changelogged
  * RocksDB stores, the last published list
- * ({@value #LISTS_STORE}, also what the HTTP look-up reads), the balanced router's state per model
- * version ({@value #ROUTER_STORE}) and, with coalescing on, the updates waiting to be scored
- * ({@value #PENDING_STORE}). Serdes are explicit at every boundary and come from {@link Topics}; the
+ * ({@value #LISTS_STORE}, also what the HTTP look-up reads) and the balanced router's state per model
+ * version ({@value #ROUTER_STORE}); with coalescing on, the updates waiting to be scored are in a
+ * changelogged in-memory store ({@value #PENDING_STORE}). Serdes are explicit at every boundary and come from {@link Topics}; the
  * features are decoded with the configured record limit ({@value ScoringConfig#MAX_RECORD_BYTES}).
  */
 public final class ScoringTopology {
@@ -77,7 +77,11 @@ public final class ScoringTopology {
         boolean coalesce = config.coalesceIntervalMs() > 0;
         if (coalesce) {
             // Its values passed the input limit when written; read back they must not fail a later, lower one.
-            builder.addStateStore(persistent(PENDING_STORE, new JsonSerde<>(new UserFeaturesCodec(StrictJson.MAX_RECORD_LIMIT))));
+            // In memory (still changelogged, restored after a crash): it holds only the users with an update of the
+            // last interval, and the punctuator iterates all of it each interval, which in RocksDB means seeking
+            // past the tombstones of every user scored since the last compaction.
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(),
+                    new JsonSerde<>(new UserFeaturesCodec(StrictJson.MAX_RECORD_LIMIT))).withCachingEnabled());
         }
         String[] stores = coalesce
                 ? new String[] {LISTS_STORE, ROUTER_STORE, PENDING_STORE}

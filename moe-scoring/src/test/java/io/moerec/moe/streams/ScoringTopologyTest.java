@@ -322,6 +322,11 @@ class ScoringTopologyTest {
         assertEquals(at[5], lists.get(2).triggerEventTime());
         KeyValueStore<String, UserPreferenceFeatures> pending = driver.getKeyValueStore(ScoringTopology.PENDING_STORE);
         assertEquals("e6", pending.get("r1").triggerEventId());
+        // Iterated whole by the punctuator, so kept in memory, and changelogged so that a crash loses nothing waiting.
+        assertFalse(driver.getAllStateStores().get(ScoringTopology.PENDING_STORE).persistent());
+        driver.advanceWallClockTime(java.time.Duration.ZERO);
+        assertTrue(driver.producedTopicNames().stream().anyMatch(t -> t.endsWith(ScoringTopology.PENDING_STORE + "-changelog")),
+                driver.producedTopicNames().toString());
         // The wall-clock punctuator flushes the tail.
         driver.advanceWallClockTime(java.time.Duration.ofMillis(1000));
         assertEquals("e6", out.readValue().triggerEventId());
