@@ -58,6 +58,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Offline = online. A small generated history goes through the real pipeline (the features job on a
@@ -73,6 +75,8 @@ import org.junit.jupiter.api.io.TempDir;
  * operator computes.
  */
 class OfflineEqualsOnlineTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OfflineEqualsOnlineTest.class);
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -93,8 +97,29 @@ class OfflineEqualsOnlineTest {
     }
 
     @Test
-    @Timeout(420)
+    @Timeout(840)
     void eachUsersLastListIsTheOfflineListOfTheSameEventsAndBundle() throws Exception {
+        try {
+            run("offline-online");
+        } catch (HangingTransaction e) {
+            // A known defect of the Kafka connector with Kafka 4 (jobs/DEPLOYMENT.md, "A restored features job and
+            // hanging transactions"), after a failover of the job: one transaction never ends. Logged, and run
+            // once more on fresh topics and groups; any other failure, or a second hang, fails the test.
+            LOG.warn("the features job left a transaction hanging: running again ({})", e.getMessage());
+            run("offline-online-2");
+        }
+    }
+
+    /** A transaction of the features job holds the last stable offset of its topic back. */
+    static final class HangingTransaction extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        HangingTransaction(String message) {
+            super(message);
+        }
+    }
+
+    private void run(String name) throws Exception {
         // The world the fixtures' bundles were trained on (same generator and seed, so the same catalog);
         // its first users' events, in the replay order, are the history.
         List<Movie> catalog = new ArrayList<>();
@@ -112,7 +137,7 @@ class OfflineEqualsOnlineTest {
         Topic<String, UserPreferenceFeatures> features = KAFKA.createUniqueTopic(Topics.USER_FEATURES);
         Topic<String, RecommendationList> recommendations = KAFKA.createUniqueTopic(Topics.RECOMMENDATIONS);
         Topic<String, String> deletions = KAFKA.createUniqueTopic(Topics.USER_DELETIONS);
-        String group = "offline-online";
+        String group = name;
         Map<String, String> f = new HashMap<>();
         f.put(FeaturesJobConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
         f.put(FeaturesJobConfig.TOPIC_EVENTS, eventsTopic.name());
@@ -127,10 +152,10 @@ class OfflineEqualsOnlineTest {
         f.put(FeaturesJobConfig.TRANSACTIONAL_ID_PREFIX, group);
         f.put(FeaturesJobConfig.PARALLELISM, "2");
         f.put(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "300");
-        f.put(FeaturesJobConfig.CHECKPOINT_DIR, tmp.resolve("checkpoints").toUri().toString());
+        f.put(FeaturesJobConfig.CHECKPOINT_DIR, tmp.resolve(name).resolve("checkpoints").toUri().toString());
         FeaturesJobConfig featuresConfig = FeaturesJobConfig.fromMap(f);
 
-        Map<String, String> s = ScoringFixtures.brokerSettings(KAFKA.bootstrapServers(), tmp.resolve("streams"), "offline-online",
+        Map<String, String> s = ScoringFixtures.brokerSettings(KAFKA.bootstrapServers(), tmp.resolve(name).resolve("streams"), name,
                 features.name(), movies.name(), recommendations.name());
         s.put(ScoringConfig.TOPIC_MODELS, KAFKA.createUniqueTopic(Topics.MODELS).name());
         s.put(ScoringConfig.TOPIC_DLQ, KAFKA.createUniqueTopic(Topics.VIEWING_EVENTS_DLQ).name());
@@ -162,18 +187,29 @@ class OfflineEqualsOnlineTest {
                 try (KafkaConsumer<byte[], byte[]> updates = ScoringFixtures.reader(KAFKA.bootstrapServers(), features.name())) {
                     long[] read = {0};
                     JobClient running = job;
-                    await(() -> "a features update per event (read " + read[0] + " of " + events.size() + "; features job "
+                    Supplier<String> state = () -> "read " + read[0] + " of " + events.size() + "; features job "
                             + running.getJobStatus().join() + "; offsets of " + features.name() + ": last stable "
                             + endOffsets(admin, features.name(), IsolationLevel.READ_COMMITTED) + ", end "
                             + endOffsets(admin, features.name(), IsolationLevel.READ_UNCOMMITTED) + "; late events "
                             + endOffsets(admin, late, IsolationLevel.READ_UNCOMMITTED) + "; dead letters "
-                            + endOffsets(admin, deadLetters, IsolationLevel.READ_UNCOMMITTED) + ")", () -> {
+                            + endOffsets(admin, deadLetters, IsolationLevel.READ_UNCOMMITTED);
+                    BooleanSupplier allRead = () -> {
                         for (ConsumerRecord<byte[], byte[]> r : updates.poll(Duration.ofMillis(200))) {
                             read[0]++;
                             pastLastUpdate.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
                         }
                         return read[0] >= events.size();
-                    });
+                    };
+                    if (!within(DEADLINE, allRead)) {
+                        // Hanging: a transaction's records hold the last stable offset below the end, and it stands still.
+                        Map<Integer, Long> stable = endOffsets(admin, features.name(), IsolationLevel.READ_COMMITTED);
+                        Thread.sleep(5_000); // long enough for a dozen checkpoints to commit what is open
+                        if (!stable.isEmpty() && stable.equals(endOffsets(admin, features.name(), IsolationLevel.READ_COMMITTED))
+                                && !stable.equals(endOffsets(admin, features.name(), IsolationLevel.READ_UNCOMMITTED))) {
+                            throw new HangingTransaction(state.get());
+                        }
+                        fail("timed out waiting for a features update per event (" + state.get() + ")");
+                    }
                     assertEquals(events.size(), read[0], "committed updates, one per event");
                 }
                 // Committed past every update (exactly-once: processed and its lists committed). Not "lag 0":
@@ -181,8 +217,8 @@ class OfflineEqualsOnlineTest {
                 // group commits past only when a later record arrives. The scored count is in the message
                 // only: it once stayed below the updates while the group had committed past all of them.
                 await(() -> "every update processed and committed (scored " + app.metrics().eventsScored() + " of " + events.size() + "; committed "
-                        + committedOffsets(admin, "offline-online") + " against past the last updates " + pastLastUpdate + ")",
-                        () -> committedPast(admin, "offline-online", pastLastUpdate));
+                        + committedOffsets(admin, name) + " against past the last updates " + pastLastUpdate + ")",
+                        () -> committedPast(admin, name, pastLastUpdate));
                 ReadOnlyKeyValueStore<String, RecommendationList> lists = app.streams().store(StoreQueryParameters
                         .fromNameAndType(ScoringTopology.LISTS_STORE, QueryableStoreTypes.<String, RecommendationList>keyValueStore()));
                 compare(users, events, lists, featuresConfig);
@@ -302,12 +338,20 @@ class OfflineEqualsOnlineTest {
 
     /** Waits for {@code condition}; {@code what} describes the state it waited for when it times out. */
     private static void await(Supplier<String> what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + DEADLINE.toNanos();
+        if (!within(DEADLINE, condition)) {
+            fail("timed out waiting for " + what.get());
+        }
+    }
+
+    /** Whether {@code condition} became true within {@code deadline}. */
+    private static boolean within(Duration deadline, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                fail("timed out waiting for " + what.get());
+                return false;
             }
             Thread.sleep(100); // polling interval of a deadline-bounded wait
         }
+        return true;
     }
 }
