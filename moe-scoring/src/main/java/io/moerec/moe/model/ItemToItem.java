@@ -169,8 +169,14 @@ public final class ItemToItem {
         /** The half-lives {@link #ageWeights} were computed for, and 0.5^(age/h) at {@code age·halfLives + h}. */
         private double[] weightsFor = new double[0];
         private double[] ageWeights = new double[0];
-        private TopN top;
-        private double[] topScores = new double[0];
+        /** The touched items with a positive first score, compacted: score, item and bucket at the same position. */
+        private final double[] posScore;
+        private final int[] posItem;
+        private final int[] posBucket;
+        /** Per bucket below the top score, how many positive items fall in it (zero between calls). */
+        private final int[] bucketCount = new int[BUCKETS];
+        /** Positions (into the compacted arrays) of the items of the buckets being ranked, best first. */
+        private int[] order = new int[0];
 
         /** The result of the last {@link #select}: how many, best first. */
         private int found;
@@ -189,6 +195,9 @@ public final class ItemToItem {
             touched = new int[items + 1];
             slot = new int[items];
             met = new boolean[items];
+            posScore = new double[items];
+            posItem = new int[items];
+            posBucket = new int[items];
         }
 
         boolean fits(int items, int halfLives) {
@@ -233,14 +242,20 @@ public final class ItemToItem {
         }
 
         private void ensureCapacity(int c) {
-            if (top == null || topScores.length != c) {
-                top = new TopN(c);
-                topScores = new double[c];
+            if (foundItems.length != c) {
                 foundItems = new int[c];
                 foundBecause = new int[c];
                 foundBest = new double[c];
                 foundScores = new double[c * halfLives];
             }
+        }
+
+        /** The order buffer, grown to at least {@code n}. */
+        private int[] order(int n) {
+            if (order.length < n) {
+                order = new int[Math.max(n, 2 * order.length)];
+            }
+            return order;
         }
     }
 
@@ -273,10 +288,11 @@ public final class ItemToItem {
      * The candidates of {@link #candidates(int[], double[], IntPredicate, int, Scratch)}, left in
      * {@code scratch} ({@link Scratch#item}, {@link Scratch#score}, {@link Scratch#because}) instead of
      * allocated per candidate; returns how many. Only the first half-life ranks, so a first pass sums
-     * that score alone over every touched item and keeps the top c, asking the exclusion only of items
-     * that would enter them; a second pass over the same neighbour rows adds the other half-lives'
-     * scores and the "because" watch for those c items only. Both passes walk the watches oldest first
-     * and each row in order, so every sum is taken in the same order as a one-pass sum would take it.
+     * that score alone over every touched item and ranks the top c ({@link #rankFirst}), asking the
+     * exclusion only of items that could be among them; a second pass over the same neighbour rows adds
+     * the other half-lives' scores and the "because" watch for those c items only. Both passes walk the
+     * watches oldest first and each row in order, so every sum is taken in the same order as a one-pass
+     * sum would take it.
      */
     public int select(int[] recent, double[] halfLives, IntPredicate excluded, int c, Scratch scratch) {
         if (halfLives.length == 0) {
@@ -310,19 +326,24 @@ public final class ItemToItem {
                 first[i] += rw * w[y];
             }
         }
-        scratch.ensureCapacity(Math.max(1, c));
-        TopN top = scratch.top;
+        // The touched items with a positive score, compacted (branch-free), and the top score.
+        double[] posScore = scratch.posScore;
+        int[] posItem = scratch.posItem;
+        int positive = 0;
+        double top = 0;
         for (int x = 0; x < t; x++) {
             int i = touched[x];
             double s = first[i];
-            if (s > 0 && top.accepts(s, i) && !excluded.test(i)) {
-                top.offer(s, i);
-            }
+            posScore[positive] = s;
+            posItem[positive] = i;
+            positive += s > 0 ? 1 : 0;
+            top = s > top ? s : top;
             first[i] = 0;
             mark[i] = 0;
         }
+        scratch.ensureCapacity(Math.max(1, c));
+        int k = c > 0 ? rankFirst(positive, top, excluded, c, scratch) : 0;
         int[] items = scratch.foundItems;
-        int k = Math.min(top.drainBestFirst(items, scratch.topScores), c);
 
         // Pass 2: every half-life's score and the top contributor, for the k candidates only.
         int[] slot = scratch.slot;
@@ -338,23 +359,11 @@ public final class ItemToItem {
             int p = use[u];
             int j = recent[p];
             int wBase = (n - 1 - p) * hs;
-            int[] nb = neighbours[j];
-            float[] w = weights[j];
-            for (int y = 0; y < nb.length; y++) {
-                int x = slot[nb[y]] - 1;
-                if (x < 0) {
-                    continue;
-                }
-                int row = x * hs;
-                for (int h = 0; h < hs; h++) {
-                    scores[row + h] += ageWeights[wBase + h] * w[y];
-                }
-                // The largest contribution to the first score; ties keep the older watch.
-                double contribution = ageWeights[wBase] * w[y];
-                if (because[x] < 0 || contribution > best[x]) {
-                    best[x] = contribution;
-                    because[x] = j;
-                }
+            if (hs == 4) {
+                secondPass4(j, ageWeights[wBase], ageWeights[wBase + 1], ageWeights[wBase + 2], ageWeights[wBase + 3], slot,
+                        scores, best, because);
+            } else {
+                secondPass(j, ageWeights, wBase, hs, slot, scores, best, because);
             }
         }
         for (int x = 0; x < k; x++) {
@@ -362,6 +371,177 @@ public final class ItemToItem {
         }
         scratch.found = k;
         return k;
+    }
+
+    /** Buckets of the first score below the top one, by which {@link #rankFirst} ranks without a heap. */
+    private static final int BUCKETS = 2048;
+    /** Runs of one bucket longer than this are sorted by a heap sort, shorter ones by insertion. */
+    private static final int INSERTION_RUN = 32;
+
+    /**
+     * Writes into {@code scratch.foundItems} the best {@code c} of the compacted positive items
+     * ({@code posScore}, {@code posItem}) for which {@code excluded} does not hold, best first (higher
+     * score, ties to the lower item), and returns how many. The items fall into {@link #BUCKETS}
+     * equal-width buckets below the top score; a bucket index never decreases as the score falls (each
+     * floating-point step of it is monotone; an infinite top score puts every item in bucket 0), so every
+     * item of a bucket ranks before every item of a later bucket. Only the first buckets holding
+     * c items are sorted exactly and asked the exclusion; the next buckets follow while exclusions leave
+     * fewer than c.
+     */
+    private static int rankFirst(int positive, double top, IntPredicate excluded, int c, Scratch scratch) {
+        double[] score = scratch.posScore;
+        int[] item = scratch.posItem;
+        int[] bucket = scratch.posBucket;
+        int[] count = scratch.bucketCount;
+        int[] out = scratch.foundItems;
+        double scale = BUCKETS / top;
+        for (int x = 0; x < positive; x++) {
+            int b = Math.min(BUCKETS - 1, (int) ((top - score[x]) * scale));
+            bucket[x] = b;
+            count[b]++;
+        }
+        int taken = 0;
+        int from = 0;
+        while (taken < c && from < BUCKETS) {
+            // The next buckets holding the c − taken items still wanted, or all that are left.
+            int wanted = c - taken;
+            int held = count[from];
+            int to = from;
+            while (held < wanted && to < BUCKETS - 1) {
+                held += count[++to];
+            }
+            // Counting sort by bucket: count[b] becomes the start of bucket b's run, then its end.
+            int start = 0;
+            for (int b = from; b <= to; b++) {
+                int m = count[b];
+                count[b] = start;
+                start += m;
+            }
+            int[] order = scratch.order(held);
+            for (int x = 0; x < positive; x++) {
+                int b = bucket[x];
+                if (b >= from && b <= to) {
+                    order[count[b]++] = x;
+                }
+            }
+            int runStart = 0;
+            for (int b = from; b <= to; b++) {
+                int runEnd = count[b];
+                if (runEnd - runStart > 1) {
+                    sortRun(order, runStart, runEnd, score, item);
+                }
+                runStart = runEnd;
+                count[b] = 0;
+            }
+            for (int r = 0; r < held && taken < c; r++) {
+                int i = item[order[r]];
+                if (!excluded.test(i)) {
+                    out[taken++] = i;
+                }
+            }
+            from = to + 1;
+        }
+        Arrays.fill(count, from, BUCKETS, 0);
+        return taken;
+    }
+
+    /** Whether compacted item a ranks before b: higher score, ties to the lower item. */
+    private static boolean before(int a, int b, double[] score, int[] item) {
+        return score[a] > score[b] || (score[a] == score[b] && item[a] < item[b]);
+    }
+
+    /** Sorts {@code order[from, to)} best first by {@link #before}: insertion for short runs, a heap sort otherwise. */
+    private static void sortRun(int[] order, int from, int to, double[] score, int[] item) {
+        if (to - from <= INSERTION_RUN) {
+            for (int r = from + 1; r < to; r++) {
+                int v = order[r];
+                int q = r - 1;
+                while (q >= from && before(v, order[q], score, item)) {
+                    order[q + 1] = order[q];
+                    q--;
+                }
+                order[q + 1] = v;
+            }
+            return;
+        }
+        // A heap with the worst on top, so that popping it to the end leaves the run best first.
+        int len = to - from;
+        for (int r = len / 2 - 1; r >= 0; r--) {
+            siftWorst(order, from, r, len, score, item);
+        }
+        for (int end = len - 1; end > 0; end--) {
+            int v = order[from];
+            order[from] = order[from + end];
+            order[from + end] = v;
+            siftWorst(order, from, 0, end, score, item);
+        }
+    }
+
+    private static void siftWorst(int[] order, int base, int r, int len, double[] score, int[] item) {
+        while (true) {
+            int l = 2 * r + 1;
+            if (l >= len) {
+                return;
+            }
+            int worst = l + 1 < len && before(order[base + l], order[base + l + 1], score, item) ? l + 1 : l;
+            if (!before(order[base + r], order[base + worst], score, item)) {
+                return;
+            }
+            int v = order[base + r];
+            order[base + r] = order[base + worst];
+            order[base + worst] = v;
+            r = worst;
+        }
+    }
+
+    /**
+     * The second pass over watch {@code j}'s row for four half-lives (the default), their weights
+     * {@code a0}…{@code a3} in locals: read from the array they would be reloaded after every store.
+     */
+    private void secondPass4(int j, double a0, double a1, double a2, double a3, int[] slot, double[] scores, double[] best,
+                             int[] because) {
+        int[] nb = neighbours[j];
+        float[] w = weights[j];
+        for (int y = 0; y < nb.length; y++) {
+            int x = slot[nb[y]] - 1;
+            if (x < 0) {
+                continue;
+            }
+            double wy = w[y];
+            int row = x << 2;
+            double contribution = a0 * wy;
+            scores[row] += contribution;
+            scores[row + 1] += a1 * wy;
+            scores[row + 2] += a2 * wy;
+            scores[row + 3] += a3 * wy;
+            // The largest contribution to the first score; ties keep the older watch.
+            if (because[x] < 0 || contribution > best[x]) {
+                best[x] = contribution;
+                because[x] = j;
+            }
+        }
+    }
+
+    /** The second pass over watch {@code j}'s row for any number of half-lives (their weights at {@code wBase}). */
+    private void secondPass(int j, double[] ageWeights, int wBase, int hs, int[] slot, double[] scores, double[] best,
+                            int[] because) {
+        int[] nb = neighbours[j];
+        float[] w = weights[j];
+        for (int y = 0; y < nb.length; y++) {
+            int x = slot[nb[y]] - 1;
+            if (x < 0) {
+                continue;
+            }
+            int row = x * hs;
+            for (int h = 0; h < hs; h++) {
+                scores[row + h] += ageWeights[wBase + h] * w[y];
+            }
+            double contribution = ageWeights[wBase] * w[y];
+            if (because[x] < 0 || contribution > best[x]) {
+                best[x] = contribution;
+                because[x] = j;
+            }
+        }
     }
 
     /**

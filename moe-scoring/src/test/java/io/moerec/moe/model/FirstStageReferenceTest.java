@@ -114,26 +114,69 @@ class FirstStageReferenceTest {
                     w[j][y] = rnd.nextBoolean() ? WEIGHTS[rnd.nextInt(WEIGHTS.length)] : rnd.nextFloat();
                 }
             }
-            ItemToItem i2i = new ItemToItem(nb, w);
-            double[][] halfLifeSets = {CandidateGenerator.halfLives(), {1.0}, {Double.POSITIVE_INFINITY, 2.0}};
-            ItemToItem.Scratch[] scratch = new ItemToItem.Scratch[halfLifeSets.length];
-            for (int s = 0; s < scratch.length; s++) {
-                scratch[s] = new ItemToItem.Scratch(items, halfLifeSets[s].length);
-            }
-            for (int call = 0; call < 40; call++) {
-                int s = rnd.nextInt(halfLifeSets.length);
-                int[] recent = history(rnd, items);
-                IntPredicate excluded = exclusion(rnd, items);
-                int c = rnd.nextInt(40);
-                List<ItemToItem.Candidate> want = reference(nb, w, recent, halfLifeSets[s], excluded, c);
-                List<ItemToItem.Candidate> got = i2i.candidates(recent, halfLifeSets[s], excluded, c, scratch[s]);
-                String where = "model " + model + ", call " + call + ", recent " + Arrays.toString(recent);
-                assertEquals(want.size(), got.size(), where);
-                for (int x = 0; x < want.size(); x++) {
-                    assertEquals(want.get(x).item(), got.get(x).item(), where + ", rank " + x);
-                    assertEquals(want.get(x).because(), got.get(x).because(), where + ", rank " + x);
-                    assertArrayEquals(want.get(x).scores(), got.get(x).scores(), 0, where + ", rank " + x);
+            assertCandidatesEqualTheReference(rnd, nb, w, 40, 40, () -> exclusion(rnd, items), "model " + model);
+        }
+    }
+
+    /**
+     * The ranking by buckets below the top score against the reference where it is hardest: scores
+     * spread over many orders of magnitude (most items in the last bucket, sorted by the heap sort), a
+     * few infinite weights (an infinite top score, and NaN sums that drop out), long runs of equal
+     * scores, more candidates wanted than there are, and exclusions that leave the first buckets short.
+     */
+    @Test
+    void rankingByBucketsEqualsTheReferenceOnSkewedInfiniteAndTiedScores() {
+        Random rnd = new Random(14);
+        for (int model = 0; model < 24; model++) {
+            int items = 200 + rnd.nextInt(1500);
+            int[][] nb = neighbourLists(rnd, items, 120);
+            float[][] w = new float[items][];
+            int kind = model % 4;
+            for (int j = 0; j < items; j++) {
+                w[j] = new float[nb[j].length];
+                for (int y = 0; y < w[j].length; y++) {
+                    w[j][y] = switch (kind) {
+                        case 0 -> rnd.nextInt(50) == 0 ? 1e30f : rnd.nextFloat() * 1e-30f;
+                        case 1 -> rnd.nextInt(400) == 0 ? (rnd.nextBoolean() ? Float.POSITIVE_INFINITY
+                                : Float.NEGATIVE_INFINITY) : rnd.nextFloat();
+                        case 2 -> rnd.nextInt(200) == 0 ? 1000f : 0.5f;
+                        default -> Float.MIN_VALUE * (1 + rnd.nextInt(3));
+                    };
                 }
+            }
+            double share = rnd.nextDouble();
+            assertCandidatesEqualTheReference(rnd, nb, w, 400, 8, () -> {
+                boolean[] out = new boolean[items];
+                for (int i = 0; i < items; i++) {
+                    out[i] = rnd.nextDouble() < share;
+                }
+                return i -> out[i];
+            }, "model " + model + " (kind " + kind + ")");
+        }
+    }
+
+    private static void assertCandidatesEqualTheReference(Random rnd, int[][] nb, float[][] w, int maxC, int calls,
+                                                          java.util.function.Supplier<IntPredicate> exclusions, String model) {
+        int items = nb.length;
+        ItemToItem i2i = new ItemToItem(nb, w);
+        double[][] halfLifeSets = {CandidateGenerator.halfLives(), {1.0}, {Double.POSITIVE_INFINITY, 2.0}};
+        ItemToItem.Scratch[] scratch = new ItemToItem.Scratch[halfLifeSets.length];
+        for (int s = 0; s < scratch.length; s++) {
+            scratch[s] = new ItemToItem.Scratch(items, halfLifeSets[s].length);
+        }
+        for (int call = 0; call < calls; call++) {
+            int s = rnd.nextInt(halfLifeSets.length);
+            int[] recent = history(rnd, items);
+            IntPredicate excluded = exclusions.get();
+            int c = rnd.nextInt(maxC);
+            List<ItemToItem.Candidate> want = reference(nb, w, recent, halfLifeSets[s], excluded, c);
+            List<ItemToItem.Candidate> got = i2i.candidates(recent, halfLifeSets[s], excluded, c, scratch[s]);
+            String where = model + ", call " + call + ", recent " + Arrays.toString(recent);
+            assertEquals(want.size(), got.size(), where);
+            for (int x = 0; x < want.size(); x++) {
+                assertEquals(want.get(x).item(), got.get(x).item(), where + ", rank " + x);
+                assertEquals(want.get(x).because(), got.get(x).because(), where + ", rank " + x);
+                assertArrayEquals(want.get(x).scores(), got.get(x).scores(), 0, where + ", rank " + x);
             }
         }
     }
