@@ -102,7 +102,9 @@ class DemoCommandIT {
 
     @Test
     void ctrlCMidReplayStopsEverythingAndLeavesNoProcessBehind() throws Exception {
-        List<String> args = new ArrayList<>(List.of("--events", "8000", "--users", "100", "--live-seconds", "60",
+        // A small log: what is checked (every process and the temporary directory gone after the signal)
+        // does not depend on its size, while its training and warm-up take time before the live part.
+        List<String> args = new ArrayList<>(List.of("--events", "3000", "--users", "60", "--live-seconds", "60",
                 "--model-cache", tmp.resolve("models").toString()));
         Set<Long> descendants = new HashSet<>();
         Path demoTmp = Files.createDirectories(tmp.resolve("demo-ctrl-c-tmp"));
