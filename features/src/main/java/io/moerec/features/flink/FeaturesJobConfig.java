@@ -136,16 +136,14 @@ public final class FeaturesJobConfig {
             .key(TOPIC_DELETIONS, Topics.USER_DELETIONS.name(), required(), "requests to forget a user (key = user id; input, read from the earliest offset)")
             .key(GROUP_ID, "moerec-features", required(),
                     "consumer group of the events source (the catalog source uses `<group.id>-catalog`); unique per deployment")
-            .key(ConfigKey.of(PARALLELISM, "", ValueParser.allowing("1 to 1024", (key, value) -> value.isBlank() ? null
-                            : intIn(1, 1024).parse(key, value)),
+            .key(ConfigKey.of(PARALLELISM, "", ValueParser.unsetWhenBlank(intIn(1, 1024)),
                     "parallelism of the job's operators, set as Flink's `parallelism.default`; empty: the cluster's"
                     + " (`flink run -p`, its `parallelism.default`; locally, the cores)").showingDefault("(the cluster's)"))
             .key(MAX_PARALLELISM, "128", intIn(1, 32768),
                     "the number of key groups, set as Flink's `pipeline.max-parallelism` unless the cluster sets that key:"
                     + " the most the job can ever be scaled out to; it must never change for a job with state"
                     + " (a savepoint restores only with the same value), so choose it once, generously")
-            .key(ConfigKey.of(BUFFER_TIMEOUT_MS, "", ValueParser.allowing("0 to 60000", (key, value) -> value.isBlank() ? null
-                            : longIn(0, 60_000).parse(key, value)),
+            .key(ConfigKey.of(BUFFER_TIMEOUT_MS, "", ValueParser.unsetWhenBlank(longIn(0, 60_000)),
                     "how long a task's network buffer waits to fill before it is sent on, ms, set as Flink's"
                     + " `execution.buffer-timeout.interval` (0: each record at once, more CPU per event); empty: the cluster's"
                     + " (Flink's default is 100, a latency floor on every network hop)").showingDefault("(the cluster's)"))

@@ -62,7 +62,12 @@ public interface ValueParser<T> {
 
     /** A path, or null when blank (not set). */
     static ValueParser<Path> optionalPath() {
-        return (key, value) -> value.isBlank() ? null : Path.of(value);
+        return unsetWhenBlank((key, value) -> Path.of(value));
+    }
+
+    /** {@code parser}'s value, or null when blank (not set: a default that someone else decides); described as {@code parser} is. */
+    static <T> ValueParser<T> unsetWhenBlank(ValueParser<T> parser) {
+        return allowing(parser.allowed(), (key, value) -> value.isBlank() ? null : parser.parse(key, value));
     }
 
     static ValueParser<Boolean> bool() {

@@ -514,11 +514,7 @@ public final class ItemToItem {
             scores[row + 1] += a1 * wy;
             scores[row + 2] += a2 * wy;
             scores[row + 3] += a3 * wy;
-            // The largest contribution to the first score; ties keep the older watch.
-            if (because[x] < 0 || contribution > best[x]) {
-                best[x] = contribution;
-                because[x] = j;
-            }
+            noteBecause(x, j, contribution, best, because);
         }
     }
 
@@ -536,11 +532,15 @@ public final class ItemToItem {
             for (int h = 0; h < hs; h++) {
                 scores[row + h] += ageWeights[wBase + h] * w[y];
             }
-            double contribution = ageWeights[wBase] * w[y];
-            if (because[x] < 0 || contribution > best[x]) {
-                best[x] = contribution;
-                because[x] = j;
-            }
+            noteBecause(x, j, ageWeights[wBase] * w[y], best, because);
+        }
+    }
+
+    /** Candidate {@code x}'s "because": the watch with the largest contribution to the first score; ties keep the older watch. */
+    private static void noteBecause(int x, int j, double contribution, double[] best, int[] because) {
+        if (because[x] < 0 || contribution > best[x]) {
+            best[x] = contribution;
+            because[x] = j;
         }
     }
 

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -80,8 +81,8 @@ public final class ScoringTopology {
             // In memory (still changelogged, restored after a crash): it holds only the users with an update of the
             // last interval, and the punctuator iterates all of it each interval, which in RocksDB means seeking
             // past the tombstones of every user scored since the last compaction.
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(),
-                    new JsonSerde<>(new UserFeaturesCodec(StrictJson.MAX_RECORD_LIMIT))).withCachingEnabled());
+            builder.addStateStore(cached(Stores.inMemoryKeyValueStore(PENDING_STORE),
+                    new JsonSerde<>(new UserFeaturesCodec(StrictJson.MAX_RECORD_LIMIT))));
         }
         String[] stores = coalesce
                 ? new String[] {LISTS_STORE, ROUTER_STORE, PENDING_STORE}
@@ -96,8 +97,12 @@ public final class ScoringTopology {
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> persistent(String name, Serde<V> serde) {
+        return cached(Stores.persistentKeyValueStore(name), serde);
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> cached(KeyValueBytesStoreSupplier store, Serde<V> serde) {
         // Caching folds repeated writes of one key within a commit into one changelog record.
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serde).withCachingEnabled();
+        return Stores.keyValueStoreBuilder(store, Serdes.String(), serde).withCachingEnabled();
     }
 
     /** Applies catalog records to the global store and tells scoring tasks that the catalog moved. */
