@@ -171,6 +171,13 @@ final class BrokerStarter {
         // The cleaner's 128 MB default would take most of a small host heap; a catalog needs little.
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
         p.put("log.cleaner.threads", "1");
+        // Replayed logs carry event time, often years back, and the features job stamps its updates with it.
+        // Segments roll by size only: rolling every 7 days of event time (the default log.roll.ms) let the
+        // cleaner compact away user-features updates that readers (the demo's monitor, the tests' counts)
+        // had not read yet. Nothing is deleted by age: the default 7-day retention would drop a replayed log
+        // at the next retention check.
+        p.put("log.roll.ms", Long.toString(Duration.ofDays(365L * 1000).toMillis()));
+        p.put("log.retention.ms", "-1");
         // Topics are created from their descriptors; a mistyped name must fail, not appear.
         p.put("auto.create.topics.enable", "false");
         p.put("num.network.threads", "2");

@@ -55,14 +55,6 @@ public final class PipelineSession implements AutoCloseable {
     }
 
     /**
-     * Segments roll by size only. The features job stamps its records with event time, so a replayed log
-     * spanning years (MovieLens) rolled a {@code user-features} segment every 7 days of event time
-     * (the default {@code log.roll.ms}), and the cleaner compacted away updates the monitor had not read
-     * yet: the accounting then never balanced and the drain waited forever.
-     */
-    static final String ROLL_MS = Long.toString(Duration.ofDays(365L * 1000).toMillis());
-
-    /**
      * Starts a broker ({@code port} 0 = any free one) with its data under {@code workDir/kafka} and its
      * log in {@value #BROKER_LOG} under {@code workDir} ({@link BrokerLog}: not on the console), creates
      * the topics and a replay producer.
@@ -97,7 +89,7 @@ public final class PipelineSession implements AutoCloseable {
     public static final String BROKER_LOG = "logs/kafka-broker.log";
 
     private static EmbeddedKafkaBroker newBroker(int port, Path dataDir) {
-        return EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).config("log.roll.ms", ROLL_MS).start();
+        return EmbeddedKafkaBroker.builder().port(port).dataDir(dataDir).start();
     }
 
     /** Stops the broker, keeping its data; every client sees its connections refused until {@link #restartBroker}. */

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -75,6 +77,33 @@ class EmbeddedKafkaBrokerTest {
             List<String> read = consumeAll(broker, "viewing-events", sent.size());
             assertEquals(Set.copyOf(sent), Set.copyOf(read));
             assertEquals(sent.size(), read.size());
+        }
+    }
+
+    /**
+     * Replays carry event time from years back. On a default broker, two user-features updates 60 days
+     * apart in event time end up in two segments (a roll every 7 days of record time), and the closed one
+     * becomes the cleaner's to compact before readers that count updates have read it.
+     */
+    @Test
+    void eventTimeHistoryStaysInOneSegmentAndIsNotExpired() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            broker.createMoerecTopics();
+            long start = java.time.Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+            try (KafkaProducer<String, String> producer = producer(broker)) {
+                for (int day = 0; day <= 60; day += 30) {
+                    producer.send(new ProducerRecord<>(Topics.USER_FEATURES.name(), 0, start + Duration.ofDays(day).toMillis(), "u1", "day " + day))
+                            .get(10, TimeUnit.SECONDS);
+                }
+            }
+            try (Stream<Path> files = Files.list(broker.dataDir().resolve(Topics.USER_FEATURES.name() + "-0"))) {
+                assertEquals(1, files.filter(f -> f.toString().endsWith(".log")).count(), "segments of 60 days of event time");
+            }
+            try (Admin admin = broker.admin()) {
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.VIEWING_EVENTS.name());
+                assertEquals("-1", admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic)
+                        .get("retention.ms").value(), "no deletion by (event) time");
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import io.moerec.ingest.generate.GeneratorConfig;
 import io.moerec.ingest.generate.SyntheticDataGenerator;
 import io.moerec.ingest.topic.Topic;
 import io.moerec.ingest.topic.Topics;
+import io.moerec.jobs.broker.HangingTransaction;
 import io.moerec.jobs.broker.KafkaBrokerExtension;
 import io.moerec.jobs.features.FeaturesJob;
 import io.moerec.jobs.features.FlinkJobs;
@@ -42,8 +43,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -99,24 +98,12 @@ class OfflineEqualsOnlineTest {
     @Test
     @Timeout(840)
     void eachUsersLastListIsTheOfflineListOfTheSameEventsAndBundle() throws Exception {
-        try {
-            run("offline-online");
-        } catch (HangingTransaction e) {
-            // A known defect of the Kafka connector with Kafka 4 (jobs/DEPLOYMENT.md, "A restored features job and
-            // hanging transactions"), after a failover of the job: one transaction never ends. Logged, and run
-            // once more on fresh topics and groups; any other failure, or a second hang, fails the test.
-            LOG.warn("the features job left a transaction hanging: running again ({})", e.getMessage());
-            run("offline-online-2");
-        }
-    }
-
-    /** A transaction of the features job holds the last stable offset of its topic back. */
-    static final class HangingTransaction extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        HangingTransaction(String message) {
-            super(message);
-        }
+        // A hanging transaction of the features job (a known connector defect) runs the scenario once more on
+        // fresh topics and groups; any other failure, or a second hang, fails the test.
+        HangingTransaction.retryOnce(LOG, attempt -> {
+            run("offline-online-" + attempt);
+            return null;
+        });
     }
 
     private void run(String name) throws Exception {
@@ -189,10 +176,10 @@ class OfflineEqualsOnlineTest {
                     JobClient running = job;
                     Supplier<String> state = () -> "read " + read[0] + " of " + events.size() + "; features job "
                             + running.getJobStatus().join() + "; offsets of " + features.name() + ": last stable "
-                            + endOffsets(admin, features.name(), IsolationLevel.READ_COMMITTED) + ", end "
-                            + endOffsets(admin, features.name(), IsolationLevel.READ_UNCOMMITTED) + "; late events "
-                            + endOffsets(admin, late, IsolationLevel.READ_UNCOMMITTED) + "; dead letters "
-                            + endOffsets(admin, deadLetters, IsolationLevel.READ_UNCOMMITTED);
+                            + HangingTransaction.endOffsets(admin, features.name(), IsolationLevel.READ_COMMITTED) + ", end "
+                            + HangingTransaction.endOffsets(admin, features.name(), IsolationLevel.READ_UNCOMMITTED) + "; late events "
+                            + HangingTransaction.endOffsets(admin, late, IsolationLevel.READ_UNCOMMITTED) + "; dead letters "
+                            + HangingTransaction.endOffsets(admin, deadLetters, IsolationLevel.READ_UNCOMMITTED);
                     BooleanSupplier allRead = () -> {
                         for (ConsumerRecord<byte[], byte[]> r : updates.poll(Duration.ofMillis(200))) {
                             read[0]++;
@@ -201,13 +188,7 @@ class OfflineEqualsOnlineTest {
                         return read[0] >= events.size();
                     };
                     if (!within(DEADLINE, allRead)) {
-                        // Hanging: a transaction's records hold the last stable offset below the end, and it stands still.
-                        Map<Integer, Long> stable = endOffsets(admin, features.name(), IsolationLevel.READ_COMMITTED);
-                        Thread.sleep(5_000); // long enough for a dozen checkpoints to commit what is open
-                        if (!stable.isEmpty() && stable.equals(endOffsets(admin, features.name(), IsolationLevel.READ_COMMITTED))
-                                && !stable.equals(endOffsets(admin, features.name(), IsolationLevel.READ_UNCOMMITTED))) {
-                            throw new HangingTransaction(state.get());
-                        }
+                        HangingTransaction.check(admin, features.name());
                         fail("timed out waiting for a features update per event (" + state.get() + ")");
                     }
                     assertEquals(events.size(), read[0], "committed updates, one per event");
@@ -277,25 +258,10 @@ class OfflineEqualsOnlineTest {
                 return -1;
             }
             Map<TopicPartition, Long> ends = new HashMap<>();
-            endOffsets(admin, topic, IsolationLevel.READ_UNCOMMITTED).forEach((p, end) -> ends.put(new TopicPartition(topic, p), end));
+            HangingTransaction.endOffsets(admin, topic, IsolationLevel.READ_UNCOMMITTED).forEach((p, end) -> ends.put(new TopicPartition(topic, p), end));
             return ends.isEmpty() ? -1 : behind(committed, ends); // empty: the offsets could not be read
         } catch (Exception e) {
             return -1;
-        }
-    }
-
-    /** Each partition's end offset of {@code topic} as a reader of {@code isolation} sees it (read_committed: the last stable offset). */
-    private static Map<Integer, Long> endOffsets(Admin admin, String topic, IsolationLevel isolation) {
-        try {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (var info : admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()) {
-                latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest());
-            }
-            Map<Integer, Long> out = new TreeMap<>();
-            admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get().forEach((tp, o) -> out.put(tp.partition(), o.offset()));
-            return out;
-        } catch (Exception e) {
-            return Map.of();
         }
     }
 
