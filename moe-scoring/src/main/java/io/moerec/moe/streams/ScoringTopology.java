@@ -28,7 +28,7 @@ import org.apache.kafka.streams.state.Stores;
  * The scoring topology: {@code user-features} → {@link ScoringProcessor} → {@code recommendations},
  * with the catalog from {@code movies} in a global store, and per user, in persistent changelogged
  * RocksDB stores, the last published list
- * ({@value #LISTS_STORE}, also what the HTTP look-up reads) and the balanced router's state per model
+ * ({@value #LISTS_STORE}, also what the HTTP look-up reads; kept in {@link StoredListCodec}'s binary form) and the balanced router's state per model
  * version ({@value #ROUTER_STORE}); with coalescing on, the updates waiting to be scored are in a
  * changelogged in-memory store ({@value #PENDING_STORE}). Serdes are explicit at every boundary and come from {@link Topics}; the
  * features are decoded with the configured record limit ({@value ScoringConfig#MAX_RECORD_BYTES}).
@@ -73,7 +73,7 @@ public final class ScoringTopology {
         builder.addGlobalStore(catalog, movies.name(), Consumed.with(movies.keySerde(), movies.valueSerde()),
                 () -> new CatalogProcessor(catalogView));
 
-        builder.addStateStore(persistent(LISTS_STORE, recommendations.valueSerde()));
+        builder.addStateStore(persistent(LISTS_STORE, new JsonSerde<>(new StoredListCodec())));
         builder.addStateStore(persistent(ROUTER_STORE, new RouterState.StateSerde()));
         boolean coalesce = config.coalesceIntervalMs() > 0;
         if (coalesce) {

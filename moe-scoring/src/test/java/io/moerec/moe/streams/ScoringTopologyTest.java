@@ -224,6 +224,19 @@ class ScoringTopologyTest {
     }
 
     @Test
+    void theStoredListIsBinaryAndTheTopicsIsJson() throws Exception {
+        start();
+        features.pipeInput("u5", ScoringFixtures.features("u5", Genre.COMEDY, new long[0], "e1", NOW), NOW);
+        RecommendationList published = out.readValue();
+        String changelog = driver.producedTopicNames().stream().filter(t -> t.endsWith(ScoringTopology.LISTS_STORE + "-changelog"))
+                .findFirst().orElseThrow();
+        byte[] stored = driver.createOutputTopic(changelog, new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readValue();
+        assertEquals(StoredListCodec.FORMAT, stored[0], "the changelog holds the store's binary form");
+        assertEquals(published, new StoredListCodec().decode(stored));
+    }
+
+    @Test
     void aCatalogUpdateMakesAMovieScorable() {
         // Start without the movie this user would get first: it is not in the catalog yet.
         start();
