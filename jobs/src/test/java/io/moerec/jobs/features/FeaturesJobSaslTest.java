@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.moerec.features.ViewingLogFixture;
 import io.moerec.features.flink.FeaturesJobConfig;
+import io.moerec.features.flink.FeaturesPipelineConfig;
 import io.moerec.ingest.domain.Movie;
 import io.moerec.ingest.domain.UserPreferenceFeatures;
 import io.moerec.ingest.domain.ViewingEvent;
@@ -87,6 +88,8 @@ class FeaturesJobSaslTest {
         m.put(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "300");
         m.put(FeaturesJobConfig.CHECKPOINT_DIR, checkpoints.toUri().toString());
         m.put(FeaturesJobConfig.TRANSACTION_TIMEOUT_MS, "15000");
+        // Ten users leave a partition without events: without this it holds the watermark back for the default 30 s.
+        m.put(FeaturesPipelineConfig.IDLENESS_MS, "1000");
         return m;
     }
 
