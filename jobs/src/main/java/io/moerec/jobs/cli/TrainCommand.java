@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains the genre-expert Mixture-of-Experts (experts, gate, eigen and balanced routers) on an "
-                + "event log and writes a versioned model bundle with a sha256 manifest. Same data and seed, same bundle.")
+                + "event log and writes a versioned model bundle with a sha256 manifest. Same data and seed, same weights "
+                + "(the version also hashes the run's provenance, timings included, so each run gets its own).")
 final class TrainCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
