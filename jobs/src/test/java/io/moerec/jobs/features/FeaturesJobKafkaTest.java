@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -48,6 +49,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -200,11 +202,11 @@ class FeaturesJobKafkaTest {
                 }
             }
             if (!done.test(out)) {
-                Map<Integer, Long> positions = new java.util.TreeMap<>();
+                Map<Integer, Long> positions = new TreeMap<>();
                 parts.forEach(tp -> positions.put(tp.partition(), consumer.position(tp)));
                 LOG.warn("{} ({}): timed out after {} records; positions {}, last stable {}, end {}", topic, isolation, out.size(),
-                        positions, HangingTransaction.endOffsets(admin, topic, org.apache.kafka.common.IsolationLevel.READ_COMMITTED),
-                        HangingTransaction.endOffsets(admin, topic, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED));
+                        positions, HangingTransaction.endOffsets(admin, topic, IsolationLevel.READ_COMMITTED),
+                        HangingTransaction.endOffsets(admin, topic, IsolationLevel.READ_UNCOMMITTED));
             }
             long graceEnd = System.nanoTime() + grace.toNanos();
             while (System.nanoTime() < graceEnd) {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +94,18 @@ class FirstStageReferenceTest {
         return recent;
     }
 
+    /** One weight per neighbour of each item, drawn in row order from {@code weight}. */
+    private static float[][] weights(int[][] nb, DoubleSupplier weight) {
+        float[][] w = new float[nb.length][];
+        for (int j = 0; j < nb.length; j++) {
+            w[j] = new float[nb[j].length];
+            for (int y = 0; y < w[j].length; y++) {
+                w[j][y] = (float) weight.getAsDouble();
+            }
+        }
+        return w;
+    }
+
     private static IntPredicate exclusion(Random rnd, int items) {
         boolean[] out = new boolean[items];
         for (int i = 0; i < items; i++) {
@@ -107,13 +120,7 @@ class FirstStageReferenceTest {
         for (int model = 0; model < 30; model++) {
             int items = 20 + rnd.nextInt(200);
             int[][] nb = neighbourLists(rnd, items, 25);
-            float[][] w = new float[items][];
-            for (int j = 0; j < items; j++) {
-                w[j] = new float[nb[j].length];
-                for (int y = 0; y < w[j].length; y++) {
-                    w[j][y] = rnd.nextBoolean() ? WEIGHTS[rnd.nextInt(WEIGHTS.length)] : rnd.nextFloat();
-                }
-            }
+            float[][] w = weights(nb, () -> rnd.nextBoolean() ? WEIGHTS[rnd.nextInt(WEIGHTS.length)] : rnd.nextFloat());
             assertCandidatesEqualTheReference(rnd, nb, w, 40, 40, () -> exclusion(rnd, items), "model " + model);
         }
     }
@@ -130,20 +137,14 @@ class FirstStageReferenceTest {
         for (int model = 0; model < 24; model++) {
             int items = 200 + rnd.nextInt(1500);
             int[][] nb = neighbourLists(rnd, items, 120);
-            float[][] w = new float[items][];
             int kind = model % 4;
-            for (int j = 0; j < items; j++) {
-                w[j] = new float[nb[j].length];
-                for (int y = 0; y < w[j].length; y++) {
-                    w[j][y] = switch (kind) {
-                        case 0 -> rnd.nextInt(50) == 0 ? 1e30f : rnd.nextFloat() * 1e-30f;
-                        case 1 -> rnd.nextInt(400) == 0 ? (rnd.nextBoolean() ? Float.POSITIVE_INFINITY
-                                : Float.NEGATIVE_INFINITY) : rnd.nextFloat();
-                        case 2 -> rnd.nextInt(200) == 0 ? 1000f : 0.5f;
-                        default -> Float.MIN_VALUE * (1 + rnd.nextInt(3));
-                    };
-                }
-            }
+            float[][] w = weights(nb, () -> switch (kind) {
+                case 0 -> rnd.nextInt(50) == 0 ? 1e30f : rnd.nextFloat() * 1e-30f;
+                case 1 -> rnd.nextInt(400) == 0 ? (rnd.nextBoolean() ? Float.POSITIVE_INFINITY
+                        : Float.NEGATIVE_INFINITY) : rnd.nextFloat();
+                case 2 -> rnd.nextInt(200) == 0 ? 1000f : 0.5f;
+                default -> Float.MIN_VALUE * (1 + rnd.nextInt(3));
+            });
             double share = rnd.nextDouble();
             assertCandidatesEqualTheReference(rnd, nb, w, 400, 8, () -> {
                 boolean[] out = new boolean[items];
@@ -187,13 +188,7 @@ class FirstStageReferenceTest {
         for (int model = 0; model < 20; model++) {
             int items = 20 + rnd.nextInt(150);
             int[][] nb = neighbourLists(rnd, items, 15);
-            float[][] w = new float[items][];
-            for (int j = 0; j < items; j++) {
-                w[j] = new float[nb[j].length];
-                for (int y = 0; y < w[j].length; y++) {
-                    w[j][y] = WEIGHTS[rnd.nextInt(WEIGHTS.length - 1)] * (1 + rnd.nextInt(3));
-                }
-            }
+            float[][] w = weights(nb, () -> WEIGHTS[rnd.nextInt(WEIGHTS.length - 1)] * (1 + rnd.nextInt(3)));
             long[] ids = new long[items];
             int[] genres = new int[items];
             long[] interactions = new long[items];
