@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code moerec bench}: the embedded engine as the demo runs it (broker in this JVM, features job and
  * scoring app in child JVMs, MoE trained on the history before a cut), measured. In one run: the raw
  * broker produce-then-consume rate for the data set's events (before the pipeline starts), the warm-up
- * (history at full speed, until drained), then the live part in two consecutive phases planned by
- * {@link PhasePlan}: a fixed offered rate, then maximum load (or a fixed overload rate). Each phase is
+ * (history at full speed, until drained), then the live part in consecutive phases planned by
+ * {@link PhasePlan}: settling at the fixed rate (reported apart, so the fixed-rate figures are those of
+ * settled processes), a fixed offered rate, then maximum load (or a fixed overload rate). Each phase is
  * measured until drained: throughput, event-to-list latency (whole phase and per window), consumer
  * lags, CPU and memory per process; the accounting must balance after each.
  */
@@ -62,7 +63,8 @@ public final class Bench {
      * @param modelCache     where trained bundles are kept for reuse (shared with the demo)
      * @param cutQuantile    share of the events (by event time) before the cut: training and warm-up
      * @param rate           offered load of the fixed-rate phase, events/s
-     * @param duration       length of the fixed-rate phase in seconds (rate × duration events); empty = half of the live part
+     * @param settleSeconds  before the fixed-rate phase, a settling phase of {@code rate × settleSeconds} events (0: none)
+     * @param duration       length of the fixed-rate phase in seconds (rate × duration events); empty = half of what settling left
      * @param overloadRate   offered load of the second phase, events/s; empty = as fast as possible
      * @param maxLoadEvents  at most this many events in the second phase; empty = the rest of the live part
      * @param sampleEvery    how often lags and resident sets are sampled
@@ -75,12 +77,15 @@ public final class Bench {
      * @param childJvmOptions extra options of both child JVMs
      * @param jfrDir         record each process with JDK Flight Recorder during the second phase, into this directory (empty: no)
      */
-    public record Options(int brokerPort, Path workDir, Path modelCache, double cutQuantile, double rate, OptionalDouble duration,
-                          OptionalDouble overloadRate, OptionalLong maxLoadEvents, Duration sampleEvery, Duration window,
-                          String router, TrainingConfig training, OptionalDouble loadSeconds, Map<String, String> featuresExtra,
-                          Map<String, String> scoringExtra, List<String> childJvmOptions, Optional<Path> jfrDir) {
+    public record Options(int brokerPort, Path workDir, Path modelCache, double cutQuantile, double rate, double settleSeconds,
+                          OptionalDouble duration, OptionalDouble overloadRate, OptionalLong maxLoadEvents, Duration sampleEvery,
+                          Duration window, String router, TrainingConfig training, OptionalDouble loadSeconds,
+                          Map<String, String> featuresExtra, Map<String, String> scoringExtra, List<String> childJvmOptions,
+                          Optional<Path> jfrDir) {
         /** The default time the second phase is offered for, seconds: long enough to be a sustained load. */
         public static final double DEFAULT_LOAD_SECONDS = 30;
+        /** The default settling time before the fixed-rate phase, seconds: the JIT's burst measured here took about 10. */
+        public static final double DEFAULT_SETTLE_SECONDS = 20;
 
         public Options {
             Objects.requireNonNull(workDir, "workDir");
@@ -94,6 +99,9 @@ public final class Bench {
             }
             if (!(rate > 0) || Double.isInfinite(rate)) {
                 throw new IllegalArgumentException("rate must be a positive number of events/s, got " + rate);
+            }
+            if (!(settleSeconds >= 0) || Double.isInfinite(settleSeconds)) {
+                throw new IllegalArgumentException("settle seconds must be zero or more, got " + settleSeconds);
             }
             if (sampleEvery.isNegative() || sampleEvery.isZero() || window.compareTo(sampleEvery) < 0) {
                 throw new IllegalArgumentException("need 0 < sample interval <= window, got " + sampleEvery + " and " + window);
@@ -112,9 +120,12 @@ public final class Bench {
     /** Runs the benchmark on {@code data} and stops everything it started. */
     public BenchReport run(DataSet data) throws IOException, InterruptedException {
         HistoryCut split = HistoryCut.of(data, options.cutQuantile());
-        PhasePlan plan = PhasePlan.of(split.liveTimes(), options.rate(), options.duration(), options.maxLoadEvents());
-        say(String.format(Locale.ROOT, "%s: %,d history events (training, warm-up), %,d live: %,d at %,.0f ev/s, then %,d at %s",
-                data.description(), split.history().size(), split.liveCount(), plan.fixedEvents(), options.rate(), plan.loadEvents(),
+        PhasePlan plan = PhasePlan.of(split.liveTimes(), options.rate(), options.settleSeconds(), options.duration(),
+                options.maxLoadEvents());
+        say(String.format(Locale.ROOT, "%s: %,d history events (training, warm-up), %,d live: %s%,d at %,.0f ev/s, then %,d at %s",
+                data.description(), split.history().size(), split.liveCount(),
+                plan.settleEvents() > 0 ? String.format(Locale.ROOT, "%,d settling, ", plan.settleEvents()) : "",
+                plan.fixedEvents(), options.rate(), plan.loadEvents(),
                 options.overloadRate().isPresent() ? String.format(Locale.ROOT, "%,.0f ev/s", options.overloadRate().getAsDouble())
                         : "maximum load"));
         ModelCache.Entry model = split.model(new ModelCache(options.modelCache()), data.description(), options.training());
@@ -164,10 +175,16 @@ public final class Bench {
                     options.window(), line -> say(line))) {
                 sampler.set(s);
                 long published = warm.sent();
+                if (plan.settleEvents() > 0) {
+                    Phase settling = new Phase("settling", options.rate(), EventTimeSlice.between(data, split.cut(), plan.settleTo()),
+                            plan.settleEvents());
+                    phases.add(runPhase(settling, session, s, published));
+                    published += phases.get(phases.size() - 1).events();
+                }
                 Phase fixed = new Phase("fixed-rate", options.rate(),
-                        EventTimeSlice.between(data, split.cut(), plan.fixedTo()), plan.fixedEvents());
+                        EventTimeSlice.between(data, plan.settleTo(), plan.fixedTo()), plan.fixedEvents());
                 phases.add(runPhase(fixed, session, s, published));
-                published += phases.get(0).events();
+                published += phases.get(phases.size() - 1).events();
                 if (plan.loadEvents() > 0) {
                     double rate = options.overloadRate().orElse(Double.POSITIVE_INFINITY);
                     DataSet slice = EventTimeSlice.between(data, plan.fixedTo(), plan.loadTo());
@@ -216,9 +233,9 @@ public final class Bench {
     /** Settings shown in the report whatever their value (besides every setting the benchmark or its user gave). */
     private static final Set<String> SHOWN_FEATURES = Set.of(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS,
             FeaturesJobConfig.SINK_DELIVERY_GUARANTEE, FeaturesJobConfig.SINK_LINGER_MS, FeaturesJobConfig.SINK_COMPRESSION,
-            FeaturesJobConfig.PARALLELISM);
+            FeaturesJobConfig.PARALLELISM, FeaturesJobConfig.BUFFER_TIMEOUT_MS);
     private static final Set<String> SHOWN_SCORING = Set.of(ScoringConfig.ROUTER, ScoringConfig.COALESCE_INTERVAL_MS,
-            ScoringConfig.PROCESSING_GUARANTEE, ScoringConfig.STREAM_THREADS);
+            ScoringConfig.PROCESSING_GUARANTEE, ScoringConfig.STREAM_THREADS, ScoringConfig.PRODUCER_LINGER_MS);
 
     /** Into {@code shown}: each of {@code keys} with its value (given or default), then every {@code extra} setting. */
     private static void shown(Map<String, String> shown, String prefix, Set<String> keys, ConfigSpec spec, Map<String, String> given,

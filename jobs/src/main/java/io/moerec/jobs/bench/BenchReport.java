@@ -99,7 +99,7 @@ public record BenchReport(Setup setup, RoundTrip broker, List<Phase> phases, Lis
     /**
      * One phase.
      *
-     * @param name            "fixed-rate", "max-load" or "overload"
+     * @param name            "settling", "fixed-rate", "max-load" or "overload"
      * @param offeredRate     the offered load in events/s; infinite = as fast as the replayer goes
      * @param events          events published in the phase
      * @param publishSeconds  from the first publication until the replayer's last acknowledgement

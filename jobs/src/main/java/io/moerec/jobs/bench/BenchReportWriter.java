@@ -148,6 +148,11 @@ public final class BenchReportWriter {
                 from the phase's start until it drained. The parent runs the broker, the replayer and the monitoring \
                 consumer. **CPU per 1,000 events**: a process's CPU over the phase × 1,000 / the phase's events, in ms; \
                 what an event costs each process, idle time included (at a low rate, timers and polling weigh more).
+                - **settling** (`--settle`, default 20 s): the first events of the live part at the fixed rate, a \
+                phase of its own before the fixed-rate phase. A trickle runs code paths (small polls, a transaction \
+                per checkpoint, a punctuation per interval) that the warm-up's full-speed replay did not, and the JIT \
+                compiling them was seen to load both cores for about 10 s; what a freshly started engine shows is in \
+                this row, the fixed-rate row is the settled engine.
                 - **max-load offered for S s** (`--load-seconds`): the replayer publishes as fast as it can for S s (or \
                 until the live part or `--load-events` runs out); the phase then runs until drained. A phase that ran \
                 out of events before 90 % of S is flagged: it measured a burst, not a sustained load.

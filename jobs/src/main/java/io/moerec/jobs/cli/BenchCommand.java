@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures the embedded engine (broker in this JVM, features job and scoring app in their own JVMs, MoE trained "
-                + "on the history before a cut): the raw broker produce-then-consume rate for the same events, then the live part at "
-                + "a fixed offered rate and at maximum load (or an overload rate), each until drained: events/s, event-to-list latency "
+                + "on the history before a cut): the raw broker produce-then-consume rate for the same events, then the live part: "
+                + "settling at a fixed offered rate, that rate, then maximum load (or an overload rate), each until drained: events/s, event-to-list latency "
                 + "p50/p99/max overall and per window, consumer lags, CPU and memory per process. Writes bench.md and bench.json.")
 final class BenchCommand implements Callable<Integer> {
 
@@ -43,10 +43,23 @@ final class BenchCommand implements Callable<Integer> {
         this.rate = EngineOptions.positive(spec, "--rate", value);
     }
 
+    private double settle = Bench.Options.DEFAULT_SETTLE_SECONDS;
+
+    @Option(names = "--settle", paramLabel = "SECONDS",
+            description = "Before the fixed-rate phase, offer rate x SECONDS events at the same rate as a phase of their own, "
+                    + "reported but kept out of the fixed-rate figures: a trickle runs code paths the warm-up's full-speed "
+                    + "replay did not, and their JIT compilation loads both cores for about 10 s (default: 20; 0: none).")
+    void setSettle(double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--settle': must be >= 0, got " + value);
+        }
+        this.settle = value;
+    }
+
     private OptionalDouble duration = OptionalDouble.empty();
 
     @Option(names = "--duration", paramLabel = "SECONDS",
-            description = "Length of the fixed-rate phase: rate x duration events of the live part (default: half of the live part).")
+            description = "Length of the fixed-rate phase: rate x duration events of the live part (default: half of what settling left).")
     void setDuration(double value) {
         this.duration = OptionalDouble.of(EngineOptions.positive(spec, "--duration", value));
     }
@@ -130,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
         try (WorkDirectory dir = WorkDirectory.of(engine.workDir, "bench")) {
             Path work = dir.path();
             DataSet ds = engine.dataSet(out, work, "bench");
-            Bench.Options options = new Bench.Options(port.port, work, engine.modelCache, cut, rate, duration, overloadRate, maxLoadEvents,
+            Bench.Options options = new Bench.Options(port.port, work, engine.modelCache, cut, rate, settle, duration, overloadRate, maxLoadEvents,
                     seconds(sample), seconds(window), engine.router, TrainingConfig.defaults(), OptionalDouble.of(loadSeconds),
                     engine.featuresExtra(), engine.scoringExtra(),
                     childJavaOpts.isBlank() ? List.of() : List.of(childJavaOpts.trim().split("\\s+")), Optional.ofNullable(jfrDir));

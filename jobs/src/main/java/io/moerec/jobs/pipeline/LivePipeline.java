@@ -136,6 +136,8 @@ public final class LivePipeline implements AutoCloseable {
         s.put(FeaturesJobConfig.PARALLELISM, "1");
         // Lists wait for the features' transaction: a short checkpoint interval keeps latency low.
         s.put(FeaturesJobConfig.CHECKPOINT_INTERVAL_MS, "1000");
+        // Flink's default buffer timeout (100 ms) held each update up to that long between the job's tasks.
+        s.put(FeaturesJobConfig.BUFFER_TIMEOUT_MS, "10");
         s.put(FeaturesJobConfig.TRANSACTION_TIMEOUT_MS, "60000");
         s.putAll(extra);
         return s;

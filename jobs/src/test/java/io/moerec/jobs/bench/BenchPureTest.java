@@ -30,18 +30,34 @@ class BenchPureTest {
     @Test
     void phasePlanTakesRateTimesDurationThenTheRestAndKeepsTiesTogether() {
         long[] times = {10, 11, 12, 13, 13, 13, 14, 15, 16, 17};
-        PhasePlan byDuration = PhasePlan.of(times, 2, OptionalDouble.of(2), OptionalLong.empty());
-        assertEquals(new PhasePlan(10, 13, 3, Long.MAX_VALUE, 7), byDuration, "2 ev/s x 2 s = 4 wanted; the 13s go together to phase 2");
-        PhasePlan half = PhasePlan.of(times, 1000, OptionalDouble.empty(), OptionalLong.empty());
-        assertEquals(new PhasePlan(10, 13, 3, Long.MAX_VALUE, 7), half, "half = 5 falls inside the tie at 13");
-        PhasePlan six = PhasePlan.of(times, 3, OptionalDouble.of(2), OptionalLong.empty());
-        assertEquals(new PhasePlan(10, 14, 6, Long.MAX_VALUE, 4), six);
-        PhasePlan capped = PhasePlan.of(times, 2, OptionalDouble.of(2), OptionalLong.of(2));
-        assertEquals(new PhasePlan(10, 13, 3, 14, 3), capped, "2 load events end at 14; ties at 13 make them 3");
-        PhasePlan all = PhasePlan.of(times, 1000, OptionalDouble.of(60), OptionalLong.empty());
-        assertEquals(new PhasePlan(10, Long.MAX_VALUE, 10, Long.MAX_VALUE, 0), all, "more wanted than there are: no load phase");
-        assertThrows(IllegalArgumentException.class, () -> PhasePlan.of(new long[] {1}, 1, OptionalDouble.empty(), OptionalLong.empty()));
-        assertThrows(IllegalArgumentException.class, () -> PhasePlan.of(times, 0, OptionalDouble.empty(), OptionalLong.empty()));
+        OptionalLong noCap = OptionalLong.empty();
+        PhasePlan byDuration = PhasePlan.of(times, 2, 0, OptionalDouble.of(2), noCap);
+        assertEquals(new PhasePlan(10, 10, 0, 13, 3, Long.MAX_VALUE, 7), byDuration, "2 ev/s x 2 s = 4 wanted; the 13s go together to phase 2");
+        PhasePlan half = PhasePlan.of(times, 1000, 0, OptionalDouble.empty(), noCap);
+        assertEquals(new PhasePlan(10, 10, 0, 13, 3, Long.MAX_VALUE, 7), half, "half = 5 falls inside the tie at 13");
+        PhasePlan six = PhasePlan.of(times, 3, 0, OptionalDouble.of(2), noCap);
+        assertEquals(new PhasePlan(10, 10, 0, 14, 6, Long.MAX_VALUE, 4), six);
+        PhasePlan capped = PhasePlan.of(times, 2, 0, OptionalDouble.of(2), OptionalLong.of(2));
+        assertEquals(new PhasePlan(10, 10, 0, 13, 3, 14, 3), capped, "2 load events end at 14; ties at 13 make them 3");
+        PhasePlan all = PhasePlan.of(times, 1000, 0, OptionalDouble.of(60), noCap);
+        assertEquals(new PhasePlan(10, 10, 0, Long.MAX_VALUE, 10, Long.MAX_VALUE, 0), all, "more wanted than there are: no load phase");
+        assertThrows(IllegalArgumentException.class, () -> PhasePlan.of(new long[] {1}, 1, 0, OptionalDouble.empty(), noCap));
+        assertThrows(IllegalArgumentException.class, () -> PhasePlan.of(times, 0, 0, OptionalDouble.empty(), noCap));
+    }
+
+    @Test
+    void phasePlanSettlesFirstAtTheFixedRateThenPlansTheRest() {
+        long[] times = {10, 11, 12, 13, 13, 13, 14, 15, 16, 17};
+        OptionalLong noCap = OptionalLong.empty();
+        assertEquals(new PhasePlan(10, 12, 2, 14, 4, Long.MAX_VALUE, 4), PhasePlan.of(times, 2, 1, OptionalDouble.of(2), noCap),
+                "2 settling, then the 4 fixed-rate events 12, 13, 13, 13");
+        assertEquals(new PhasePlan(10, 13, 3, 15, 4, 17, 2), PhasePlan.of(times, 4, 1, OptionalDouble.of(1), OptionalLong.of(2)),
+                "4 settling end inside the tie at 13, which goes to the fixed-rate phase; the cap as before");
+        assertEquals(new PhasePlan(10, 12, 2, 14, 4, Long.MAX_VALUE, 4), PhasePlan.of(times, 2, 1, OptionalDouble.empty(), noCap),
+                "without a duration the fixed-rate phase takes half of what settling left");
+        assertThrows(IllegalArgumentException.class, () -> PhasePlan.of(times, 10, 1, OptionalDouble.empty(), noCap),
+                "settling may not take the whole live part");
+        assertThrows(IllegalArgumentException.class, () -> PhasePlan.of(times, 1, -1, OptionalDouble.empty(), noCap));
     }
 
     @Test

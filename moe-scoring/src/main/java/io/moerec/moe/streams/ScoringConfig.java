@@ -76,6 +76,7 @@ public final class ScoringConfig {
     public static final String CAPACITY_WINDOW = "router.capacity.window";
     public static final String COALESCE_INTERVAL_MS = "coalesce.interval-ms";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String PRODUCER_LINGER_MS = "producer.linger-ms";
     public static final String STREAM_THREADS = "num.stream.threads";
     public static final String STANDBY_REPLICAS = "num.standby.replicas";
     public static final String STATE_DIR = "state.dir";
@@ -141,6 +142,10 @@ public final class ScoringConfig {
                     + " written; after a crash the updates since the last offset commit (`commit.interval.ms`, 30 s unless set"
                     + " by `streams.commit.interval.ms`) are scored again, so consumers may see a list twice. Lists still never"
                     + " hold a watched movie: exclusion uses the watched set every update carries")
+            .key(PRODUCER_LINGER_MS, "5", longIn(0, 60_000),
+                    "the app's producer's `linger.ms` (lists, changelogs, dead letters): how long a batch waits for more records."
+                    + " 5 is the Kafka client's default; Kafka Streams' own 100 held every list up to 100 ms at least once."
+                    + " `streams.producer.linger.ms` wins")
             .key(STREAM_THREADS, "1", intIn(1, 64), "Kafka Streams threads of this instance")
             .key(STANDBY_REPLICAS, "0", intIn(0, 8), "standby copies of each state store on other instances")
             .key(ConfigKey.of(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "moerec", "streams").toString(),
@@ -291,6 +296,10 @@ public final class ScoringConfig {
         return values.get(COALESCE_INTERVAL_MS, Long.class);
     }
 
+    public long producerLingerMs() {
+        return values.get(PRODUCER_LINGER_MS, Long.class);
+    }
+
     public String processingGuarantee() {
         return values.get(PROCESSING_GUARANTEE, String.class);
     }
@@ -417,7 +426,7 @@ public final class ScoringConfig {
     /**
      * The Kafka Streams properties: application id, brokers, guarantee, threads, standbys, state
      * directory, {@code application.server} ({@link #advertisedHost()} and the bound port) for interactive queries, the dead-letter
-     * handler, the producer's {@code max.request.size} raised to {@link DeadLetters#MAX_DEAD_LETTER_BYTES} (a bad
+     * handler, the producer's {@code linger.ms} ({@value #PRODUCER_LINGER_MS}), its {@code max.request.size} raised to {@link DeadLetters#MAX_DEAD_LETTER_BYTES} (a bad
      * record as large as its topic allows must still fit in its dead letter, headers added), the
      * {@link BoundedMemoryRocksDbConfigSetter} as {@code rocksdb.config.setter} unless
      * {@value #ROCKSDB_MEMORY_BYTES} is 0 (its {@link SharedRocksDbMemory} is the app's to add:
@@ -437,6 +446,7 @@ public final class ScoringConfig {
         p.put(DeadLetterHandler.DLQ_TOPIC_CONFIG, dlqTopic());
         p.put(DeadLetterHandler.GLOBAL_TOPICS_CONFIG, moviesTopic());
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), DeadLetters.MAX_DEAD_LETTER_BYTES);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), producerLingerMs());
         if (rocksDbMemoryBytes() > 0) {
             p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfigSetter.class);
         }

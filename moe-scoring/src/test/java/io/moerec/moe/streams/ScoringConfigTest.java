@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,24 @@ class ScoringConfigTest {
         // An explicit producer setting wins.
         m.put("streams.producer.max.request.size", "4194304");
         assertEquals("4194304", ScoringConfig.fromMap(m).streamsProperties(1).get(StreamsConfig.producerPrefix("max.request.size")));
+    }
+
+    @Test
+    void theProducerLingersFiveMsNotKafkaStreamsHundredUnlessSetOtherwise() {
+        assertEquals("5", producerLinger(minimal()), "Kafka Streams' own default is 100 ms");
+        Map<String, String> m = minimal();
+        m.put(ScoringConfig.PRODUCER_LINGER_MS, "0");
+        assertEquals("0", producerLinger(m));
+        m.put("streams.producer.linger.ms", "20");
+        assertEquals("20", producerLinger(m), "an explicit client setting wins");
+        m.put(ScoringConfig.PRODUCER_LINGER_MS, "-1");
+        assertKey(ScoringConfig.PRODUCER_LINGER_MS, m);
+    }
+
+    /** The linger.ms Kafka Streams gives its producer with the app's properties. */
+    private static String producerLinger(Map<String, String> settings) {
+        Properties p = ScoringConfig.fromMap(settings).streamsProperties(1);
+        return String.valueOf(new StreamsConfig(p).getProducerConfigs("client").get(ProducerConfig.LINGER_MS_CONFIG));
     }
 
     @Test
