@@ -17,7 +17,8 @@ import picocli.CommandLine;
 /**
  * End-to-end smoke of {@code moerec bench} on a tiny generated data set: the whole embedded engine
  * (broker here, features job and scoring app in child JVMs), every phase (settling, fixed rate, maximum
- * load), the report. About two minutes on two shared cores, hence an IT. Asserts what was measured and that it balances, never how fast.
+ * load), the report. About two minutes on two shared cores, hence an IT. Asserts what was measured and
+ * that it balances, never how fast.
  */
 class BenchCommandIT {
 

@@ -100,9 +100,6 @@ public final class Bench {
             if (!(rate > 0) || Double.isInfinite(rate)) {
                 throw new IllegalArgumentException("rate must be a positive number of events/s, got " + rate);
             }
-            if (!(settleSeconds >= 0) || Double.isInfinite(settleSeconds)) {
-                throw new IllegalArgumentException("settle seconds must be zero or more, got " + settleSeconds);
-            }
             if (sampleEvery.isNegative() || sampleEvery.isZero() || window.compareTo(sampleEvery) < 0) {
                 throw new IllegalArgumentException("need 0 < sample interval <= window, got " + sampleEvery + " and " + window);
             }
@@ -175,16 +172,18 @@ public final class Bench {
                     options.window(), line -> say(line))) {
                 sampler.set(s);
                 long published = warm.sent();
+                List<Phase> atRate = new ArrayList<>();
                 if (plan.settleEvents() > 0) {
-                    Phase settling = new Phase("settling", options.rate(), EventTimeSlice.between(data, split.cut(), plan.settleTo()),
-                            plan.settleEvents());
-                    phases.add(runPhase(settling, session, s, published));
-                    published += phases.get(phases.size() - 1).events();
+                    atRate.add(new Phase("settling", options.rate(), EventTimeSlice.between(data, plan.from(), plan.settleTo()),
+                            plan.settleEvents()));
                 }
-                Phase fixed = new Phase("fixed-rate", options.rate(),
-                        EventTimeSlice.between(data, plan.settleTo(), plan.fixedTo()), plan.fixedEvents());
-                phases.add(runPhase(fixed, session, s, published));
-                published += phases.get(phases.size() - 1).events();
+                atRate.add(new Phase("fixed-rate", options.rate(), EventTimeSlice.between(data, plan.settleTo(), plan.fixedTo()),
+                        plan.fixedEvents()));
+                for (Phase phase : atRate) {
+                    BenchReport.Phase done = runPhase(phase, session, s, published);
+                    phases.add(done);
+                    published += done.events();
+                }
                 if (plan.loadEvents() > 0) {
                     double rate = options.overloadRate().orElse(Double.POSITIVE_INFINITY);
                     DataSet slice = EventTimeSlice.between(data, plan.fixedTo(), plan.loadTo());

@@ -67,7 +67,10 @@ public record PhasePlan(long from, long settleTo, long settleEvents, long fixedT
                 fixedEnd == n ? Long.MAX_VALUE : liveTimes[fixedEnd], fixedEnd - settleEnd, loadTo, loadEvents);
     }
 
-    /** The end (exclusive) of a phase that starts at index {@code start} and wants {@code wanted} events, moved back to the start of a tie. */
+    /**
+     * The end (exclusive) of a phase that starts at index {@code start} and wants {@code wanted} events,
+     * moved back to the start of a tie there.
+     */
     private static int end(long[] sorted, int start, long wanted) {
         long i = start + wanted;
         return i >= sorted.length ? sorted.length : firstAtOrAfter(sorted, sorted[(int) i]);

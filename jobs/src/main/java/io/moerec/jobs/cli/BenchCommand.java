@@ -50,10 +50,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "reported but kept out of the fixed-rate figures: a trickle runs code paths the warm-up's full-speed "
                     + "replay did not, and their JIT compilation loads both cores for about 10 s (default: 20; 0: none).")
     void setSettle(double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--settle': must be >= 0, got " + value);
-        }
-        this.settle = value;
+        this.settle = EngineOptions.nonNegative(spec, "--settle", value);
     }
 
     private OptionalDouble duration = OptionalDouble.empty();
@@ -143,7 +140,8 @@ final class BenchCommand implements Callable<Integer> {
         try (WorkDirectory dir = WorkDirectory.of(engine.workDir, "bench")) {
             Path work = dir.path();
             DataSet ds = engine.dataSet(out, work, "bench");
-            Bench.Options options = new Bench.Options(port.port, work, engine.modelCache, cut, rate, settle, duration, overloadRate, maxLoadEvents,
+            Bench.Options options = new Bench.Options(port.port, work, engine.modelCache, cut, rate, settle, duration, overloadRate,
+                    maxLoadEvents,
                     seconds(sample), seconds(window), engine.router, TrainingConfig.defaults(), OptionalDouble.of(loadSeconds),
                     engine.featuresExtra(), engine.scoringExtra(),
                     childJavaOpts.isBlank() ? List.of() : List.of(childJavaOpts.trim().split("\\s+")), Optional.ofNullable(jfrDir));

@@ -116,6 +116,15 @@ final class EngineOptions {
         return value;
     }
 
+    /** {@code value} if it is a finite number ≥ 0, else a parameter error naming {@code option}. */
+    static double nonNegative(CommandSpec spec, String option, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '" + option + "': must be zero or a positive number, got " + value);
+        }
+        return value;
+    }
+
     /** {@code value} if it lies strictly between 0 and 1, else a parameter error naming {@code option}. */
     static double share(CommandSpec spec, String option, double value) {
         if (!(value > 0 && value < 1)) {

@@ -426,8 +426,9 @@ public final class ScoringConfig {
     /**
      * The Kafka Streams properties: application id, brokers, guarantee, threads, standbys, state
      * directory, {@code application.server} ({@link #advertisedHost()} and the bound port) for interactive queries, the dead-letter
-     * handler, the producer's {@code linger.ms} ({@value #PRODUCER_LINGER_MS}), its {@code max.request.size} raised to {@link DeadLetters#MAX_DEAD_LETTER_BYTES} (a bad
-     * record as large as its topic allows must still fit in its dead letter, headers added), the
+     * handler, the producer's {@code linger.ms} ({@value #PRODUCER_LINGER_MS}), its {@code max.request.size}
+     * raised to {@link DeadLetters#MAX_DEAD_LETTER_BYTES} (a bad record as large as its topic allows must
+     * still fit in its dead letter, headers added), the
      * {@link BoundedMemoryRocksDbConfigSetter} as {@code rocksdb.config.setter} unless
      * {@value #ROCKSDB_MEMORY_BYTES} is 0 (its {@link SharedRocksDbMemory} is the app's to add:
      * {@link #boundsRocksDbMemory}), then the {@code streams.*} overrides (so an operator's own
