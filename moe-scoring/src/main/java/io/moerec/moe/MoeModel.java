@@ -230,7 +230,9 @@ public final class MoeModel {
         // A shared expert kept only as the residual experts' base (λ = 0) does not score on its own on the
         // single-stage path; on the two-stage path it takes the weight not routed to a movie's genres.
         boolean mixShared = config.sharedWeight() > 0 || candidates != null;
-        return new MoeScorer(table, compiled, correction, neighbours, router, mixShared ? sharedCompiled : null,
+        // The two-stage experts read knn only when trained with it; without, the scorer skips computing it.
+        ItemNeighbours knn = candidates == null || config.firstStage().knnSignal() ? neighbours : null;
+        return new MoeScorer(table, compiled, correction, knn, router, mixShared ? sharedCompiled : null,
                 mixShared ? sharedCorrection : null, config.sharedWeight(), config.normaliseMixture(), config.softExperts() > 0,
                 candidates);
     }

@@ -318,12 +318,16 @@ public final class MoeScorer {
             shared.prepareUser(user, sctx);
         }
         double[] pair = new double[ExpertFeatures.PAIR_SIZE];
+        // Without context signals their rows are all zero, as the pair's slots already are.
+        boolean withContext = candidates.contextSignals();
         TopN top = new TopN(n);
         for (int x = 0; x < cands.size(); x++) {
             int m = cands.items()[x];
             pair[0] = knn[x];
             System.arraycopy(cands.signals()[x], 0, pair, 1, CandidateGenerator.SIGNALS);
-            System.arraycopy(cands.context()[x], 0, pair, ExpertFeatures.PAIR_CONTEXT, ContextSignals.COUNT);
+            if (withContext) {
+                System.arraycopy(cands.context()[x], 0, pair, ExpertFeatures.PAIR_CONTEXT, ContextSignals.COUNT);
+            }
             double pShared = shared == null ? 0 : MoeMath.sigmoid(shared.logit(sctx, m, pair));
             double s = sharedWeight * pShared;
             int bits = wholeCatalog ? -1 : table.genreBits(m);

@@ -147,6 +147,11 @@ class TwoStageScoringTest {
         assertTrue(ctx.firstStage().contextSignals());
         assertEquals(ctx, TrainingConfig.fromMap(ctx.toMap()));
         assertFailsNaming(() -> TrainingConfig.fromMap(Map.of("train.contextSignals", "maybe")), "train.contextSignals");
+        assertFalse(TrainingConfig.defaults().firstStage().knnSignal(), "off by default");
+        TrainingConfig knn = TrainingConfig.fromMap(Map.of("train.knnSignal", "true"));
+        assertTrue(knn.firstStage().knnSignal());
+        assertEquals(knn, TrainingConfig.fromMap(knn.toMap()));
+        assertFailsNaming(() -> TrainingConfig.fromMap(Map.of("train.knnSignal", "maybe")), "train.knnSignal");
         assertFalse(TrainingConfig.fromMap(Map.of("train.candidates", "0")).firstStage().enabled());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainingConfig.fromMap(Map.of("train.hardNegatives", "5")));

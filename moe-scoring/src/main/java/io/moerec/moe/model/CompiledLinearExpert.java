@@ -21,7 +21,13 @@ public final class CompiledLinearExpert implements CompiledExpert {
      */
     private final double[] movieTerms;
     private final int[] bits;
+    /**
+     * The non-zero pair-signal weights and their positions in the pair: a signal the expert never saw in
+     * training (the knn or the context signals, when off) has weight 0 and is skipped, which leaves the
+     * logit unchanged for finite signals (at most the sign of an exact zero, which the sigmoid ignores).
+     */
     private final double[] pairWeights;
+    private final int[] pairIndex;
 
     /**
      * @param bias logit bias (positive minus negative)
@@ -31,7 +37,9 @@ public final class CompiledLinearExpert implements CompiledExpert {
     private CompiledLinearExpert(double bias, double[] d, MovieTable table) {
         this.bias = bias;
         this.d = d.clone();
-        this.pairWeights = java.util.Arrays.copyOfRange(d, ExpertFeatures.KNN, ExpertFeatures.KNN + ExpertFeatures.PAIR_SIZE);
+        this.pairIndex = java.util.stream.IntStream.range(0, ExpertFeatures.PAIR_SIZE)
+                .filter(k -> d[ExpertFeatures.KNN + k] != 0.0).toArray();
+        this.pairWeights = java.util.Arrays.stream(pairIndex).mapToDouble(k -> d[ExpertFeatures.KNN + k]).toArray();
         int n = table.size();
         this.movieTerms = new double[2 * n];
         this.bits = new int[n];
@@ -90,7 +98,7 @@ public final class CompiledLinearExpert implements CompiledExpert {
     public double logit(double[] ctx, int movie, double[] pair) {
         double z = ctx[0] + movieTerms[2 * movie] + ctx[POP_SLOT] * movieTerms[2 * movie + 1];
         for (int k = 0; k < pairWeights.length; k++) {
-            z += pairWeights[k] * pair[k];
+            z += pairWeights[k] * pair[pairIndex[k]];
         }
         int b = bits[movie];
         while (b != 0) {

@@ -202,7 +202,8 @@ final class TwoStageExamples {
                 continue;
             }
             inside++;
-            int t = neighbours.accumulate(it.recent(), watched, counts, acc, mark, touched);
+            // Without the knn signal acc stays all zero, as serving's knn then is.
+            int t = first.knnSignal() ? neighbours.accumulate(it.recent(), watched, counts, acc, mark, touched) : 0;
             for (int e = 0; e <= Genre.COUNT; e++) {
                 if (((bitsOfExperts >>> e) & 1) == 0) {
                     continue;

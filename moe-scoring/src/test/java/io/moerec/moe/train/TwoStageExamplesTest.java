@@ -73,6 +73,24 @@ class TwoStageExamplesTest {
     }
 
     @Test
+    void theKnnSignalIsInTheExamplesOnlyWhenTheModelReadsIt() {
+        TrainingConfig with = TrainingConfig.defaults().withFirstStage(new TrainingConfig.FirstStage(400, 100, 3, 30, 3, false, true));
+        TrainingConfig without = TrainingConfig.defaults().withFirstStage(new TrainingConfig.FirstStage(400, 100, 3, 30, 3, false, false));
+        TrainingData data = TrainingData.prepare(Fixtures.world().catalog, Fixtures.world().events, with.features());
+        List<ExpertExample> a = build(with, data).get(TwoStageExamples.SHARED);
+        List<ExpertExample> b = build(without, data).get(TwoStageExamples.SHARED);
+        assertTrue(a.stream().filter(x -> x.pair()[0] > 0).count() > a.size() / 2, "most examples have a knn signal");
+        assertTrue(b.stream().allMatch(x -> x.pair()[0] == 0.0), "without it, knn is 0 in every example");
+        // The same examples otherwise: knn draws nothing at random.
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).movie(), b.get(i).movie());
+            assertEquals(Arrays.toString(Arrays.copyOfRange(a.get(i).pair(), 1, a.get(i).pair().length)),
+                    Arrays.toString(Arrays.copyOfRange(b.get(i).pair(), 1, b.get(i).pair().length)));
+        }
+    }
+
+    @Test
     void withoutHardNegativesTheNegativesComeFromPopularitySampling() {
         TrainingConfig config = TrainingConfig.defaults().withFirstStage(new TrainingConfig.FirstStage(400, 100, 3, 30, 0));
         TrainingData data = TrainingData.prepare(Fixtures.world().catalog, Fixtures.world().events, config.features());
