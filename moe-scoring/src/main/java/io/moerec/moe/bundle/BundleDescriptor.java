@@ -72,9 +72,12 @@ record BundleDescriptor(String modelVersion, TrainingConfig config, ExpertKind e
         expectVersion(dir, "featureVersion", d, PreferenceFeatureLogic.FEATURE_VERSION);
         expectVersion(dir, "userVectorVersion", d, UserVector.VERSION);
         String version = d.path("modelVersion").asText();
-        TrainingConfig config = TrainingConfig.fromMap(ModelBundle.JSON.convertValue(d.path("config"),
+        Map<String, String> settings = new java.util.HashMap<>(ModelBundle.JSON.convertValue(d.path("config"),
                 new TypeReference<Map<String, String>>() {
                 }));
+        // Bundles written before the key existed were trained with the knn signal (today's default is without).
+        settings.putIfAbsent("train.knnSignal", "true");
+        TrainingConfig config = TrainingConfig.fromMap(settings);
         ExpertKind kind = ExpertKind.valueOf(d.path("expertKind").asText());
         if (kind != config.expert().kind()) {
             throw new InvalidBundleException("bundle " + dir + ": expertKind " + kind + " disagrees with its configuration");

@@ -2,9 +2,12 @@ package io.moerec.moe.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.moerec.features.PreferenceFeatureLogic;
 import io.moerec.ingest.domain.Genre;
 import io.moerec.ingest.domain.Movie;
@@ -217,6 +220,22 @@ class ModelBundleTest {
         rewrite(dir, ModelBundle.DESCRIPTOR, "\"featureVersion\" : " + v, "\"featureVersion\" : " + (v + 1));
         InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> ModelBundle.load(dir));
         assertTrue(e.getMessage().contains("featureVersion " + (v + 1) + "; this build needs " + v), e.getMessage());
+    }
+
+    @Test
+    void aBundleFromBeforeTheKnnSignalKeyReadsAsTrainedWithIt() throws IOException {
+        Path dir = tmp.resolve("b");
+        ModelBundle.save(Fixtures.model(), dir);
+        assertFalse(ModelBundle.load(dir).config().firstStage().knnSignal(), "today's default");
+        // The descriptor as an older build wrote it: no train.knnSignal in its configuration.
+        Path f = dir.resolve(ModelBundle.DESCRIPTOR);
+        String old = ModelBundle.sha256(Files.readAllBytes(f));
+        ObjectNode d = (ObjectNode) ModelBundle.JSON.readTree(f.toFile());
+        assertNotNull(((ObjectNode) d.get("config")).remove("train.knnSignal"));
+        ModelBundle.JSON.writerWithDefaultPrettyPrinter().writeValue(f.toFile(), d);
+        Path m = dir.resolve(ModelBundle.MANIFEST);
+        Files.writeString(m, Files.readString(m).replace(old, ModelBundle.sha256(Files.readAllBytes(f))));
+        assertTrue(ModelBundle.load(dir).config().firstStage().knnSignal());
     }
 
     @Test

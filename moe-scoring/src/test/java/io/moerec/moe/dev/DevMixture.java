@@ -23,11 +23,13 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * validation cut of the training part (the test part only with {@code -Dmoerec.dev.part=test}, for the cell
  * chosen on validation), trains the MoE with a shared expert
  * once per training cell, then evaluates every mixture cell (shared weight λ, normalised or summed
- * routed part, top-k, gate lift) on the same trained parts. Arguments: data directory, output
+ * routed part, top-k, gate lift) on the same trained parts, once per expert capacity factor of
+ * {@code -Dmoerec.dev.capacity} (a comma list; default 0, off). Arguments: data directory, output
  * directory, training cells separated by {@code |} (each a comma list of {@code key=value} of
  * {@link TrainingConfig#toMap()}, may be empty), mixture cells separated by {@code ,}
  * ({@code λ:normalise[:topK[:lift]]}). Appends one line per (training cell, mixture cell) to
- * {@code grid.tsv}: method NDCG@10 ± SE and the paired Δ against the global model ± SE. The item-to-item
+ * {@code grid.tsv}: method NDCG@10 ± SE and the paired Δ against the global model ± SE (on the two-stage
+ * path, the global model of the same design: the shared expert alone). The item-to-item
  * peers are left out (they do not depend on the mixture; {@code DevItemToItem} measures them).
  */
 public final class DevMixture {
@@ -70,22 +72,27 @@ public final class DevMixture {
                 if (m.length > 3) {
                     c = c.withGateLift(Double.parseDouble(m[3]));
                 }
-                EvaluationReport r = Evaluation.evaluateTrained(data, validation, model.withMixture(c), model.sharedExpert(), seconds,
-                        Double.NaN, Evaluation.Options.defaults().withPeers(null));
-                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s\t%s\ttrain %.0f s", cell.isEmpty() ? "defaults" : cell,
-                        mix, seconds));
-                for (EvaluationReport.MethodResult mr : r.methods()) {
-                    line.append(String.format(Locale.ROOT, "\t%s %.4f±%.4f", mr.method(), mr.ndcg().mean(), mr.ndcg().standardError()));
-                }
-                for (EvaluationReport.PairedDelta p : r.pairedNdcg()) {
-                    if (p.method().startsWith("moe-")) {
-                        line.append(String.format(Locale.ROOT, "\tΔ%s %+.4f±%.4f", p.method().substring(4), p.delta().mean(),
-                                p.delta().standardError()));
+                for (String cf : System.getProperty("moerec.dev.capacity", "0").split(",")) {
+                    EvaluationReport r = Evaluation.evaluateTrained(data, validation, model.withMixture(c), model.sharedExpert(), seconds,
+                            Double.NaN, Evaluation.Options.defaults().withPeers(null).withCapacity(Double.parseDouble(cf)));
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s\t%s\tcf %s\ttrain %.0f s",
+                            cell.isEmpty() ? "defaults" : cell, mix, cf, seconds));
+                    for (EvaluationReport.MethodResult mr : r.methods()) {
+                        line.append(String.format(Locale.ROOT, "\t%s %.4f±%.4f", mr.method(), mr.ndcg().mean(), mr.ndcg().standardError()));
                     }
+                    // On the two-stage path the Δ that means something is against the shared expert alone.
+                    boolean twoStage = r.pairedNdcgVsTwoStageGlobal() != null && !r.pairedNdcgVsTwoStageGlobal().isEmpty();
+                    for (EvaluationReport.PairedDelta p : twoStage ? r.pairedNdcgVsTwoStageGlobal() : r.pairedNdcg()) {
+                        if (p.method().startsWith("moe-")) {
+                            line.append(String.format(Locale.ROOT, "\tΔ%s %+.4f±%.4f", p.method().substring(4), p.delta().mean(),
+                                    p.delta().standardError()));
+                        }
+                    }
+                    r.routing().forEach((k, s) -> line.append(String.format(Locale.ROOT, "\tH(%s) %.2f overflow %.4f", k, s.entropy(),
+                            s.overflow())));
+                    LOG.info("GRID {}", line);
+                    Files.writeString(tsv, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 }
-                r.routing().forEach((k, s) -> line.append(String.format(Locale.ROOT, "\tH(%s) %.2f", k, s.entropy())));
-                LOG.info("GRID {}", line);
-                Files.writeString(tsv, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
         }
     }
