@@ -22,12 +22,11 @@ public final class CompiledLinearExpert implements CompiledExpert {
     private final double[] movieTerms;
     private final int[] bits;
     /**
-     * The non-zero pair-signal weights and their positions in the pair: a signal the expert never saw in
-     * training (the knn or the context signals, when off) has weight 0 and is skipped, which leaves the
-     * logit unchanged for finite signals (at most the sign of an exact zero, which the sigmoid ignores).
+     * The pair-signal weights up to the last non-zero one: the context signals the expert never saw in
+     * training (weight 0, the last ones) are not multiplied, which leaves the logit unchanged for finite
+     * signals (at most the sign of an exact zero, which the sigmoid ignores).
      */
     private final double[] pairWeights;
-    private final int[] pairIndex;
 
     /**
      * @param bias logit bias (positive minus negative)
@@ -37,9 +36,11 @@ public final class CompiledLinearExpert implements CompiledExpert {
     private CompiledLinearExpert(double bias, double[] d, MovieTable table) {
         this.bias = bias;
         this.d = d.clone();
-        this.pairIndex = java.util.stream.IntStream.range(0, ExpertFeatures.PAIR_SIZE)
-                .filter(k -> d[ExpertFeatures.KNN + k] != 0.0).toArray();
-        this.pairWeights = java.util.Arrays.stream(pairIndex).mapToDouble(k -> d[ExpertFeatures.KNN + k]).toArray();
+        int used = ExpertFeatures.PAIR_SIZE;
+        while (used > 0 && d[ExpertFeatures.KNN + used - 1] == 0.0) {
+            used--;
+        }
+        this.pairWeights = java.util.Arrays.copyOfRange(d, ExpertFeatures.KNN, ExpertFeatures.KNN + used);
         int n = table.size();
         this.movieTerms = new double[2 * n];
         this.bits = new int[n];
@@ -98,7 +99,7 @@ public final class CompiledLinearExpert implements CompiledExpert {
     public double logit(double[] ctx, int movie, double[] pair) {
         double z = ctx[0] + movieTerms[2 * movie] + ctx[POP_SLOT] * movieTerms[2 * movie + 1];
         for (int k = 0; k < pairWeights.length; k++) {
-            z += pairWeights[k] * pair[pairIndex[k]];
+            z += pairWeights[k] * pair[k];
         }
         int b = bits[movie];
         while (b != 0) {
