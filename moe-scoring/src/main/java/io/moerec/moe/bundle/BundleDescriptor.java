@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -72,7 +73,7 @@ record BundleDescriptor(String modelVersion, TrainingConfig config, ExpertKind e
         expectVersion(dir, "featureVersion", d, PreferenceFeatureLogic.FEATURE_VERSION);
         expectVersion(dir, "userVectorVersion", d, UserVector.VERSION);
         String version = d.path("modelVersion").asText();
-        Map<String, String> settings = new java.util.HashMap<>(ModelBundle.JSON.convertValue(d.path("config"),
+        Map<String, String> settings = new HashMap<>(ModelBundle.JSON.convertValue(d.path("config"),
                 new TypeReference<Map<String, String>>() {
                 }));
         // Bundles written before the key existed were trained with the knn signal (today's default is without).
