@@ -30,7 +30,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * ({@code λ:normalise[:topK[:lift]]}). Appends one line per (training cell, mixture cell) to
  * {@code grid.tsv}: method NDCG@10 ± SE and the paired Δ against the global model ± SE (on the two-stage
  * path, the global model of the same design: the shared expert alone). The item-to-item
- * peers are left out (they do not depend on the mixture; {@code DevItemToItem} measures them).
+ * peers are left out (they do not depend on the mixture; {@code DevItemToItem} measures them). No
+ * single-stage global model is trained: the shared expert stands in for it, so the
+ * {@code global-single-stage} column scores a two-stage expert over the whole catalog and means nothing.
  */
 public final class DevMixture {
 
