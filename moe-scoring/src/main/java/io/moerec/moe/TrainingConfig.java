@@ -156,7 +156,7 @@ public record TrainingConfig(long seed, int topK, int negativesPerPositive, doub
     public static TrainingConfig defaults() {
         return new TrainingConfig(42L, 2, 4, 0.0, ExpertHyperParameters.DEFAULT, 10, 0.5, 16, 0.02, 256, 300, 20,
                 200_000, FeatureConfig.defaults(), 0.0, 3.0, false, true, 0.0,
-                new FirstStage(400, 50, 3, 200, 3));
+                new FirstStage(400, 40, 3, 200, 3));
     }
 
     public TrainingConfig withSeed(long s) {
